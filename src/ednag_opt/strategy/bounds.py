@@ -1,0 +1,56 @@
+"""Mapping between the strategy's latent space and a bounded problem space.
+
+The latent box ``[-1, 1]^D`` maps affinely onto ``[lower, upper]``:
+``x = lower + (u + 1) / 2 * (upper - lower)`` with ``u = fold(z)``. Latent points outside
+the box are folded back, by reflection (``"reflect"``, the default: the boundary is not a
+sink, points spread evenly near it) or by clipping (``"clip"``: outside points land on the
+boundary, good when optima sit on it). Latent populations start as N(0, I), so about a
+third of the first population lies outside the box and is folded in.
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["BOUND_MODES", "fold", "to_problem", "as_bounds"]
+
+BOUND_MODES = ("reflect", "clip")
+
+
+def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
+    """Fold latent values into [-1, 1] by reflection (a triangle wave) or clipping."""
+    if mode == "clip":
+        return z.clamp(-1.0, 1.0)
+    if mode == "reflect":
+        r = torch.remainder(z + 1.0, 4.0)
+        return torch.where(r > 2.0, 4.0 - r, r) - 1.0
+    raise ValueError(f"unknown bounds mode {mode!r}; choose one of {BOUND_MODES}")
+
+
+def to_problem(
+    z: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor, mode: str = "reflect"
+) -> torch.Tensor:
+    """Latent -> problem space (broadcasting ``lower``/``upper`` over the population)."""
+    return lower + (fold(z, mode) + 1.0) * 0.5 * (upper - lower)
+
+
+def as_bounds(
+    bounds, shape: tuple[int, ...], device: torch.device, dtype: torch.dtype
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Validate ``(lower, upper)`` (scalars or arrays broadcastable to ``shape``)."""
+    try:
+        lower, upper = bounds
+    except (TypeError, ValueError) as exc:
+        raise ValueError("bounds must be a pair (lower, upper)") from exc
+    lo = torch.as_tensor(lower, dtype=dtype, device=device)
+    hi = torch.as_tensor(upper, dtype=dtype, device=device)
+    try:
+        lo = torch.broadcast_to(lo, shape).clone()
+        hi = torch.broadcast_to(hi, shape).clone()
+    except RuntimeError as exc:
+        raise ValueError(f"bounds must broadcast to the solution shape {shape}") from exc
+    if not (torch.isfinite(lo).all() and torch.isfinite(hi).all()):
+        raise ValueError("bounds must be finite")
+    if (hi <= lo).any():
+        raise ValueError("each upper bound must be greater than its lower bound")
+    return lo, hi

@@ -1,0 +1,344 @@
+"""EvolutionaryDDIM: the paper's Algorithm 1 as an ask/tell strategy.
+
+One generation, for the population x_t at timestep t (alphas[t]; t runs T-1 -> 0):
+
+1. map fitness to a log-density, ``log g(f(x_t))``                 (guidance.py)
+2. estimate x0 by the kernel-weighted sum of the population          (guidance.py)
+3. DDIM step to the offspring x_{t-1}                                 (ddim.py)
+4. evaluate the offspring, keep the best of parents ∪ offspring      (selection.py)
+
+``ask`` performs 1-3 (the first ``ask`` returns x_T ~ N(0, I)); ``tell`` records the
+fitness of what ``ask`` returned and performs 4. Parents keep their fitness: nothing is
+evaluated twice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import torch
+
+from .bounds import BOUND_MODES, as_bounds, to_problem
+from .ddim import ddim_step
+from .guidance import estimate_x0, get_fitness_map
+from .schedules import get_schedule
+from .selection import select
+from .state import DDIMState
+
+__all__ = ["EvolutionaryDDIM"]
+
+
+class EvolutionaryDDIM:
+    """Evolutionary diffusion (DDIM) strategy over continuous tensors of any shape.
+
+    Args:
+        shape: shape of one solution, e.g. ``(10,)`` or ``(6, 5)``.
+        popsize: population size N (>= 2). Paper: 30 (100 for MobileNetV3).
+        num_steps: generations T (>= 2): one initial population and T-1 denoising steps.
+        num_dims: shorthand for ``shape=(num_dims,)``.
+        seed: seed of the strategy's own ``torch.Generator`` (all randomness comes from it).
+        maximize: True when higher fitness is better.
+        schedule: ``"cosine"`` (reference code), ``"linear"`` (paper) or a tensor of alphas.
+        sigma: DDIM noise scale eta (paper 0.8); 0 is deterministic DDIM.
+        fitness_map: ``"rank"`` (default), ``"energy"``, ``"identity"``, ``"power"`` or a
+            callable mapping scores (higher is better) to log-densities. ``"rank"`` ignores
+            the fitness scale, so accuracies in [0, 100] and losses of any size behave alike.
+        temperature: temperature of the ``rank`` (default 0.1) or ``energy`` (1.0) maps.
+        power: exponent of the ``power`` map.
+        elite_frac: share of the population kept as distinct elites (0 disables).
+        diversity_frac: share chosen by farthest-point sampling among the fit (0 disables).
+        selection: True: (mu+lambda) selection from parents ∪ offspring; False: the
+            offspring replace the parents (plain diffusion evolution).
+        roulette: fill the rest of the population by roulette (True) or by rank (False).
+        bounds: optional ``(lower, upper)`` of the problem space; ``ask`` then returns
+            ``lower + (fold(z) + 1) / 2 * (upper - lower)`` (see ``strategy.bounds``).
+        bounds_mode: ``"reflect"`` or ``"clip"``, how latent points outside [-1, 1] fold.
+        init_scale: standard deviation of the first latent population.
+        device, dtype: where and in which float type the population lives.
+    """
+
+    def __init__(
+        self,
+        shape: Sequence[int] | int | None = None,
+        popsize: int = 30,
+        num_steps: int = 100,
+        *,
+        num_dims: int | None = None,
+        seed: int = 0,
+        maximize: bool = False,
+        schedule: str | torch.Tensor = "cosine",
+        sigma: float = 0.8,
+        fitness_map: str | Callable[[torch.Tensor], torch.Tensor] = "rank",
+        temperature: float | None = None,
+        power: float = 2.0,
+        elite_frac: float = 0.1,
+        diversity_frac: float = 0.2,
+        selection: bool = True,
+        roulette: bool = True,
+        bounds: tuple[Any, Any] | None = None,
+        bounds_mode: str = "reflect",
+        init_scale: float = 1.0,
+        device: str | torch.device | None = None,
+        dtype: torch.dtype = torch.float32,
+    ) -> None:
+        self.shape = _resolve_shape(shape, num_dims)
+        if not isinstance(popsize, int) or popsize < 2:
+            raise ValueError(f"popsize must be an integer >= 2, got {popsize!r}")
+        for name, v in (("elite_frac", elite_frac), ("diversity_frac", diversity_frac)):
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {v}")
+        if elite_frac + diversity_frac > 1.0:
+            raise ValueError("elite_frac + diversity_frac must not exceed 1")
+        if not (math.isfinite(sigma) and sigma >= 0):
+            raise ValueError(f"sigma must be finite and >= 0, got {sigma}")
+        if not dtype.is_floating_point:
+            raise ValueError(f"dtype must be a floating point type, got {dtype}")
+        if bounds_mode not in BOUND_MODES:
+            raise ValueError(f"bounds_mode must be one of {BOUND_MODES}, got {bounds_mode!r}")
+        if not init_scale > 0:
+            raise ValueError(f"init_scale must be > 0, got {init_scale}")
+        self.popsize, self.num_steps, self.seed = popsize, num_steps, int(seed)
+        self.maximize, self.sigma = bool(maximize), float(sigma)
+        self.alphas = get_schedule(schedule, num_steps)
+        self.log_density = get_fitness_map(fitness_map, temperature, power)
+        self.elite_frac, self.diversity_frac = float(elite_frac), float(diversity_frac)
+        self.selection, self.roulette = bool(selection), bool(roulette)
+        self.device = torch.device(device) if device is not None else torch.device("cpu")
+        self.dtype, self.init_scale, self.bounds_mode = dtype, float(init_scale), bounds_mode
+        self.bounds = None if bounds is None else as_bounds(bounds, self.shape, self.device, dtype)
+        self.generator = torch.Generator().manual_seed(self.seed)
+        self.state = DDIMState()
+
+    # ------------------------------------------------------------------ ask / tell
+    @property
+    def done(self) -> bool:
+        """True once ``num_steps`` generations have been told."""
+        return self.state.generation >= self.num_steps
+
+    @property
+    def generation(self) -> int:
+        """Completed generations (tells)."""
+        return self.state.generation
+
+    @property
+    def timestep(self) -> int:
+        """Timestep t of the current population (T-1 after the first tell, 0 at the end)."""
+        return self.num_steps - max(self.state.generation, 1)
+
+    def ask(self) -> torch.Tensor:
+        """Return the next population to evaluate, shape ``(popsize, *shape)``."""
+        st = self.state
+        if st.pending is not None:
+            raise RuntimeError("ask() called twice: tell() the fitness of the last ask first")
+        if self.done:
+            raise RuntimeError(f"the run is done after {self.num_steps} generations")
+        if st.generation == 0:
+            z = self._randn() * self.init_scale
+        else:
+            t = self.timestep
+            a_t, a_prev = float(self.alphas[t]), float(self.alphas[t - 1])
+            x0 = estimate_x0(st.latent, self._log_g(st.fitness), a_t)
+            z = ddim_step(st.latent, x0, a_t, a_prev, self.sigma, self._randn())
+        st.pending = z
+        return self.to_problem(z)
+
+    def tell(self, fitness: Any, keys: Sequence[Hashable] | None = None) -> None:
+        """Record the fitness of the last ``ask`` and select the next population.
+
+        Args:
+            fitness: N values (tensor, array or list). NaN and +-inf are treated as the
+                worst possible fitness: never elites, zero weight in x0 and roulette.
+            keys: optional hashable identities of the asked members (e.g. decoded
+                architectures); members with equal keys count as one in selection.
+        """
+        st = self.state
+        if st.pending is None:
+            raise RuntimeError("tell() called without a preceding ask()")
+        f = self._as_fitness(fitness)
+        if keys is not None:
+            keys = list(keys)
+            if len(keys) != self.popsize:
+                raise ValueError(f"keys must have length popsize={self.popsize}, got {len(keys)}")
+        z, st.pending = st.pending, None
+        self._update_best(z, f)
+        if st.generation == 0 or not self.selection:
+            st.latent, st.fitness, st.keys = z, f, keys
+        else:
+            pool_x = torch.cat([st.latent, z])
+            pool_f = torch.cat([st.fitness, f])
+            pool_keys = None if keys is None or st.keys is None else st.keys + keys
+            scores = self._scores(pool_f)
+            idx = select(
+                pool_x, scores, self.log_density(scores), self.popsize, self.generator,
+                self.elite_frac, self.diversity_frac, self.roulette, pool_keys,
+            )  # fmt: skip
+            st.latent, st.fitness = pool_x[idx], pool_f[idx]
+            st.keys = None if pool_keys is None else [pool_keys[i] for i in idx.tolist()]
+        st.generation += 1
+        st.evaluations += self.popsize
+        st.history.append(self._summary(f, keys))
+
+    def run(
+        self, objective: Callable[[torch.Tensor], Any], callback: Callable | None = None
+    ) -> tuple[torch.Tensor, float]:
+        """Ask/tell until done; ``callback(strategy)`` after each generation.
+
+        Returns:
+            ``(best_solution, best_fitness)``.
+        """
+        while not self.done:
+            self.tell(objective(self.ask()))
+            if callback is not None:
+                callback(self)
+        return self.best_solution, self.best_fitness
+
+    # ------------------------------------------------------------------ results
+    @property
+    def best_solution(self) -> torch.Tensor | None:
+        """Best solution told so far, in problem space."""
+        b = self.state.best_latent
+        return None if b is None else self.to_problem(b.unsqueeze(0))[0]
+
+    @property
+    def best_fitness(self) -> float | None:
+        """Fitness of ``best_solution``."""
+        return self.state.best_fitness
+
+    @property
+    def population(self) -> torch.Tensor | None:
+        """Current population in problem space."""
+        return None if self.state.latent is None else self.to_problem(self.state.latent)
+
+    @property
+    def fitness(self) -> torch.Tensor | None:
+        """Fitness of the current population."""
+        return self.state.fitness
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """Per-generation figures: best so far, generation best/mean, spread."""
+        return self.state.history
+
+    def to_problem(self, z: torch.Tensor) -> torch.Tensor:
+        """Map latent points to the problem space (identity without bounds)."""
+        if self.bounds is None:
+            return z.clone()
+        return to_problem(z, *self.bounds, self.bounds_mode)
+
+    # ------------------------------------------------------------------ state
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of the state and RNG, enough to continue bit-identically."""
+        st = replace(self.state, history=[dict(h) for h in self.state.history])
+        return {
+            "config": self._config(),
+            "state": st.__dict__.copy(),
+            "rng_state": self.generator.get_state().clone(),
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a ``state_dict()`` taken from a strategy of the same configuration."""
+        try:
+            config, state, rng = state_dict["config"], state_dict["state"], state_dict["rng_state"]
+        except (KeyError, TypeError) as exc:
+            raise ValueError("not an EvolutionaryDDIM state_dict") from exc
+        mismatched = {k for k, v in self._config().items() if config.get(k) != v}
+        if mismatched:
+            raise ValueError(f"state_dict configuration differs in {sorted(mismatched)}")
+        moved = {
+            k: (v.to(self.device) if isinstance(v, torch.Tensor) else v) for k, v in state.items()
+        }
+        self.state = DDIMState(**moved)
+        self.state.history = [dict(h) for h in state["history"]]
+        self.generator.set_state(rng.clone())
+
+    def __getstate__(self) -> dict[str, Any]:
+        d = self.__dict__.copy()
+        d["generator"] = self.generator.get_state()
+        return d
+
+    def __setstate__(self, d: dict[str, Any]) -> None:
+        rng = d.pop("generator")
+        self.__dict__.update(d)
+        self.generator = torch.Generator()
+        self.generator.set_state(rng)
+
+    # ------------------------------------------------------------------ helpers
+    def _config(self) -> dict[str, Any]:
+        return {"shape": self.shape, "popsize": self.popsize, "num_steps": self.num_steps,
+                "maximize": self.maximize}  # fmt: skip
+
+    def _randn(self) -> torch.Tensor:
+        z = torch.randn((self.popsize, *self.shape), generator=self.generator, dtype=self.dtype)
+        return z.to(self.device)
+
+    def _scores(self, f: torch.Tensor) -> torch.Tensor:
+        s = f if self.maximize else -f
+        return torch.where(torch.isfinite(s), s, torch.full_like(s, -torch.inf))
+
+    def _log_g(self, f: torch.Tensor) -> torch.Tensor:
+        return self.log_density(self._scores(f))
+
+    def _as_fitness(self, fitness: Any) -> torch.Tensor:
+        if isinstance(fitness, torch.Tensor):
+            f = fitness.detach()
+        else:
+            try:
+                f = torch.as_tensor(np.asarray(fitness, dtype=np.float64))
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"fitness must be numeric, got {type(fitness).__name__}") from exc
+        if f.is_complex() or f.dtype == torch.bool:
+            raise TypeError(f"fitness must be real numbers, got dtype {f.dtype}")
+        f = f.to(device=self.device, dtype=torch.float64)
+        if f.ndim == 2 and f.shape[1] == 1:
+            f = f[:, 0]
+        if f.ndim != 1 or f.shape[0] != self.popsize:
+            raise ValueError(
+                f"fitness must have shape ({self.popsize},) for popsize={self.popsize}, "
+                f"got {tuple(f.shape)}"
+            )
+        return f
+
+    def _update_best(self, z: torch.Tensor, f: torch.Tensor) -> None:
+        s = self._scores(f)
+        if not torch.isfinite(s).any():
+            return
+        i = int(torch.argmax(s))
+        best = self.state.best_fitness
+        if best is None or (f[i] > best if self.maximize else f[i] < best):
+            self.state.best_latent, self.state.best_fitness = z[i].clone(), float(f[i])
+
+    def _summary(self, f: torch.Tensor, keys: list | None) -> dict[str, Any]:
+        finite = f[torch.isfinite(f)]
+        pop = self.state.latent.reshape(self.popsize, -1).to(torch.float64)
+        row = {
+            "generation": self.state.generation,
+            "evaluations": self.state.evaluations,
+            "best_fitness": self.state.best_fitness,
+            "gen_best": None if finite.numel() == 0 else
+            float(finite.max() if self.maximize else finite.min()),
+            "gen_mean": None if finite.numel() == 0 else float(finite.mean()),
+            "non_finite": int(f.numel() - finite.numel()),
+            "spread": float(pop.std(dim=0).mean()),
+        }  # fmt: skip
+        if keys is not None:
+            row["distinct"] = len(set(keys)) / len(keys)
+        return row
+
+
+def _resolve_shape(shape: Sequence[int] | int | None, num_dims: int | None) -> tuple[int, ...]:
+    if shape is None and num_dims is None:
+        raise ValueError("give the solution shape: shape=(...) or num_dims=n")
+    if shape is not None and num_dims is not None:
+        raise ValueError("give either shape or num_dims, not both")
+    if shape is None:
+        shape = (num_dims,)
+    if isinstance(shape, int):
+        shape = (shape,)
+    shape = tuple(shape)
+    if not shape or not all(isinstance(s, int | np.integer) and s >= 1 for s in shape):
+        raise ValueError(f"shape must be a non-empty tuple of positive integers, got {shape!r}")
+    return tuple(int(s) for s in shape)

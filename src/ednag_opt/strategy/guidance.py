@@ -1,0 +1,141 @@
+"""Fitness maps g and the log-space kernel estimator of x0 (pure functions).
+
+Every map works on *scores* ``s`` where higher is better (the strategy negates the
+fitness of minimisation problems first) and returns ``log g(s)``. Non-finite scores
+(NaN, +-inf) are the worst possible: their log-density is ``-inf``, so they get zero
+weight in the x0 estimate and in roulette selection, and are never elites. When a whole
+population is non-finite every member gets the same weight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+__all__ = [
+    "FITNESS_MAPS",
+    "energy_map",
+    "estimate_x0",
+    "get_fitness_map",
+    "identity_map",
+    "kernel_log_weights",
+    "power_map",
+    "rank_map",
+]
+
+FitnessMap = Callable[[torch.Tensor], torch.Tensor]
+
+
+def _finalise(logg: torch.Tensor, finite: torch.Tensor) -> torch.Tensor:
+    logg = torch.where(finite, logg, torch.full_like(logg, -torch.inf))
+    if not finite.any():
+        return torch.zeros_like(logg)
+    return logg
+
+
+def energy_map(scores: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    """Boltzmann density ``g = exp(s / T)``, shifted by max(s) (scale-dependent)."""
+    finite = torch.isfinite(scores)
+    s = torch.where(finite, scores, torch.zeros_like(scores))
+    top = s[finite].max() if finite.any() else s.new_tensor(0.0)
+    return _finalise((s - top) / temperature, finite)
+
+
+def identity_map(scores: torch.Tensor) -> torch.Tensor:
+    """``g = s``: the score already is a density (e.g. an accuracy); needs ``s >= 0``."""
+    return power_map(scores, 1.0)
+
+
+def power_map(scores: torch.Tensor, power: float = 2.0) -> torch.Tensor:
+    """``g = s ** power`` for non-negative scores (an accuracy in [0, 100], say)."""
+    finite = torch.isfinite(scores)
+    if (scores[finite] < 0).any():
+        raise ValueError(
+            "identity/power fitness maps need non-negative scores (maximised densities); "
+            "use fitness_map='rank' or 'energy' for losses or signed objectives"
+        )
+    s = torch.where(finite, scores, torch.ones_like(scores))
+    return _finalise(power * torch.log(s), finite)
+
+
+def rank_map(scores: torch.Tensor, temperature: float = 0.1) -> torch.Tensor:
+    """Scale-free density from ranks: ``g = exp(u / T)``, ``u`` in [0, 1], 1 for the best.
+
+    Ties share their mean rank. Invariant to any strictly increasing transform of the
+    fitness, so accuracies in [0, 100] and losses of any magnitude behave alike.
+    """
+    finite = torch.isfinite(scores)
+    n = int(finite.sum())
+    if n <= 1:
+        return _finalise(torch.zeros_like(scores), finite)
+    s = scores[finite]
+    order = torch.argsort(s, stable=True)
+    ranks = torch.empty_like(s)
+    ranks[order] = torch.arange(n, dtype=s.dtype, device=s.device)
+    # average ranks of ties
+    uniq, inverse = torch.unique(s, return_inverse=True)
+    if uniq.numel() < n:
+        sums = torch.zeros_like(uniq).index_add_(0, inverse, ranks)
+        counts = torch.zeros_like(uniq).index_add_(0, inverse, torch.ones_like(ranks))
+        ranks = (sums / counts)[inverse]
+    u = torch.zeros_like(scores)
+    u[finite] = ranks / (n - 1)
+    return _finalise((u - 1.0) / temperature, finite)
+
+
+FITNESS_MAPS: dict[str, Callable[..., torch.Tensor]] = {
+    "rank": rank_map,
+    "energy": energy_map,
+    "identity": identity_map,
+    "power": power_map,
+}
+
+
+def get_fitness_map(
+    name: str | FitnessMap, temperature: float | None = None, power: float = 2.0
+) -> FitnessMap:
+    """Resolve a fitness-map name (or a callable returning log g) to a function."""
+    if callable(name):
+        return name
+    if name not in FITNESS_MAPS:
+        raise ValueError(f"unknown fitness_map {name!r}; choose one of {sorted(FITNESS_MAPS)}")
+    if temperature is not None and temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    if name == "rank":
+        t = 0.1 if temperature is None else temperature
+        return lambda s: rank_map(s, t)
+    if name == "energy":
+        t = 1.0 if temperature is None else temperature
+        return lambda s: energy_map(s, t)
+    if name == "power":
+        return lambda s: power_map(s, power)
+    return identity_map
+
+
+def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
+    """Normalised log-weights ``log w[j, i]`` of source ``x_i`` for target ``x_j``.
+
+    ``w[j, i] ∝ g(f_i) · N(x_j; sqrt(alpha) x_i, (1 - alpha) I)``, softmax over ``i``.
+    Computed from one GEMM in float64; the ``||x_j||²`` term is constant over ``i`` and
+    dropped, so nothing under- or overflows whatever the dimension.
+
+    Args:
+        x: population (N, ...), flattened internally to (N, D).
+        log_g: (N,) log-densities, ``-inf`` for excluded members.
+        alpha: signal level alpha_t in (0, 1).
+    """
+    flat = x.reshape(x.shape[0], -1).to(torch.float64)
+    sq = (flat * flat).sum(dim=1)  # ||x_i||²
+    cross = flat @ flat.T  # [j, i] = x_j · x_i
+    a = float(alpha)
+    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / (2.0 * (1.0 - a))
+    logits = log_g.to(torch.float64).unsqueeze(0) - dist_part
+    return torch.log_softmax(logits, dim=1)
+
+
+def estimate_x0(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
+    """Kernel-weighted estimate ``x0_hat[j] = sum_i w[j, i] x_i`` (same shape and dtype as x)."""
+    w = kernel_log_weights(x, log_g, alpha).exp()
+    flat = x.reshape(x.shape[0], -1).to(torch.float64)
+    return (w @ flat).to(x.dtype).reshape(x.shape)

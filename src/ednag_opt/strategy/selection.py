@@ -1,0 +1,152 @@
+"""(mu + lambda) survivor selection from parents ∪ offspring (paper §3.2), pure functions.
+
+Three composable rules fill the next population in order:
+
+1. elitist: the best ``round(elite_frac * n)`` distinct members;
+2. diversity: ``round(diversity_frac * n)`` members chosen among the fitter half of the
+   rest by farthest-point sampling (each pick maximises its distance to all picked so far);
+3. roulette: the rest drawn without replacement with probability ∝ g(f).
+
+Members are *distinct* when their keys differ (e.g. decoded architectures); without keys,
+when their latent vectors differ. Duplicates are only used when there are too few
+distinct members to fill the population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import torch
+
+__all__ = ["distinct_mask", "elite_indices", "diversity_indices", "roulette_indices", "select"]
+
+
+def distinct_mask(x: torch.Tensor, keys: Sequence[Hashable] | None = None) -> torch.Tensor:
+    """Bool mask of the first occurrence of each distinct member (by key, else by value)."""
+    n = x.shape[0]
+    mask = torch.zeros(n, dtype=torch.bool)
+    if keys is not None:
+        seen: set = set()
+        for i, k in enumerate(keys):
+            if k not in seen:
+                seen.add(k)
+                mask[i] = True
+        return mask.to(x.device)
+    _, inverse = torch.unique(x.reshape(n, -1), dim=0, return_inverse=True)
+    first = torch.full((int(inverse.max()) + 1,), n, dtype=torch.long, device=x.device)
+    first.scatter_reduce_(0, inverse, torch.arange(n, device=x.device), reduce="amin")
+    mask = mask.to(x.device)
+    mask[first] = True
+    return mask
+
+
+def elite_indices(scores: torch.Tensor, k: int, candidates: torch.Tensor) -> torch.Tensor:
+    """Indices of the ``k`` best-scored ``candidates`` (bool mask), best first."""
+    idx = candidates.nonzero().flatten()
+    order = torch.argsort(scores[idx], descending=True, stable=True)
+    return idx[order[:k]]
+
+
+def diversity_indices(
+    x: torch.Tensor,
+    scores: torch.Tensor,
+    k: int,
+    candidates: torch.Tensor,
+    chosen: torch.Tensor,
+    fit_share: float = 0.5,
+) -> torch.Tensor:
+    """Farthest-point picks among the fitter ``fit_share`` of ``candidates``.
+
+    Args:
+        x: pool (M, ...); distances are Euclidean on the flattened members.
+        scores: (M,) higher is better.
+        k: number to pick.
+        candidates: (M,) bool mask of members still available.
+        chosen: indices already selected (the reference set; may be empty).
+        fit_share: fraction of candidates (by score) eligible, at least ``k``.
+    """
+    idx = candidates.nonzero().flatten()
+    if k <= 0 or idx.numel() == 0:
+        return idx[:0]
+    m = min(idx.numel(), max(k, int(round(fit_share * idx.numel()))))
+    fit = idx[torch.argsort(scores[idx], descending=True, stable=True)[:m]]
+    flat = x.reshape(x.shape[0], -1).to(torch.float64)
+    if chosen.numel() > 0:
+        mind = torch.cdist(flat[fit], flat[chosen]).min(dim=1).values
+    else:  # no reference: start from the fittest
+        mind = torch.full((fit.numel(),), torch.inf, dtype=torch.float64, device=x.device)
+        mind[0] = torch.finfo(torch.float64).max
+    picks = []
+    for _ in range(min(k, fit.numel())):
+        j = int(torch.argmax(mind))
+        picks.append(fit[j])
+        mind = torch.minimum(mind, torch.cdist(flat[fit], flat[fit[j]].unsqueeze(0)).squeeze(1))
+        mind[j] = -1.0
+    return torch.stack(picks)
+
+
+def roulette_indices(
+    log_g: torch.Tensor, k: int, candidates: torch.Tensor, generator: torch.Generator
+) -> torch.Tensor:
+    """``k`` draws without replacement among ``candidates`` with probability ∝ exp(log_g).
+
+    Members of weight zero (non-finite fitness) come only after all others.
+    """
+    idx = candidates.nonzero().flatten()
+    k = min(k, idx.numel())
+    if k <= 0:
+        return idx[:0]
+    lg = log_g[idx].to(torch.float64)
+    finite = torch.isfinite(lg)
+    w = torch.zeros_like(lg)
+    if finite.any():
+        w[finite] = torch.exp(lg[finite] - lg[finite].max())
+    positive = int((w > 0).sum())
+    if positive < k:  # not enough weighted members: the zero-weight ones fill up uniformly
+        w = torch.where(w > 0, w, torch.full_like(w, 1e-200))
+        w = torch.where(w > 1e-200, w + 1e6, w)  # weighted members strictly first
+    draw = torch.multinomial(w.cpu(), k, replacement=False, generator=generator)
+    return idx[draw.to(idx.device)]
+
+
+def select(
+    x: torch.Tensor,
+    scores: torch.Tensor,
+    log_g: torch.Tensor,
+    n: int,
+    generator: torch.Generator,
+    elite_frac: float = 0.1,
+    diversity_frac: float = 0.2,
+    roulette: bool = True,
+    keys: Sequence[Hashable] | None = None,
+) -> torch.Tensor:
+    """Choose ``n`` survivors from a pool of ``M >= n``; returns their indices.
+
+    Args:
+        x: pool (M, ...).
+        scores: (M,) higher is better; non-finite values are the worst.
+        log_g: (M,) log-densities for roulette (``-inf`` allowed).
+        n: survivors to choose.
+        generator: the strategy's torch.Generator (CPU).
+        elite_frac, diversity_frac: shares of ``n`` for the first two rules.
+        roulette: draw the rest by roulette; when False, fill by score (truncation).
+        keys: optional hashable identity of each member (defines distinctness).
+    """
+    m = x.shape[0]
+    if m < n:
+        raise ValueError(f"pool of {m} members cannot fill a population of {n}")
+    safe = torch.where(torch.isfinite(scores), scores, torch.full_like(scores, -torch.inf))
+    available = distinct_mask(x, keys)
+    if int(available.sum()) < n:  # too few distinct members: duplicates become eligible
+        available = torch.ones(m, dtype=torch.bool, device=x.device)
+    chosen = elite_indices(safe, int(round(elite_frac * n)), available)
+    available[chosen] = False
+    div = diversity_indices(x, safe, int(round(diversity_frac * n)), available, chosen)
+    chosen = torch.cat([chosen, div])
+    available[div] = False
+    rest = n - chosen.numel()
+    if roulette:
+        extra = roulette_indices(log_g, rest, available, generator)
+    else:
+        extra = elite_indices(safe, rest, available)
+    return torch.cat([chosen, extra])

@@ -1,0 +1,36 @@
+"""The strategy's small, explicit state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+__all__ = ["DDIMState"]
+
+
+@dataclass
+class DDIMState:
+    """Everything that changes during a run (the configuration lives on the strategy).
+
+    Attributes:
+        generation: number of completed ``tell`` calls.
+        latent: current population in latent space (N, *shape), or None before the first tell.
+        fitness: raw fitness of ``latent`` (N,), float64, as the user gave it.
+        keys: optional identities of the population members (see ``tell(keys=...)``).
+        pending: latent points returned by the last ``ask`` and awaiting ``tell``.
+        best_latent, best_fitness: best member ever told (raw fitness).
+        evaluations: number of fitness values told so far.
+        history: one dict of summary figures per generation.
+    """
+
+    generation: int = 0
+    latent: torch.Tensor | None = None
+    fitness: torch.Tensor | None = None
+    keys: list | None = None
+    pending: torch.Tensor | None = None
+    best_latent: torch.Tensor | None = None
+    best_fitness: float | None = None
+    evaluations: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)

@@ -1,0 +1,24 @@
+"""Shared fixtures. Data tests skip without ../shared/data unless EDNAG_REQUIRE_DATA=1."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ednag_opt.datasets import find_data_file
+
+
+@pytest.fixture
+def data_file():
+    """Return a function that resolves a benchmark file or skips (fails under CI)."""
+
+    def _get(relative: str):
+        try:
+            return find_data_file(relative)
+        except FileNotFoundError as exc:
+            if os.environ.get("EDNAG_REQUIRE_DATA") == "1":
+                pytest.fail(f"required benchmark data missing: {exc}")
+            pytest.skip(str(exc))
+
+    return _get
