@@ -141,12 +141,18 @@ class EvolutionaryDDIM:
         else:
             t = self.timestep
             a_t, a_prev = float(self.alphas[t]), float(self.alphas[t - 1])
-            x0 = estimate_x0(st.latent, self._log_g(st.fitness), a_t)
+            scores = self._scores(st.fitness, st.violation)
+            x0 = estimate_x0(st.latent, self.log_density(scores), a_t)
             z = ddim_step(st.latent, x0, a_t, a_prev, self.sigma, self._randn())
         st.pending = z
         return self.to_problem(z)
 
-    def tell(self, fitness: Any, keys: Sequence[Hashable] | None = None) -> None:
+    def tell(
+        self,
+        fitness: Any,
+        keys: Sequence[Hashable] | None = None,
+        violation: Any | None = None,
+    ) -> None:
         """Record the fitness of the last ``ask`` and select the next population.
 
         Args:
@@ -154,29 +160,40 @@ class EvolutionaryDDIM:
                 worst possible fitness: never elites, zero weight in x0 and roulette.
             keys: optional hashable identities of the asked members (e.g. decoded
                 architectures); members with equal keys count as one in selection.
+            violation: optional N non-negative constraint violations (0 = feasible).
+                Feasibility comes first: every infeasible member scores below every
+                feasible one, infeasible ones ordered by violation; the best solution
+                is the best feasible one.
         """
         st = self.state
         if st.pending is None:
             raise RuntimeError("tell() called without a preceding ask()")
         f = self._as_fitness(fitness)
+        cv = None if violation is None else self._as_fitness(violation, "violation")
+        if cv is not None and ((cv < 0) | ~torch.isfinite(cv)).any():
+            raise ValueError("violation must be finite and >= 0 (0 means feasible)")
+        if (cv is None) != (st.violation is None) and st.generation > 0 and self.selection:
+            raise ValueError("give violation= in every tell of a run or in none")
         if keys is not None:
             keys = list(keys)
             if len(keys) != self.popsize:
                 raise ValueError(f"keys must have length popsize={self.popsize}, got {len(keys)}")
         z, st.pending = st.pending, None
-        self._update_best(z, f)
+        self._update_best(z, f, cv)
         if st.generation == 0 or not self.selection:
-            st.latent, st.fitness, st.keys = z, f, keys
+            st.latent, st.fitness, st.keys, st.violation = z, f, keys, cv
         else:
             pool_x = torch.cat([st.latent, z])
             pool_f = torch.cat([st.fitness, f])
+            pool_cv = None if cv is None else torch.cat([st.violation, cv])
             pool_keys = None if keys is None or st.keys is None else st.keys + keys
-            scores = self._scores(pool_f)
+            scores = self._scores(pool_f, pool_cv)
             idx = select(
                 pool_x, scores, self.log_density(scores), self.popsize, self.generator,
                 self.elite_frac, self.diversity_frac, self.roulette, pool_keys,
             )  # fmt: skip
             st.latent, st.fitness = pool_x[idx], pool_f[idx]
+            st.violation = None if pool_cv is None else pool_cv[idx]
             st.keys = None if pool_keys is None else [pool_keys[i] for i in idx.tolist()]
         st.generation += 1
         st.evaluations += self.popsize
@@ -275,35 +292,41 @@ class EvolutionaryDDIM:
         z = torch.randn((self.popsize, *self.shape), generator=self.generator, dtype=self.dtype)
         return z.to(self.device)
 
-    def _scores(self, f: torch.Tensor) -> torch.Tensor:
+    def _scores(self, f: torch.Tensor, cv: torch.Tensor | None = None) -> torch.Tensor:
+        """Higher-is-better scores; non-finite -> -inf; infeasible below all feasible."""
         s = f if self.maximize else -f
-        return torch.where(torch.isfinite(s), s, torch.full_like(s, -torch.inf))
+        s = torch.where(torch.isfinite(s), s, torch.full_like(s, -torch.inf))
+        if cv is not None and (cv > 0).any():
+            bad = cv > 0
+            ok = ~bad & torch.isfinite(s)
+            floor = s[ok].min() if ok.any() else s.new_tensor(0.0)
+            s = torch.where(bad & torch.isfinite(s), floor - 1.0 - cv, s)
+        return s
 
-    def _log_g(self, f: torch.Tensor) -> torch.Tensor:
-        return self.log_density(self._scores(f))
-
-    def _as_fitness(self, fitness: Any) -> torch.Tensor:
+    def _as_fitness(self, fitness: Any, what: str = "fitness") -> torch.Tensor:
         if isinstance(fitness, torch.Tensor):
             f = fitness.detach()
         else:
             try:
                 f = torch.as_tensor(np.asarray(fitness, dtype=np.float64))
             except (TypeError, ValueError) as exc:
-                raise TypeError(f"fitness must be numeric, got {type(fitness).__name__}") from exc
+                raise TypeError(f"{what} must be numeric, got {type(fitness).__name__}") from exc
         if f.is_complex() or f.dtype == torch.bool:
-            raise TypeError(f"fitness must be real numbers, got dtype {f.dtype}")
+            raise TypeError(f"{what} must be real numbers, got dtype {f.dtype}")
         f = f.to(device=self.device, dtype=torch.float64)
         if f.ndim == 2 and f.shape[1] == 1:
             f = f[:, 0]
         if f.ndim != 1 or f.shape[0] != self.popsize:
             raise ValueError(
-                f"fitness must have shape ({self.popsize},) for popsize={self.popsize}, "
+                f"{what} must have shape ({self.popsize},) for popsize={self.popsize}, "
                 f"got {tuple(f.shape)}"
             )
         return f
 
-    def _update_best(self, z: torch.Tensor, f: torch.Tensor) -> None:
+    def _update_best(self, z: torch.Tensor, f: torch.Tensor, cv: torch.Tensor | None) -> None:
         s = self._scores(f)
+        if cv is not None:
+            s = torch.where(cv > 0, torch.full_like(s, -torch.inf), s)
         if not torch.isfinite(s).any():
             return
         i = int(torch.argmax(s))

@@ -10,6 +10,7 @@ population is non-finite every member gets the same weight.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import torch
 
@@ -103,13 +104,11 @@ def get_fitness_map(
     if temperature is not None and temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {temperature}")
     if name == "rank":
-        t = 0.1 if temperature is None else temperature
-        return lambda s: rank_map(s, t)
+        return partial(rank_map, temperature=0.1 if temperature is None else temperature)
     if name == "energy":
-        t = 1.0 if temperature is None else temperature
-        return lambda s: energy_map(s, t)
+        return partial(energy_map, temperature=1.0 if temperature is None else temperature)
     if name == "power":
-        return lambda s: power_map(s, power)
+        return partial(power_map, power=power)
     return identity_map
 
 

@@ -19,6 +19,7 @@ class DDIMState:
         latent: current population in latent space (N, *shape), or None before the first tell.
         fitness: raw fitness of ``latent`` (N,), float64, as the user gave it.
         keys: optional identities of the population members (see ``tell(keys=...)``).
+        violation: constraint violations of the population (see ``tell(violation=...)``).
         pending: latent points returned by the last ``ask`` and awaiting ``tell``.
         best_latent, best_fitness: best member ever told (raw fitness).
         evaluations: number of fitness values told so far.
@@ -29,6 +30,7 @@ class DDIMState:
     latent: torch.Tensor | None = None
     fitness: torch.Tensor | None = None
     keys: list | None = None
+    violation: torch.Tensor | None = None
     pending: torch.Tensor | None = None
     best_latent: torch.Tensor | None = None
     best_fitness: float | None = None
