@@ -1,0 +1,130 @@
+"""Graph utilities for NAS-Bench-101 cells: reachability, pruning, hashing, repair.
+
+All batched functions take boolean adjacency tensors ``A`` of shape ``(N, 7, 7)``
+(strictly upper triangular: node 0 is the input, node 6 the output).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+__all__ = ["MAX_EDGES", "N_NODES", "TRIU", "reach", "pruned_edge_count", "graph_hash", "repair"]
+
+N_NODES = 7
+MAX_EDGES = 9
+#: Upper-triangular (from, to) pairs in row-major order: the 21 edge rows.
+TRIU: tuple[np.ndarray, np.ndarray] = np.triu_indices(N_NODES, 1)
+
+
+def reach(adj: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes reachable from the input and nodes that reach the output, each ``(N, 7)``."""
+    n = adj.shape[0]
+    fwd = np.zeros((n, N_NODES), dtype=bool)
+    bwd = np.zeros((n, N_NODES), dtype=bool)
+    fwd[:, 0] = True
+    bwd[:, -1] = True
+    for j in range(1, N_NODES):  # topological sweep suffices for an upper-triangular DAG
+        fwd[:, j] = (fwd[:, :j] & adj[:, :j, j]).any(axis=1)
+    for i in range(N_NODES - 2, -1, -1):
+        bwd[:, i] = (adj[:, i, i + 1 :] & bwd[:, i + 1 :]).any(axis=1)
+    return fwd, bwd
+
+
+def pruned_edge_count(adj: np.ndarray, fwd: np.ndarray, bwd: np.ndarray) -> np.ndarray:
+    """Number of edges whose both ends lie on an input-to-output path."""
+    on = fwd & bwd
+    return (adj & on[:, :, None] & on[:, None, :]).sum(axis=(1, 2))
+
+
+def _md5(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def graph_hash(matrix: np.ndarray, labels: list[int]) -> str:
+    """Isomorphism-invariant MD5 hash of a (pruned) labelled DAG.
+
+    Follows NAS-Bench-101's convention so that keys agree with the benchmark's own
+    hashes: start from each vertex's (out-degree, in-degree, label), then for as many
+    rounds as there are vertices rehash each vertex from its sorted in-neighbour
+    hashes, its sorted out-neighbour hashes and itself; finally hash the sorted list.
+    Labels: -1 input, -2 output, 0/1/2 for conv3x3 / conv1x1 / maxpool3x3.
+    """
+    m = np.asarray(matrix, dtype=np.int64)
+    v = m.shape[0]
+    ins, outs = m.sum(axis=0).tolist(), m.sum(axis=1).tolist()
+    preds = [[w for w in range(v) if m[w, u]] for u in range(v)]
+    succs = [[w for w in range(v) if m[u, w]] for u in range(v)]
+    hashes = [_md5(str((outs[u], ins[u], int(labels[u])))) for u in range(v)]
+    for _ in range(v):
+        hashes = [
+            _md5(
+                "".join(sorted(hashes[w] for w in preds[u]))
+                + "|"
+                + "".join(sorted(hashes[w] for w in succs[u]))
+                + "|"
+                + hashes[u]
+            )
+            for u in range(v)
+        ]
+    return _md5(str(sorted(hashes)))
+
+
+def repair(adj: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Deterministically make cells valid (in place); returns ``adj``.
+
+    Args:
+        adj: ``(M, 7, 7)`` bool adjacency of cells to repair.
+        score: ``(M, 21)`` float64 edge scores (logit of "on" minus logit of "off"),
+            in :data:`TRIU` order.
+
+    1. No input-to-output path: add the path with the highest summed score (it reuses
+       present edges, which score > 0, and adds the least-negative missing ones).
+    2. More than 9 edges on input-to-output paths: visit edges from the weakest score
+       up and drop each one whose removal keeps a path, until at most 9 remain. Edges
+       that no longer lie on a path are ignored (they do not count), so one pass ends
+       valid: an edge it cannot drop lies on every path and the remaining graph is a
+       single path of at most 6 edges.
+    """
+    m = adj.shape[0]
+    rows = np.arange(m)
+    full = np.full((m, N_NODES, N_NODES), -np.inf)
+    full[:, TRIU[0], TRIU[1]] = score
+    fwd, bwd = reach(adj)
+    sub = np.flatnonzero(~fwd[:, -1])
+    if sub.size:
+        best = np.full((sub.size, N_NODES), -np.inf)
+        best[:, 0] = 0.0
+        parent = np.zeros((sub.size, N_NODES), dtype=np.int64)
+        for j in range(1, N_NODES):
+            cand = best[:, :j] + full[sub, :j, j]
+            parent[:, j] = cand.argmax(axis=1)
+            best[:, j] = cand.max(axis=1)
+        node = np.full(sub.size, N_NODES - 1)
+        local = np.arange(sub.size)
+        for _ in range(N_NODES - 1):
+            active = node > 0
+            prev = parent[local, node]
+            adj[sub[active], prev[active], node[active]] = True
+            node = np.where(active, prev, 0)
+        fwd[sub], bwd[sub] = reach(adj[sub])
+    count = pruned_edge_count(adj, fwd, bwd)
+    order = np.argsort(score, axis=1, kind="stable")
+    for t in range(order.shape[1]):
+        over = count > MAX_EDGES
+        if not over.any():
+            break
+        i, j = TRIU[0][order[:, t]], TRIU[1][order[:, t]]
+        on = fwd & bwd
+        cand = np.flatnonzero(over & adj[rows, i, j] & on[rows, i] & on[rows, j])
+        if cand.size == 0:
+            continue
+        trial = adj[cand].copy()
+        trial[np.arange(cand.size), i[cand], j[cand]] = False
+        tf, tb = reach(trial)
+        keep = tf[:, -1]
+        acc = cand[keep]
+        adj[acc], fwd[acc], bwd[acc] = trial[keep], tf[keep], tb[keep]
+        count[acc] = pruned_edge_count(adj[acc], fwd[acc], bwd[acc])
+    return adj
