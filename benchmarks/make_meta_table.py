@@ -1,0 +1,142 @@
+"""Train a sample of NAS-Bench-201 cells on every task and write a compact meta-training CSV.
+
+One row per (task, cell): validation/test/train accuracy (fractions), training seconds,
+parameters and MACs of the trained network, and the NASWOT and synflow proxy scores of the
+same network at initialisation. Cells are the 5 single-op anchors (all-none, all-skip,
+all-conv1x1, all-conv3x3, all-avgpool) followed by distinct uniformly random cells; the same
+cells are used for every task. Rows are written as they finish (cell-major), so an interrupted
+run leaves every task of each finished cell; ``--time-limit`` stops cleanly after a cell.
+
+Example (the committed table)::
+
+    python benchmarks/make_meta_table.py --cells 200 --epochs 2 --min-steps 30 --seed 0 \
+        --tasks digits_all digits_0to4 digits_5to9 digits_even digits_odd digits_parity \
+        digits_low_high digits_mod3 digits_3v5v8 digits_prime \
+        --time-limit 3300 --output data/meta/nb201_digits_meta.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ednag_opt.fitness.proxies import naswot_score, synflow_score
+from ednag_opt.training.archs import nb201_string
+from ednag_opt.training.networks import count_flops
+from ednag_opt.training.tasks import get_task, list_tasks
+from ednag_opt.training.trainer import TrainConfig, train_architecture
+
+COLUMNS = [
+    "task",
+    "arch",
+    "val_acc",
+    "test_acc",
+    "train_acc",
+    "train_time",
+    "params",
+    "macs",
+    "naswot",
+    "synflow",
+]
+ANCHORS = [[k] * 6 for k in range(5)]
+
+
+def sample_cells(n: int, seed: int) -> list[str]:
+    """The anchors, then distinct uniform random NB201 cells (drawn with ``seed``)."""
+    cells = [nb201_string(a) for a in ANCHORS][:n]
+    rng = np.random.default_rng(seed)
+    seen = set(cells)
+    while len(cells) < n:
+        s = nb201_string(rng.integers(0, 5, size=6).tolist())
+        if s not in seen:
+            seen.add(s)
+            cells.append(s)
+    return cells
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--tasks", nargs="*", default=None, help="task names (default: all listed)")
+    p.add_argument("--cells", type=int, default=200, help="number of cells (incl. 5 anchors)")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--min-steps", type=int, default=30, help="at least this many SGD steps")
+    p.add_argument("--seed", type=int, default=0, help="cell sample and training seed")
+    p.add_argument("--C", type=int, default=8, help="network width")
+    p.add_argument("--N", type=int, default=1, help="cells per stage")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--time-limit", type=float, default=None, help="stop after this many s")
+    p.add_argument("--output", type=Path, default=Path("data/meta/nb201_digits_meta.csv"))
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    tasks = args.tasks or [t for t in list_tasks() if get_task(t).source == "digits"]
+    cells = sample_cells(args.cells, args.seed)
+    cfg = TrainConfig(
+        epochs=args.epochs,
+        min_steps=args.min_steps,
+        seed=args.seed,
+        size=(("C", args.C), ("N", args.N)),
+    )
+    size = dict(cfg.size)
+    command = "python benchmarks/make_meta_table.py " + " ".join(
+        shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
+    )
+    started = dt.datetime.now(dt.timezone.utc)
+    header = [
+        f"# command: {command}",
+        f"# date: {started.isoformat(timespec='seconds')}",
+        f"# seed: {args.seed}; cells: {len(cells)}; tasks: {' '.join(tasks)}",
+        f"# protocol: {cfg}; torch {torch.__version__}; threads {args.threads}",
+        "# accuracies are fractions; train_time in seconds (train + eval, CPU); macs per image",
+    ]
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    rows: list[list[object]] = []
+    done_cells = 0
+    with args.output.open("w", newline="") as fh:
+        fh.write("\n".join(header) + "\n")
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        for i, cell in enumerate(cells):
+            for name in tasks:
+                task = get_task(name)
+                r = train_architecture(cell, task, cfg)
+                macs = count_flops(cell, task.image_size, task.num_classes, task.channels, **size)
+                nw = naswot_score(cell, task, seed=args.seed, **size)
+                sf = synflow_score(cell, task, seed=args.seed, **size)
+                row = [name, cell, f"{r.val_accuracy:.4f}", f"{r.test_accuracy:.4f}"]
+                row += [f"{r.train_accuracy:.4f}", f"{r.train_time:.3f}", r.params, macs]
+                row += [f"{nw:.3f}", f"{sf:.3f}"]
+                writer.writerow(row)
+                rows.append(row)
+            fh.flush()
+            done_cells = i + 1
+            elapsed = time.perf_counter() - t0
+            print(f"[{elapsed:7.1f}s] cell {done_cells}/{len(cells)} {cell}", flush=True)
+            if args.time_limit is not None and elapsed > args.time_limit:
+                print("time limit reached; stopping", flush=True)
+                break
+    elapsed = time.perf_counter() - t0
+    header.append(f"# finished: {done_cells} cells x {len(tasks)} tasks in {elapsed:.0f} s")
+    with args.output.open("w", newline="") as fh:  # rewrite with the final header
+        fh.write("\n".join(header) + "\n")
+        writer = csv.writer(fh)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    print(header[-1])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
