@@ -49,6 +49,16 @@ def test_callable_with_maximize_attribute_is_respected():
     cost.maximize = False
     assert as_fitness(cost).maximize is False
 
+    class Scorer:
+        name = "scorer"
+        maximize = False
+
+        def __call__(self, archs):
+            return [0.0] * len(archs)
+
+    s = as_fitness(Scorer())
+    assert (s.name, s.maximize) == ("scorer", False)
+
 
 def test_source_is_returned_unchanged_and_direction_checked():
     f = as_fitness(_length)
@@ -112,6 +122,9 @@ def test_nan_values_pass_through():
 def test_per_architecture_function():
     f = as_fitness(lambda a: len(str(a)), batched=False)
     assert f(["abc", _Arch("de")]).tolist() == [3.0, 2.0]
+    t = as_fitness(lambda a: torch.tensor([1.5]), batched=False)
+    n = as_fitness(lambda a: np.float32(2.5), batched=False)
+    assert t(["a"]).tolist() == [1.5] and n(["a"]).tolist() == [2.5]
     g = as_fitness(lambda a: "x", batched=False)
     with pytest.raises(TypeError, match="one real number"):
         g(["a"])

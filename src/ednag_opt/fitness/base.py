@@ -9,7 +9,7 @@ attribute ``maximize``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,8 @@ def to_fitness_tensor(values: Any, n: int, *, who: str = "fitness") -> torch.Ten
     Parameters
     ----------
     values : list, tuple, numpy.ndarray or torch.Tensor
-        One real number per architecture (NaN allowed).
+        One real number per architecture. NaN marks a failed evaluation; ``None`` entries
+        of a list are read as NaN.
     n : int
         Number of architectures that were evaluated.
     who : str
@@ -180,7 +181,7 @@ def as_fitness(
         that attribute, else ``True``. For a ``FitnessSource`` it must agree with its
         declared direction.
     name : str, optional
-        Name of a wrapped callable (default: its ``__name__``).
+        Name of a wrapped callable (default: its ``name`` attribute, else ``__name__``).
     batched : bool
         ``False`` if the callable scores one architecture per call.
 
@@ -205,18 +206,15 @@ def as_fitness(
         )
     if maximize is None:
         maximize = bool(getattr(obj, "maximize", True))
+    if name is None and isinstance(getattr(obj, "name", None), str):
+        name = obj.name
     return FunctionFitness(obj, maximize=maximize, name=name, batched=batched)
 
 
 def _scalar(v: Any, who: str) -> float:
     """One real number out of a per-architecture result."""
-    if isinstance(v, torch.Tensor | np.ndarray) and np.size(v) == 1:
+    if isinstance(v, torch.Tensor) and v.numel() == 1 or isinstance(v, np.ndarray) and v.size == 1:
         v = v.item()
     if isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating):
         raise TypeError(f"{who} must return one real number per architecture; got {v!r}")
     return float(v)
-
-
-def as_key_list(archs: Iterable[Any]) -> list[str]:
-    """Keys of a batch of architectures (see :func:`arch_key`)."""
-    return [a if type(a) is str else str(a) for a in archs]
