@@ -117,6 +117,7 @@ class ProxyFitness(ArchFitness):
         **size: Any,
     ) -> None:
         super().__init__()
+        self.name = f"proxy_{proxy}"
         if proxy not in PROXIES:
             raise ValueError(f"unknown proxy {proxy!r}; choose from {sorted(PROXIES)}")
         self.task = get_task(task) if isinstance(task, str) else task

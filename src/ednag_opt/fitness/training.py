@@ -8,8 +8,10 @@ from typing import Any
 import torch
 
 from ..training.archs import NB201_OPS, arch_key, nb201_string
+from ..training.networks import count_flops
 from ..training.tasks import Task, get_task
 from ..training.trainer import TrainConfig, TrainResult, train_architecture
+from .base import FitnessSource
 
 __all__ = ["ArchFitness", "TrainingFitness", "decode_nb201", "resolve_device"]
 
@@ -32,7 +34,7 @@ def decode_nb201(x: torch.Tensor) -> list[str]:
     return [nb201_string(row.tolist()) for row in idx]
 
 
-class ArchFitness:
+class ArchFitness(FitnessSource):
     """Base for per-architecture fitness with a cache keyed by canonical arch string.
 
     ``fitness(archs)`` takes a list of NB201 cells / DARTS genotypes (strings or objects whose
@@ -40,6 +42,7 @@ class ArchFitness:
     a float64 tensor (higher is better).
     """
 
+    name = "arch_fitness"
     maximize = True
 
     def __init__(self) -> None:
@@ -57,7 +60,7 @@ class ArchFitness:
             self.n_evaluated += 1
         return self._cache[key]
 
-    def __call__(self, archs: Iterable[Any] | torch.Tensor) -> torch.Tensor:
+    def __call__(self, archs: Iterable[Any] | torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         if isinstance(archs, torch.Tensor):
             archs = decode_nb201(archs)
         return torch.tensor([self.score(a) for a in archs], dtype=torch.float64)
@@ -111,8 +114,30 @@ class TrainingFitness(ArchFitness):
         self._results: dict[str, TrainResult] = {}
         self.train_seconds = 0.0  # total wall time spent training (cache misses only)
 
+    name = "training"
+    metrics = {"test_accuracy": True, "train_accuracy": True, "params": False, "macs": False}
+
     def _score(self, arch: Any) -> float:
         return self.result(arch).val_accuracy
+
+    def query(self, archs: Any, metric: str | None = None) -> torch.Tensor:
+        """Fitness (``None``) or one of :attr:`metrics` for a batch (trains where needed)."""
+        if metric is None:
+            return self(archs)
+        if isinstance(archs, torch.Tensor):
+            archs = decode_nb201(archs)
+        if metric not in self.metrics:
+            return super().query(archs, metric)
+        vals = [self._metric(a, metric) for a in archs]
+        return torch.tensor(vals, dtype=torch.float64)
+
+    def _metric(self, arch: Any, metric: str) -> float:
+        if metric == "macs":
+            size = self.config.size_for(arch)
+            t = self.task
+            return float(count_flops(arch, t.image_size, t.num_classes, t.channels, **size))
+        res = self.result(arch)
+        return float(res.params if metric == "params" else getattr(res, metric))
 
     def result(self, arch: Any) -> TrainResult:
         """Full :class:`TrainResult` of ``arch`` (trains it once if needed)."""
