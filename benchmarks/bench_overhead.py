@@ -1,0 +1,274 @@
+"""Optimizer overhead per generation: ask + tell, the objective excluded.
+
+Compares ``EvolutionaryDDIM`` (torch, CPU) with evosax's ``DiffusionEvolution`` (JAX,
+jitted ask/tell, timed with ``block_until_ready``; compile time reported separately) and
+pycma's ``CMAEvolutionStrategy`` (popsize N) at several (N, D). Every method is told
+precomputed random fitness values, so only the strategy's own work is timed.
+
+Usage::
+
+    python benchmarks/bench_overhead.py                      # default sizes, markdown table
+    python benchmarks/bench_overhead.py --reps 50 --json out.json
+    python benchmarks/bench_overhead.py --profile 256x1000   # where our time goes
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import os
+import platform
+import pstats
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from ednag_opt import EvolutionaryDDIM
+
+SIZES = "30x30,256x1000,1024x100"
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
+
+
+def parse_sizes(text: str) -> list[tuple[int, int]]:
+    """``"30x30,256x1000"`` -> ``[(30, 30), (256, 1000)]``."""
+    out = []
+    for item in text.split(","):
+        n, d = item.lower().split("x")
+        out.append((int(n), int(d)))
+    return out
+
+
+def stats(times: list[float]) -> dict[str, float]:
+    """Median, IQR, mean (all in ms) and the number of repetitions."""
+    a = np.asarray(times) * 1e3
+    q1, med, q3 = np.percentile(a, [25, 50, 75])
+    return {"median_ms": med, "iqr_ms": q3 - q1, "q1_ms": q1, "q3_ms": q3,
+            "mean_ms": float(a.mean()), "reps": len(a)}  # fmt: skip
+
+
+# ---------------------------------------------------------------------- timers
+def time_ours(n: int, d: int, reps: int, warmup: int, seed: int = 0) -> dict[str, Any]:
+    """Time ``ask`` + ``tell`` of EvolutionaryDDIM (defaults, box bounds) per generation."""
+    gens = reps + warmup + 1
+    es = EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=gens + 1, seed=seed, bounds=(-5, 5))
+    fits = torch.rand(gens, n, generator=torch.Generator().manual_seed(seed + 1))
+    es.ask()
+    es.tell(fits[0])  # generation 0 only samples x_T: not a steady-state generation
+    total, ask_t, tell_t = [], [], []
+    for g in range(1, gens):
+        t0 = time.perf_counter()
+        es.ask()
+        t1 = time.perf_counter()
+        es.tell(fits[g])
+        t2 = time.perf_counter()
+        if g > warmup:
+            total.append(t2 - t0)
+            ask_t.append(t1 - t0)
+            tell_t.append(t2 - t1)
+    res = stats(total)
+    res["ask_median_ms"] = stats(ask_t)["median_ms"]
+    res["tell_median_ms"] = stats(tell_t)["median_ms"]
+    return res
+
+
+def time_evosax(n: int, d: int, reps: int, warmup: int, seed: int = 0) -> dict[str, Any]:
+    """Time jitted ask + tell of evosax DiffusionEvolution; compile time separately."""
+    import jax
+    import jax.numpy as jnp
+    from evosax.algorithms import DiffusionEvolution
+
+    gens = reps + warmup + 2
+    es = DiffusionEvolution(population_size=n, solution=jnp.zeros(d), num_generations=gens + 1)
+    params = es.default_params
+    key = jax.random.key(seed)
+    key, k_pop, k_fit = jax.random.split(key, 3)
+    fits = jax.random.uniform(k_fit, (gens, n))
+    pop0 = jax.random.normal(k_pop, (n, d))
+    state = jax.block_until_ready(es.init(key, pop0, fits[0], params))
+    keys = jax.random.split(key, gens)
+    fit_rows = [jax.block_until_ready(fits[g]) for g in range(gens)]
+
+    def step(g: int, st: Any) -> Any:
+        x, st = es.ask(keys[g], st, params)
+        st, metrics = es.tell(keys[g], x, fit_rows[g], st, params)
+        return jax.block_until_ready((st, metrics))[0]
+
+    t0 = time.perf_counter()
+    state = step(1, state)  # traces and compiles ask and tell, then runs them once
+    first = time.perf_counter() - t0
+    total = []
+    for g in range(2, gens):
+        t0 = time.perf_counter()
+        state = step(g, state)
+        if g - 1 > warmup:
+            total.append(time.perf_counter() - t0)
+    res = stats(total)
+    res["first_call_ms"] = first * 1e3
+    res["compile_ms"] = max(first * 1e3 - res["median_ms"], 0.0)
+    return res
+
+
+def time_cma(
+    n: int, d: int, reps: int, warmup: int, max_seconds: float, seed: int = 0
+) -> dict[str, Any]:
+    """Time ``ask`` + ``tell`` of pycma with popsize N; stops after ``max_seconds``."""
+    import cma
+
+    rng = np.random.default_rng(seed)
+    opts = {"popsize": n, "seed": seed + 1, "verbose": -9, "maxiter": 10**9}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        es = cma.CMAEvolutionStrategy(np.zeros(d), 1.0, opts)
+        total: list[float] = []
+        start = time.perf_counter()
+        for g in range(reps + warmup):
+            f = rng.random(n).tolist()
+            t0 = time.perf_counter()
+            xs = es.ask()
+            es.tell(xs, f)
+            if g >= warmup:
+                total.append(time.perf_counter() - t0)
+            if time.perf_counter() - start > max_seconds and len(total) >= 3:
+                break
+    res = stats(total)
+    res["capped"] = len(total) < reps
+    return res
+
+
+# ---------------------------------------------------------------------- profile
+def profile_ours(n: int, d: int, gens: int = 10, top: int = 22) -> str:
+    """cProfile of ``gens`` steady-state generations; per-generation ms of each function."""
+    es = EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=gens + 3, seed=0, bounds=(-5, 5))
+    g = torch.Generator().manual_seed(1)
+    es.ask()
+    es.tell(torch.rand(n, generator=g))
+    es.ask()
+    es.tell(torch.rand(n, generator=g))
+    fits = torch.rand(gens, n, generator=g)
+    prof = cProfile.Profile()
+    prof.enable()
+    for i in range(gens):
+        es.ask()
+        es.tell(fits[i])
+    prof.disable()
+    st = pstats.Stats(prof)
+    rows = []
+    for (file, line, func), (_cc, ncalls, tot, cum, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        where = f"{os.path.basename(file)}:{line}({func})" if line else func
+        rows.append((cum / gens * 1e3, tot / gens * 1e3, ncalls / gens, where))
+    rows.sort(reverse=True)
+    head = f"Profile of EvolutionaryDDIM at N={n}, D={d}: {gens} generations, "
+    head += f"torch threads {torch.get_num_threads()}"
+    out = [head, "", "| cumulative ms/gen | own ms/gen | calls/gen | function |"]
+    out.append("|---:|---:|---:|---|")
+    for cum, tot, calls, where in rows[:top]:
+        out.append(f"| {cum:.2f} | {tot:.2f} | {calls:.1f} | `{where}` |")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------- report
+def machine() -> dict[str, Any]:
+    """Machine facts printed with the table."""
+    import cma
+    import jax
+
+    return {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "torch_threads": torch.get_num_threads(),
+        "jax": jax.__version__,
+        "jax_devices": [str(x) for x in jax.devices()],
+        "cma": cma.__version__,
+        "loadavg": os.getloadavg(),
+        "env": {k: os.environ.get(k) for k in THREAD_ENV},
+    }
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    """Markdown table: one row per (method, N, D) and our ratio to evosax."""
+    lines = ["| N | D | method | median ms | IQR ms | mean ms | reps | notes |",
+             "|---:|---:|---|---:|---:|---:|---:|---|"]  # fmt: skip
+    for r in results:
+        notes = []
+        if "compile_ms" in r:
+            notes.append(f"compile {r['compile_ms']:.0f} ms (first call {r['first_call_ms']:.0f})")
+        if "ask_median_ms" in r:
+            notes.append(f"ask {r['ask_median_ms']:.2f} / tell {r['tell_median_ms']:.2f}")
+        if r.get("capped"):
+            notes.append("repetitions capped by time")
+        lines.append(
+            f"| {r['n']} | {r['d']} | {r['method']} | {r['median_ms']:.3f} | {r['iqr_ms']:.3f} "
+            f"| {r['mean_ms']:.3f} | {r['reps']} | {'; '.join(notes)} |"
+        )
+    lines += [
+        "",
+        "| N | D | ours / evosax (median) | ours / cma (median) |",
+        "|---:|---:|---:|---:|",
+    ]
+    sizes = sorted({(r["n"], r["d"]) for r in results}, key=lambda s: s[0] * s[1])
+    for n, d in sizes:
+        by = {r["method"]: r["median_ms"] for r in results if (r["n"], r["d"]) == (n, d)}
+        ours = by.get("ednag (torch)")
+        ev = f"{ours / by['evosax DiffusionEvolution']:.2f}" if ours and by.get(
+            "evosax DiffusionEvolution") else "-"  # fmt: skip
+        cm = f"{ours / by['pycma']:.2f}" if ours and by.get("pycma") else "-"
+        lines.append(f"| {n} | {d} | {ev} | {cm} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", default=SIZES, help="comma-separated NxD (default %(default)s)")
+    p.add_argument("--reps", type=int, default=30, help="timed generations per method")
+    p.add_argument("--warmup", type=int, default=3, help="untimed generations first")
+    p.add_argument("--cma-max-seconds", type=float, default=60.0, help="time cap for pycma")
+    p.add_argument("--methods", default="ours,evosax,cma", help="subset of ours,evosax,cma")
+    p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    p.add_argument("--json", default=None, help="write raw results here")
+    p.add_argument("--profile", default=None, help="NxD: cProfile our strategy instead")
+    args = p.parse_args(argv)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
+    if args.profile:
+        n, d = parse_sizes(args.profile)[0]
+        print(profile_ours(n, d))
+        return
+    info = machine()
+    print(json.dumps(info))
+    methods = set(args.methods.split(","))
+    results = []
+    for n, d in parse_sizes(args.sizes):
+        for key in ("ours", "evosax", "cma"):
+            if key not in methods:
+                continue
+            if key == "ours":
+                name, r = "ednag (torch)", time_ours(n, d, args.reps, args.warmup)
+            elif key == "evosax":
+                name, r = "evosax DiffusionEvolution", time_evosax(n, d, args.reps, args.warmup)
+            else:
+                name, r = "pycma", time_cma(n, d, args.reps, args.warmup, args.cma_max_seconds)
+            r = {"method": name, "n": n, "d": d, **r}
+            print(f"# {name:28s} N={n:5d} D={d:5d}: median {r['median_ms']:.3f} ms", flush=True)
+            results.append(r)
+    info["loadavg_end"] = os.getloadavg()
+    print()
+    load = f"load average start {info['loadavg'][0]:.2f}, end {info['loadavg_end'][0]:.2f}"
+    print(f"torch threads: {info['torch_threads']}; cores: {info['cpu_count']}; {load}")
+    print(f"thread environment: {info['env']}")
+    print()
+    print(render(results))
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump({"machine": info, "results": results}, fh, indent=1, default=float)
+
+
+if __name__ == "__main__":
+    main()
