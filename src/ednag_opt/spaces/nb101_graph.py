@@ -71,60 +71,63 @@ def graph_hash(matrix: np.ndarray, labels: list[int]) -> str:
     return _md5(str(sorted(hashes)))
 
 
+def _strongest_path(score: np.ndarray) -> np.ndarray:
+    """Edges ``(M, 7, 7)`` of the input-to-output path with the highest summed score."""
+    m = score.shape[0]
+    full = np.full((m, N_NODES, N_NODES), -np.inf)
+    full[:, TRIU[0], TRIU[1]] = score
+    best = np.full((m, N_NODES), -np.inf)
+    best[:, 0] = 0.0
+    parent = np.zeros((m, N_NODES), dtype=np.int64)
+    for j in range(1, N_NODES):
+        cand = best[:, :j] + full[:, :j, j]
+        parent[:, j] = cand.argmax(axis=1)
+        best[:, j] = cand.max(axis=1)
+    path = np.zeros((m, N_NODES, N_NODES), dtype=bool)
+    rows, node = np.arange(m), np.full(m, N_NODES - 1)
+    for _ in range(N_NODES - 1):
+        active = node > 0
+        prev = parent[rows, node]
+        path[rows[active], prev[active], node[active]] = True
+        node = np.where(active, prev, 0)
+    return path
+
+
 def repair(adj: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Deterministically make cells valid (in place); returns ``adj``.
+    """Deterministically make cells valid; returns the repaired ``(M, 7, 7)`` adjacency.
 
     Args:
-        adj: ``(M, 7, 7)`` bool adjacency of cells to repair.
+        adj: ``(M, 7, 7)`` bool adjacency (the argmax cells) to repair.
         score: ``(M, 21)`` float64 edge scores (logit of "on" minus logit of "off"),
             in :data:`TRIU` order.
 
     1. No input-to-output path: add the path with the highest summed score (it reuses
        present edges, which score > 0, and adds the least-negative missing ones).
-    2. More than 9 edges on input-to-output paths: visit edges from the weakest score
-       up and drop each one whose removal keeps a path, until at most 9 remain. Edges
-       that no longer lie on a path are ignored (they do not count), so one pass ends
-       valid: an edge it cannot drop lies on every path and the remaining graph is a
-       single path of at most 6 edges.
+    2. Still more than 9 edges on input-to-output paths: keep the strongest path made
+       of present edges, then add the other present edges from the strongest score
+       down, each one only if the cell then has at most 9 edges on paths.
     """
-    m = adj.shape[0]
-    rows = np.arange(m)
-    full = np.full((m, N_NODES, N_NODES), -np.inf)
-    full[:, TRIU[0], TRIU[1]] = score
+    adj = adj.copy()
+    present = adj[:, TRIU[0], TRIU[1]]
     fwd, bwd = reach(adj)
-    sub = np.flatnonzero(~fwd[:, -1])
-    if sub.size:
-        best = np.full((sub.size, N_NODES), -np.inf)
-        best[:, 0] = 0.0
-        parent = np.zeros((sub.size, N_NODES), dtype=np.int64)
-        for j in range(1, N_NODES):
-            cand = best[:, :j] + full[sub, :j, j]
-            parent[:, j] = cand.argmax(axis=1)
-            best[:, j] = cand.max(axis=1)
-        node = np.full(sub.size, N_NODES - 1)
-        local = np.arange(sub.size)
-        for _ in range(N_NODES - 1):
-            active = node > 0
-            prev = parent[local, node]
-            adj[sub[active], prev[active], node[active]] = True
-            node = np.where(active, prev, 0)
-        fwd[sub], bwd[sub] = reach(adj[sub])
-    count = pruned_edge_count(adj, fwd, bwd)
-    order = np.argsort(score, axis=1, kind="stable")
-    for t in range(order.shape[1]):
-        over = count > MAX_EDGES
-        if not over.any():
-            break
-        i, j = TRIU[0][order[:, t]], TRIU[1][order[:, t]]
-        on = fwd & bwd
-        cand = np.flatnonzero(over & adj[rows, i, j] & on[rows, i] & on[rows, j])
-        if cand.size == 0:
-            continue
-        trial = adj[cand].copy()
-        trial[np.arange(cand.size), i[cand], j[cand]] = False
-        tf, tb = reach(trial)
-        keep = tf[:, -1]
-        acc = cand[keep]
-        adj[acc], fwd[acc], bwd[acc] = trial[keep], tf[keep], tb[keep]
-        count[acc] = pruned_edge_count(adj[acc], fwd[acc], bwd[acc])
+    has_path = fwd[:, -1]
+    path = _strongest_path(np.where(has_path[:, None] & ~present, -np.inf, score))
+    adj |= path & ~has_path[:, None, None]
+    fwd, bwd = reach(adj)
+    over = np.flatnonzero(pruned_edge_count(adj, fwd, bwd) > MAX_EDGES)
+    if over.size:
+        allowed, kept = adj[over], path[over].copy()
+        order = np.argsort(-score[over], axis=1, kind="stable")
+        local = np.arange(over.size)
+        for t in range(order.shape[1]):
+            i, j = TRIU[0][order[:, t]], TRIU[1][order[:, t]]
+            cand = np.flatnonzero(allowed[local, i, j] & ~kept[local, i, j])
+            if cand.size == 0:
+                continue
+            trial = kept[cand]
+            trial[np.arange(cand.size), i[cand], j[cand]] = True
+            tf, tb = reach(trial)
+            ok = pruned_edge_count(trial, tf, tb) <= MAX_EDGES
+            kept[cand[ok]] = trial[ok]
+        adj[over] = kept
     return adj

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -160,8 +161,9 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
 
     Encoding: row 0 chooses the length (4, 5, 6); rows 1..6 choose module digits 1..4
     (rows beyond the length are ignored and encoded as digit 1). Decode takes the
-    masked argmax; if it breaks the module-count rule, the repair returns the valid
-    skeleton with the highest summed logit (exact MAP over the 3,256 skeletons).
+    masked argmax; if its modules break the module-count rule, the repair keeps the
+    argmax length and returns the valid skeleton of that length with the highest
+    summed module logits (exact MAP given the length, so a valid argmax is kept).
     """
 
     name: ClassVar[str] = "transnas-macro"
@@ -185,11 +187,11 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
             lookup = np.full(int(np.prod(cls.choice_counts)), -1, dtype=np.int64)
             lookup[rows_to_code(rows, cls.choice_counts)] = np.arange(len(archs))
             onehot = torch.zeros(len(archs), 7, 4, dtype=torch.float64)
-            for i, a in enumerate(archs):  # beyond-length rows do not score
-                onehot[i, 0, len(a.modules) - 4] = 1.0
+            for i, a in enumerate(archs):  # only the active module rows score
                 for j, m in enumerate(a.modules):
                     onehot[i, j + 1, m - 1] = 1.0
             cls._CACHE.update(archs=archs, lookup=lookup, onehot=onehot.reshape(len(archs), -1))
+            cls._CACHE["length"] = torch.tensor([len(a.modules) - 4 for a in archs])
         c = cls._CACHE
         return c["archs"], c["lookup"], c["onehot"]  # type: ignore[return-value]
 
@@ -222,8 +224,11 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
                 raise ValueError("invalid macro rows without logits to repair them")
             flat = logits[torch.from_numpy(bad)].double().masked_fill(~self.mask, 0.0)
             flat = flat.reshape(bad.size, -1)
-            for s in range(0, bad.size, 4096):  # chunked exact MAP over valid skeletons
-                which[bad[s : s + 4096]] = (flat[s : s + 4096] @ onehot.T).argmax(1).numpy()
+            length = torch.from_numpy(idx[bad, 0])
+            other = self._CACHE["length"][None, :] != length[:, None]  # type: ignore[index]
+            for s in range(0, bad.size, 4096):  # chunked exact MAP given the length
+                score = (flat[s : s + 4096] @ onehot.T).masked_fill(other[s : s + 4096], -math.inf)
+                which[bad[s : s + 4096]] = score.argmax(1).numpy()
         return [archs[i] for i in which.tolist()]
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> list[TransNASMacroArch]:
