@@ -42,7 +42,9 @@ class EvolutionaryDDIM:
         num_dims: shorthand for ``shape=(num_dims,)``.
         seed: seed of the strategy's own ``torch.Generator`` (all randomness comes from it).
         maximize: True when higher fitness is better.
-        schedule: ``"cosine"`` (reference code), ``"linear"`` (paper) or a tensor of alphas.
+        schedule: ``"log-cosine"`` (default: the noise shrinks to 1e-10 so continuous
+            solutions refine to ~1e-5), ``"cosine"`` (reference code), ``"linear"`` (paper),
+            or a tensor of alphas (see ``strategy.schedules``).
         sigma: DDIM noise scale eta (paper 0.8); 0 is deterministic DDIM.
         fitness_map: ``"rank"`` (default), ``"energy"``, ``"identity"``, ``"power"`` or a
             callable mapping scores (higher is better) to log-densities. ``"rank"`` ignores
@@ -70,7 +72,7 @@ class EvolutionaryDDIM:
         num_dims: int | None = None,
         seed: int = 0,
         maximize: bool = False,
-        schedule: str | torch.Tensor = "cosine",
+        schedule: str | torch.Tensor = "log-cosine",
         sigma: float = 0.8,
         fitness_map: str | Callable[[torch.Tensor], torch.Tensor] = "rank",
         temperature: float | None = None,

@@ -13,9 +13,16 @@ import math
 
 import torch
 
-__all__ = ["cosine_schedule", "linear_schedule", "get_schedule", "SCHEDULES"]
+__all__ = [
+    "cosine_schedule",
+    "linear_schedule",
+    "log_cosine_schedule",
+    "get_schedule",
+    "SCHEDULES",
+]
 
 EPS = 1e-4
+MIN_NOISE = 1e-10
 
 
 def cosine_schedule(num_steps: int, eps: float = EPS) -> torch.Tensor:
@@ -34,7 +41,34 @@ def linear_schedule(num_steps: int, eps: float = EPS) -> torch.Tensor:
     return torch.linspace(1.0 - eps, eps, num_steps, dtype=torch.float64)
 
 
-SCHEDULES = {"cosine": cosine_schedule, "linear": linear_schedule}
+def log_cosine_schedule(
+    num_steps: int, eps: float = EPS, min_noise: float | None = None
+) -> torch.Tensor:
+    """Cosine ramp of the log noise level: ``log(1 - alpha_t)`` moves from ``log(1 - eps)``
+    (t=T-1) to ``log(min_noise)`` (t=0) along ``(1 - cos(pi * t / (T - 1))) / 2``.
+
+    The cosine and linear schedules stop at a noise level of ``eps = 1e-4`` (a latent
+    standard deviation of 0.01), which caps the final precision of continuous solutions;
+    this one keeps shrinking the noise geometrically, so the last steps refine to
+    ``sqrt(min_noise)``, while it spends as many early steps at high noise as cosine.
+    The population can only follow a noise level that shrinks by a bounded factor per
+    step, so by default ``min_noise = max(1e-10, 10 ** (-num_steps / 16))``: 1e-6 at
+    T = 100, 1e-10 from T = 160 on (measured on sphere, rastrigin and ackley, d = 10).
+    """
+    _check_steps(num_steps)
+    if min_noise is None:
+        min_noise = max(MIN_NOISE, 10.0 ** (-num_steps / 16.0))
+    s = torch.linspace(0.0, 1.0, num_steps, dtype=torch.float64)
+    ramp = (1.0 - torch.cos(math.pi * s)) / 2.0
+    log_noise = math.log(min_noise) + (math.log(1.0 - eps) - math.log(min_noise)) * ramp
+    return 1.0 - torch.exp(log_noise)
+
+
+SCHEDULES = {
+    "log-cosine": log_cosine_schedule,
+    "cosine": cosine_schedule,
+    "linear": linear_schedule,
+}
 
 
 def get_schedule(schedule: str | torch.Tensor, num_steps: int) -> torch.Tensor:
