@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ednag_opt.fitness.proxies import naswot_score, synflow_score
+from ednag_opt.fitness.proxies import naswot_score, spearman, synflow_score
 from ednag_opt.training.archs import nb201_string
 from ednag_opt.training.networks import count_flops
 from ednag_opt.training.tasks import get_task, list_tasks
@@ -62,6 +62,50 @@ def sample_cells(n: int, seed: int) -> list[str]:
     return cells
 
 
+def summarize(path: Path) -> list[str]:
+    """Report lines for a written table: per-task accuracy spread, train time, and the
+    Spearman correlation of NASWOT, synflow and parameter count with validation accuracy
+    (and, when the NB201 benchmark CSV is found, of digits accuracy with CIFAR-10 accuracy).
+    """
+    lines = [ln for ln in path.read_text().splitlines() if not ln.startswith("#")]
+    rows = list(csv.DictReader(lines))
+    by_task: dict[str, list[dict[str, str]]] = {}
+    for r in rows:
+        by_task.setdefault(r["task"], []).append(r)
+    ref = _nb201_cifar10()
+    out = [
+        f"{len(rows)} rows, {len(by_task)} tasks, {len({r['arch'] for r in rows})} cells, "
+        f"total train time {sum(float(r['train_time']) for r in rows):.0f} s",
+        "task | cells | val acc min/median/max | train s/cell | rho naswot | rho synflow"
+        " | rho params | rho CIFAR-10 (NB201)",
+    ]
+    for name, rs in by_task.items():
+        acc = [float(r["val_acc"]) for r in rs]
+        rho = [spearman([float(r[k]) for r in rs], acc) for k in ("naswot", "synflow", "params")]
+        c10 = "n/a"
+        if ref:
+            pairs = [(float(r["val_acc"]), ref[r["arch"]]) for r in rs if r["arch"] in ref]
+            c10 = f"{spearman([a for a, _ in pairs], [b for _, b in pairs]):.3f}"
+        t = np.mean([float(r["train_time"]) for r in rs])
+        out.append(
+            f"{name} | {len(rs)} | {min(acc):.3f}/{np.median(acc):.3f}/{max(acc):.3f} | "
+            f"{t:.2f} | {rho[0]:.3f} | {rho[1]:.3f} | {rho[2]:.3f} | {c10}"
+        )
+    return out
+
+
+def _nb201_cifar10() -> dict[str, float]:
+    """NB201 arch string -> 200-epoch cifar10-valid validation accuracy, if the CSV is found."""
+    try:
+        from ednag_opt.datasets import find_data_file
+
+        path = find_data_file("nasbench201/nb201_merged_200ep.csv")
+    except (ImportError, FileNotFoundError):
+        return {}
+    with path.open() as fh:
+        return {r["arch_str"]: float(r["cifar10-valid_val_mean"]) for r in csv.DictReader(fh)}
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--tasks", nargs="*", default=None, help="task names (default: all listed)")
@@ -74,11 +118,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--time-limit", type=float, default=None, help="stop after this many s")
     p.add_argument("--output", type=Path, default=Path("data/meta/nb201_digits_meta.csv"))
+    p.add_argument("--summarize", type=Path, default=None, help="only report on this table")
     return p.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.summarize is not None:
+        print("\n".join(summarize(args.summarize)))
+        return 0
     torch.set_num_threads(args.threads)
     tasks = args.tasks or [t for t in list_tasks() if get_task(t).source == "digits"]
     cells = sample_cells(args.cells, args.seed)

@@ -36,6 +36,8 @@ def test_tiny_run(tmp_path: Path) -> None:
     assert [r["task"] for r in rows] == ["digits_1v7"] * 2
     assert set(rows[0]) == set(mod.COLUMNS)
     assert len(set(mod.sample_cells(50, 0))) == 50
+    report = mod.summarize(out)
+    assert report[0].startswith("2 rows, 1 tasks, 2 cells") and report[2].startswith("digits_1v7")
 
 
 def test_committed_table_format() -> None:

@@ -26,6 +26,7 @@ GENO = [[(0, 3), (1, 3), (0, 5), (2, 4), (1, 0), (3, 1), (4, 2), (0, 6)]] * 2
 def test_nb201_output_shape_small(cell: str) -> None:
     net = NB201Network(cell, num_classes=7, in_channels=1, C=8, N=1)
     assert net(torch.randn(5, 1, 8, 8)).shape == (5, 7)
+    assert net(torch.randn(2, 1, 14, 14)).shape == (2, 7)  # odd sizes after the first reduction
 
 
 def test_nb201_param_counts_match_nb201_at_cifar_size() -> None:

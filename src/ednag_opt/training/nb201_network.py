@@ -48,7 +48,8 @@ class ResidualReduction(nn.Module):
         self.conv_a = ReLUConvBN(c_in, c_out, 3, stride=2, padding=1)
         self.conv_b = ReLUConvBN(c_out, c_out, 3, padding=1)
         self.shortcut = nn.Sequential(
-            nn.AvgPool2d(2, stride=2), nn.Conv2d(c_in, c_out, 1, bias=False)
+            nn.AvgPool2d(2, stride=2, ceil_mode=True),  # ceil: odd sizes match the conv path
+            nn.Conv2d(c_in, c_out, 1, bias=False),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
