@@ -75,14 +75,15 @@ class VariableEncoding:
                 self.kinds.append("choice")
                 self.options.append(options)
             else:
-                lo, hi = _finite_bounds(name, var)
-                kind = {Integer: "int", Binary: "bool"}.get(type(var), "real")
                 if type(var) not in (Real, Integer, Binary):
                     raise TypeError(f"variable {name!r}: unsupported type {type(var).__name__}")
+                kind = {Integer: "int", Binary: "bool"}.get(type(var), "real")
+                if kind == "bool":
+                    lo, hi = 0.0, 1.0
+                else:
+                    lo, hi = _finite_bounds(name, var)
                 if kind == "int":
                     lo, hi = float(np.ceil(lo)) - 0.5, float(np.floor(hi)) + 0.5
-                elif kind == "bool":
-                    lo, hi = 0.0, 1.0
                 if not hi > lo:
                     raise ValueError(f"variable {name!r}: upper bound must exceed lower bound")
                 lower.append(lo)
