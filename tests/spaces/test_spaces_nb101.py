@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import random
@@ -85,6 +86,30 @@ def test_label_permutation_of_diamond_shares_hash():
     diamond = np.array([[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]])
     assert graph_hash(diamond, [-1, 1, 2, -2]) == graph_hash(diamond, [-1, 2, 1, -2])
     assert graph_hash(diamond, [-1, 1, 1, -2]) != graph_hash(diamond, [-1, 1, 2, -2])
+
+
+def _spec_hash(matrix: np.ndarray, labels: list[int]) -> str:
+    """NAS-Bench-101's hash_module convention, written out independently for the test."""
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+    n = len(labels)
+    node = [md5(str((int(matrix[v].sum()), int(matrix[:, v].sum()), labels[v]))) for v in range(n)]
+    for _ in range(n):
+        new = []
+        for v in range(n):
+            ins = sorted(node[u] for u in range(n) if matrix[u, v])
+            outs = sorted(node[w] for w in range(n) if matrix[v, w])
+            new.append(md5("".join(ins) + "|" + "".join(outs) + "|" + node[v]))
+        node = new
+    return md5(str(sorted(node)))
+
+
+def test_key_follows_the_benchmark_hash_convention(space):
+    cells = space.sample(200, generator=torch.Generator().manual_seed(5))
+    for cell in cells:
+        assert cell.key == _spec_hash(*cell.pruned())
 
 
 def test_isomorphic_relabelings_share_key(space):

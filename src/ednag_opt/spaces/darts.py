@@ -56,6 +56,9 @@ _GENO_RE = re.compile(
 
 Cell = tuple[tuple[int, int], ...]
 
+_EDGES = [(i, op) for i in range(5) for op in range(len(DARTS_OPS))]
+_NODE_PAIRS = [(a, b) for a in _EDGES for b in _EDGES]  # index: code(a) * 35 + code(b)
+
 
 @dataclass(frozen=True, slots=True)
 class DartsArch:
@@ -143,20 +146,22 @@ class DartsSpace(SearchSpace[DartsArch]):
         swap = inp[..., 0] > inp[..., 1]
         for arr in (inp, ops):
             arr[swap] = arr[swap][:, ::-1]
-        inp = inp.reshape(n, 2, N_EDGES).tolist()
-        ops = ops.reshape(n, 2, N_EDGES).tolist()
+        # build tuples from cached pieces: one code per node (its two edges)
+        codes = ((inp[..., 0] * 7 + ops[..., 0]) * 35 + inp[..., 1] * 7 + ops[..., 1]).reshape(n, 8)
+        p = _NODE_PAIRS
         return [
-            DartsArch(tuple(zip(i[0], o[0], strict=True)), tuple(zip(i[1], o[1], strict=True)))
-            for i, o in zip(inp, ops, strict=True)
+            DartsArch(p[a] + p[b] + p[c] + p[d], p[e] + p[f] + p[g] + p[h])
+            for a, b, c, d, e, f, g, h in codes.tolist()
         ]
 
     def _repair(self, inp: np.ndarray, clash: np.ndarray, logits: torch.Tensor) -> None:
         """Best pair of distinct inputs for each clashing node (in place)."""
         b, c, k = np.nonzero(clash)
-        sub = logits[torch.from_numpy(b)].double().masked_fill(~self.mask, -math.inf).numpy()
-        m = np.arange(len(b))
         row0 = c * 2 * N_EDGES + 4 * k  # input row of the node's slot 0; slot 1 is row0 + 2
-        x0, x1 = sub[m, row0], sub[m, row0 + 2]  # (M, D2) input logits of both slots
+        both = logits[torch.from_numpy(b)[:, None], torch.from_numpy(np.stack([row0, row0 + 2], 1))]
+        both = both.double().masked_fill(~self.mask[torch.from_numpy(row0)][:, None], -math.inf)
+        x0, x1 = both[:, 0].numpy(), both[:, 1].numpy()  # (M, D2) input logits of both slots
+        m = np.arange(len(b))
         top = inp[b, c, k, 0]
         second0 = np.where(np.arange(x0.shape[1]) == top[:, None], -np.inf, x0).argmax(1)
         second1 = np.where(np.arange(x1.shape[1]) == top[:, None], -np.inf, x1).argmax(1)

@@ -14,6 +14,7 @@ String: the JSON of OFA's dict ``{"ks": [20], "e": [20], "d": [5], "r": [int]}``
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ N_STAGES, MAX_DEPTH = 5, 4
 N_BLOCKS = N_STAGES * MAX_DEPTH
 #: Resolutions of the accuracy predictor's one-hot: index (r - 112) // 16.
 PREDICTOR_RESOLUTIONS: tuple[int, ...] = tuple(range(112, 225, 16))
+_STAGE_KERNELS = list(itertools.product(OFA_KERNELS, repeat=MAX_DEPTH))
+_STAGE_EXPANDS = list(itertools.product(OFA_EXPANDS, repeat=MAX_DEPTH))
+_DEPTHS = list(itertools.product(OFA_DEPTHS, repeat=N_STAGES))
 _FMT = '{"ks": [20 of 3/5/7], "e": [20 of 3/4/6], "d": [5 of 2/3/4], "r": [resolution]}'
 
 
@@ -96,17 +100,32 @@ class MobileNetV3Space(SearchSpace[OFAArch]):
         )
 
     def _decode(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[OFAArch]:
-        ks = np.asarray(OFA_KERNELS)[idx[:, :N_BLOCKS]]
-        ex = np.asarray(OFA_EXPANDS)[idx[:, N_BLOCKS : 2 * N_BLOCKS]]
-        d = np.asarray(OFA_DEPTHS)[idx[:, 2 * N_BLOCKS : 2 * N_BLOCKS + N_STAGES]]
-        r = np.asarray(self.resolutions)[idx[:, -1]]
-        inactive = np.arange(MAX_DEPTH)[None, None, :] >= d[:, :, None]  # (N, 5, 4)
-        inactive = inactive.reshape(len(idx), N_BLOCKS)
-        ks[inactive] = OFA_KERNELS[0]
-        ex[inactive] = OFA_EXPANDS[0]
+        n = len(idx)
+        ks, ex = idx[:, :N_BLOCKS].copy(), idx[:, N_BLOCKS : 2 * N_BLOCKS].copy()
+        d = idx[:, 2 * N_BLOCKS : 2 * N_BLOCKS + N_STAGES]
+        inactive = (np.arange(MAX_DEPTH)[None, None, :] > d[:, :, None] + 1).reshape(n, N_BLOCKS)
+        ks[inactive] = 0  # canonical kernel 3 / expand 3 beyond the stage's depth
+        ex[inactive] = 0
+        # build tuples from cached pieces: one code per stage (4 blocks) and per depth list
+        weights = 3 ** np.arange(MAX_DEPTH - 1, -1, -1)
+        codes = np.concatenate(
+            [
+                (ks.reshape(n, N_STAGES, MAX_DEPTH) * weights).sum(axis=2),
+                (ex.reshape(n, N_STAGES, MAX_DEPTH) * weights).sum(axis=2),
+                (d * 3 ** np.arange(N_STAGES - 1, -1, -1)).sum(axis=1, keepdims=True),
+                np.asarray(self.resolutions)[idx[:, -1:]],
+            ],
+            axis=1,
+        )
+        kt, et, dt = _STAGE_KERNELS, _STAGE_EXPANDS, _DEPTHS
         return [
-            OFAArch(tuple(k), tuple(v), tuple(dd), rr)
-            for k, v, dd, rr in zip(ks.tolist(), ex.tolist(), d.tolist(), r.tolist(), strict=True)
+            OFAArch(
+                kt[a] + kt[b] + kt[c] + kt[d] + kt[e],
+                et[f] + et[g] + et[h] + et[i] + et[j],
+                dt[k],
+                r,
+            )  # fmt: skip
+            for a, b, c, d, e, f, g, h, i, j, k, r in codes.tolist()
         ]
 
     def _check_arch(self, arch: OFAArch) -> str | None:

@@ -19,6 +19,7 @@ String: NASLib's tuple ``(49 flattened adjacency entries, 7 op codes)`` with op 
 from __future__ import annotations
 
 import ast
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,6 +40,9 @@ _N_EDGE_ROWS = len(TRIU[0])
 _FMT = "NASLib tuple '(49 adjacency 0/1 entries, 0, 3 op codes in 2-4, 1)' (56 ints)"
 
 Matrix = tuple[tuple[int, ...], ...]
+
+_ROW_TUPLES = [tuple((c >> (N_NODES - 1 - i)) & 1 for i in range(N_NODES)) for c in range(128)]
+_OP_TUPLES = list(itertools.product(range(len(NB101_OPS)), repeat=N_NODES - 2))
 
 
 @dataclass(frozen=True)
@@ -124,10 +128,13 @@ class NB101Space(SearchSpace[NB101Cell]):
             on = fwd & bwd
             adj &= on[:, :, None] & on[:, None, :]
             ops[~on[:, 1:-1]] = 0
-        mats = adj.astype(np.int8).tolist()
+        # build tuples from small cached pieces: one code per matrix row and per op list
+        row_codes = (adj.astype(np.int64) << np.arange(N_NODES - 1, -1, -1)).sum(axis=2)
+        op_codes = (ops * 3 ** np.arange(N_NODES - 3, -1, -1)).sum(axis=1)
+        rows, op_tuples = _ROW_TUPLES, _OP_TUPLES
         return [
-            NB101Cell(tuple(map(tuple, m)), tuple(o))
-            for m, o in zip(mats, ops.tolist(), strict=True)
+            NB101Cell(tuple([rows[c] for c in r]), op_tuples[o])
+            for r, o in zip(row_codes.tolist(), op_codes.tolist(), strict=True)
         ]
 
     def repair_needed(self, x: torch.Tensor | np.ndarray) -> torch.Tensor:

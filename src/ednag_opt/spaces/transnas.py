@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -155,6 +154,37 @@ def _macro_reason(modules: tuple[int, ...]) -> str | None:
     return None
 
 
+_DOWN = np.array([0, 0, 1, 1])  # digit index 0..3 (digits 1..4): downsamples?
+_DOUBLE = np.array([0, 1, 0, 1])  # doubles the channels?
+
+
+def _best_valid_modules(y: np.ndarray) -> np.ndarray:
+    """Digit indices (M, L) maximising the summed logits ``y`` (M, L, 4) subject to
+    1-4 downsampling and 1-3 channel-doubling modules (dynamic programme over counts)."""
+    m, n_mod, _ = y.shape
+    size = n_mod + 1
+    best = np.full((m, size, size), -np.inf)
+    best[:, 0, 0] = 0.0
+    choice = np.zeros((n_mod, m, size, size), dtype=np.int64)
+    for p in range(n_mod):
+        cand = np.full((4, m, size, size), -np.inf)
+        for dig in range(4):
+            a, b = _DOWN[dig], _DOUBLE[dig]
+            cand[dig, :, a:, b:] = best[:, : size - a, : size - b] + y[:, p, dig, None, None]
+        choice[p], best = cand.argmax(axis=0), cand.max(axis=0)
+    allowed = np.zeros((size, size), dtype=bool)
+    allowed[1:5, 1:4] = True
+    state = np.where(allowed, best, -np.inf).reshape(m, -1).argmax(axis=1)
+    down, double = np.divmod(state, size)
+    out = np.zeros((m, n_mod), dtype=np.int64)
+    rows = np.arange(m)
+    for p in range(n_mod - 1, -1, -1):
+        dig = choice[p, rows, down, double]
+        out[:, p] = dig
+        down, double = down - _DOWN[dig], double - _DOUBLE[dig]
+    return out
+
+
 @register_space("transnas-macro", aliases=("tnb101-macro", "transnas-bench-101-macro"))
 class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
     """TransNAS-Bench-101 macro (skeleton-level) space.
@@ -163,7 +193,8 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
     (rows beyond the length are ignored and encoded as digit 1). Decode takes the
     masked argmax; if its modules break the module-count rule, the repair keeps the
     argmax length and returns the valid skeleton of that length with the highest
-    summed module logits (exact MAP given the length, so a valid argmax is kept).
+    summed module logits (exact MAP given the length, by dynamic programming over the
+    module counts; a valid argmax is kept).
     """
 
     name: ClassVar[str] = "transnas-macro"
@@ -172,7 +203,7 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
     _CACHE: ClassVar[dict[str, object]] = {}
 
     @classmethod
-    def _tables(cls) -> tuple[list[TransNASMacroArch], np.ndarray, torch.Tensor]:
+    def _tables(cls) -> tuple[list[TransNASMacroArch], np.ndarray]:
         if not cls._CACHE:
             archs = sorted(
                 (
@@ -186,14 +217,9 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
             rows = np.array([cls._rows_of(a) for a in archs], dtype=np.int64)
             lookup = np.full(int(np.prod(cls.choice_counts)), -1, dtype=np.int64)
             lookup[rows_to_code(rows, cls.choice_counts)] = np.arange(len(archs))
-            onehot = torch.zeros(len(archs), 7, 4, dtype=torch.float64)
-            for i, a in enumerate(archs):  # only the active module rows score
-                for j, m in enumerate(a.modules):
-                    onehot[i, j + 1, m - 1] = 1.0
-            cls._CACHE.update(archs=archs, lookup=lookup, onehot=onehot.reshape(len(archs), -1))
-            cls._CACHE["length"] = torch.tensor([len(a.modules) - 4 for a in archs])
+            cls._CACHE.update(archs=archs, lookup=lookup)
         c = cls._CACHE
-        return c["archs"], c["lookup"], c["onehot"]  # type: ignore[return-value]
+        return c["archs"], c["lookup"]  # type: ignore[return-value]
 
     @staticmethod
     def _rows_of(arch: TransNASMacroArch) -> list[int]:
@@ -213,7 +239,7 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
         return _macro_reason(arch.modules)
 
     def _decode(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[TransNASMacroArch]:
-        archs, lookup, onehot = self._tables()
+        archs, lookup = self._tables()
         idx = idx.copy()
         length = idx[:, 0] + 4
         idx[:, 1:][np.arange(6)[None, :] >= length[:, None]] = 0  # canonical tail
@@ -222,13 +248,12 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
         if bad.size:
             if logits is None:
                 raise ValueError("invalid macro rows without logits to repair them")
-            flat = logits[torch.from_numpy(bad)].double().masked_fill(~self.mask, 0.0)
-            flat = flat.reshape(bad.size, -1)
-            length = torch.from_numpy(idx[bad, 0])
-            other = self._CACHE["length"][None, :] != length[:, None]  # type: ignore[index]
-            for s in range(0, bad.size, 4096):  # chunked exact MAP given the length
-                score = (flat[s : s + 4096] @ onehot.T).masked_fill(other[s : s + 4096], -math.inf)
-                which[bad[s : s + 4096]] = score.argmax(1).numpy()
+            for n_mod in (4, 5, 6):
+                rows = bad[length[bad] == n_mod]
+                if rows.size:
+                    y = logits[torch.from_numpy(rows), 1 : 1 + n_mod, :4].double().numpy()
+                    idx[rows, 1 : 1 + n_mod] = _best_valid_modules(y)
+            which[bad] = lookup[rows_to_code(idx[bad], self.choice_counts)]
         return [archs[i] for i in which.tolist()]
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> list[TransNASMacroArch]:
@@ -251,14 +276,14 @@ class TransNASMacroSpace(SearchSpace[TransNASMacroArch]):
         reason = _macro_reason(modules)
         if reason is not None:
             raise parse_error(self.name, shown, reason, _MACRO_FMT)
-        archs, lookup, _ = self._tables()
+        archs, lookup = self._tables()
         rows = np.array([self._rows_of(TransNASMacroArch(modules))], dtype=np.int64)
         return archs[int(lookup[rows_to_code(rows, self.choice_counts)[0]])]
 
     def index(self, arch: TransNASMacroArch) -> int:
         """Row index in the NASLib TransNAS macro table (sorted module tuples)."""
         self._require_valid(arch)
-        _, lookup, _ = self._tables()
+        _, lookup = self._tables()
         rows = np.array([self._rows_of(arch)], dtype=np.int64)
         return int(lookup[rows_to_code(rows, self.choice_counts)[0]])
 
