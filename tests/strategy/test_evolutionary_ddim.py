@@ -272,3 +272,17 @@ def test_cuda_matches_cpu_noise():
     b = EvolutionaryDDIM(num_dims=3, popsize=5, num_steps=3, seed=0)
     assert a.ask().device.type == "cuda"
     assert torch.allclose(a.state.pending.cpu(), b.ask())
+
+
+def test_tell_solutions_replace_asked_points():
+    es = EvolutionaryDDIM(num_dims=2, popsize=4, num_steps=3, seed=0, selection=False)
+    x = es.ask()
+    with pytest.raises(ValueError, match="solutions"):
+        es.tell(sphere(x), solutions=x[:2])
+    y = x + 1.0
+    es.tell(sphere(y), solutions=y)
+    assert torch.equal(es.population, y)
+    bounded = EvolutionaryDDIM(num_dims=2, popsize=4, num_steps=3, bounds=(0, 1))
+    x = bounded.ask()
+    with pytest.raises(ValueError, match="without bounds"):
+        bounded.tell(sphere(x), solutions=x)

@@ -154,6 +154,7 @@ class EvolutionaryDDIM:
         fitness: Any,
         keys: Sequence[Hashable] | None = None,
         violation: Any | None = None,
+        solutions: torch.Tensor | None = None,
     ) -> None:
         """Record the fitness of the last ``ask`` and select the next population.
 
@@ -166,6 +167,9 @@ class EvolutionaryDDIM:
                 Feasibility comes first: every infeasible member scores below every
                 feasible one, infeasible ones ordered by violation; the best solution
                 is the best feasible one.
+            solutions: the points actually evaluated, when the caller changed what
+                ``ask`` returned (a repair or a mutation); same shape. Only without
+                ``bounds``, where the problem and latent spaces coincide.
         """
         st = self.state
         if st.pending is None:
@@ -181,6 +185,14 @@ class EvolutionaryDDIM:
             if len(keys) != self.popsize:
                 raise ValueError(f"keys must have length popsize={self.popsize}, got {len(keys)}")
         z, st.pending = st.pending, None
+        if solutions is not None:
+            if self.bounds is not None:
+                raise ValueError("solutions= is only supported without bounds")
+            sol = torch.as_tensor(solutions).to(device=self.device, dtype=self.dtype)
+            if sol.shape != z.shape or not torch.isfinite(sol).all():
+                st.pending = z
+                raise ValueError(f"solutions must be finite with shape {tuple(z.shape)}")
+            z = sol.clone()
         self._update_best(z, f, cv)
         if st.generation == 0 or not self.selection:
             st.latent, st.fitness, st.keys, st.violation = z, f, keys, cv
