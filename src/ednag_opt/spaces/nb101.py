@@ -22,14 +22,23 @@ import ast
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import ClassVar
 
 import numpy as np
 import torch
 
 from .base import SearchSpace, is_int, parse_error, register_space
-from .nb101_graph import MAX_EDGES, N_NODES, TRIU, graph_hash, pruned_edge_count, reach, repair
+from .nb101_graph import (
+    MAX_EDGES,
+    N_NODES,
+    TRIU,
+    graph_hash,
+    on_path_nodes,
+    pruned_edge_count,
+    reach,
+    repair,
+)
 
 __all__ = ["NB101_OPS", "NB101Cell", "NB101Space"]
 
@@ -58,24 +67,35 @@ class NB101Cell:
 
     def pruned(self) -> tuple[np.ndarray, list[int]]:
         """Matrix and hash labels of the cell without nodes off input-output paths."""
-        adj = np.asarray(self.matrix, dtype=bool)[None]
-        fwd, bwd = reach(adj)
-        if not fwd[0, -1]:
+        keep = on_path_nodes(self.matrix)
+        if keep is None:
             raise ValueError("cell has no input-to-output path")
-        keep = np.flatnonzero(fwd[0] & bwd[0])
         labels = [-1] + [int(self.ops[v - 1]) for v in keep[1:-1]] + [-2]
-        return adj[0][np.ix_(keep, keep)].astype(np.int64), labels
+        return np.array([[self.matrix[i][j] for j in keep] for i in keep], dtype=np.int64), labels
 
     @cached_property
     def key(self) -> str:
         """NAS-Bench-101 graph hash of the pruned cell (shared by isomorphic cells)."""
-        matrix, labels = self.pruned()
-        return graph_hash(matrix, labels)
+        return _cell_key(self.matrix, self.ops)
 
     @property
     def num_edges(self) -> int:
         """Edges of the pruned cell."""
         return int(self.pruned()[0].sum())
+
+
+@lru_cache(maxsize=1 << 16)
+def _cell_key(matrix: Matrix, ops: tuple[int, ...]) -> str:
+    keep = on_path_nodes(matrix)
+    if keep is None:
+        raise ValueError("cell has no input-to-output path")
+    pruned = tuple(tuple(matrix[i][j] for j in keep) for i in keep)
+    return _pruned_key(pruned, (-1, *(int(ops[v - 1]) for v in keep[1:-1]), -2))
+
+
+@lru_cache(maxsize=1 << 16)
+def _pruned_key(matrix: Matrix, labels: tuple[int, ...]) -> str:
+    return graph_hash(matrix, labels)
 
 
 @register_space("nas-bench-101", aliases=("nb101", "nasbench101"))
@@ -175,11 +195,10 @@ class NB101Space(SearchSpace[NB101Cell]):
             return "ops must be a tuple of 5 ints"
         if not all(is_int(o) and 0 <= o < len(NB101_OPS) for o in ops):
             return f"ops must index {NB101_OPS}"
-        adj = np.asarray(m, dtype=bool)[None]
-        fwd, bwd = reach(adj)
-        if not fwd[0, -1]:
+        keep = on_path_nodes(m)
+        if keep is None:
             return "no path from input to output"
-        edges = int(pruned_edge_count(adj, fwd, bwd)[0])
+        edges = sum(m[i][j] for i in keep for j in keep)
         if edges > MAX_EDGES:
             return f"{edges} edges after pruning, at most {MAX_EDGES} allowed"
         return None

@@ -7,10 +7,20 @@ All batched functions take boolean adjacency tensors ``A`` of shape ``(N, 7, 7)`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["MAX_EDGES", "N_NODES", "TRIU", "reach", "pruned_edge_count", "graph_hash", "repair"]
+__all__ = [
+    "MAX_EDGES",
+    "N_NODES",
+    "TRIU",
+    "graph_hash",
+    "on_path_nodes",
+    "pruned_edge_count",
+    "reach",
+    "repair",
+]
 
 N_NODES = 7
 MAX_EDGES = 9
@@ -42,7 +52,19 @@ def _md5(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
-def graph_hash(matrix: np.ndarray, labels: list[int]) -> str:
+def on_path_nodes(matrix: Sequence[Sequence[int]]) -> list[int] | None:
+    """Nodes on an input-to-output path of one 7x7 cell, or None if there is no path."""
+    n = len(matrix)
+    fwd = [True] + [False] * (n - 1)
+    for j in range(1, n):
+        fwd[j] = any(fwd[i] and matrix[i][j] for i in range(j))
+    bwd = [False] * (n - 1) + [True]
+    for i in range(n - 2, -1, -1):
+        bwd[i] = any(matrix[i][j] and bwd[j] for j in range(i + 1, n))
+    return [v for v in range(n) if fwd[v] and bwd[v]] if fwd[-1] else None
+
+
+def graph_hash(matrix: Sequence[Sequence[int]], labels: Sequence[int]) -> str:
     """Isomorphism-invariant MD5 hash of a (pruned) labelled DAG.
 
     Follows NAS-Bench-101's convention so that keys agree with the benchmark's own
@@ -51,18 +73,16 @@ def graph_hash(matrix: np.ndarray, labels: list[int]) -> str:
     hashes, its sorted out-neighbour hashes and itself; finally hash the sorted list.
     Labels: -1 input, -2 output, 0/1/2 for conv3x3 / conv1x1 / maxpool3x3.
     """
-    m = np.asarray(matrix, dtype=np.int64)
-    v = m.shape[0]
-    ins, outs = m.sum(axis=0).tolist(), m.sum(axis=1).tolist()
-    preds = [[w for w in range(v) if m[w, u]] for u in range(v)]
-    succs = [[w for w in range(v) if m[u, w]] for u in range(v)]
-    hashes = [_md5(str((outs[u], ins[u], int(labels[u])))) for u in range(v)]
+    v = len(labels)
+    preds = [[w for w in range(v) if matrix[w][u]] for u in range(v)]
+    succs = [[w for w in range(v) if matrix[u][w]] for u in range(v)]
+    hashes = [_md5(str((len(succs[u]), len(preds[u]), int(labels[u])))) for u in range(v)]
     for _ in range(v):
         hashes = [
             _md5(
-                "".join(sorted(hashes[w] for w in preds[u]))
+                "".join(sorted([hashes[w] for w in preds[u]]))
                 + "|"
-                + "".join(sorted(hashes[w] for w in succs[u]))
+                + "".join(sorted([hashes[w] for w in succs[u]]))
                 + "|"
                 + hashes[u]
             )
