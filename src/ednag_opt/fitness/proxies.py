@@ -131,6 +131,11 @@ class ProxyFitness(ArchFitness):
 
 
 def spearman(scores: Sequence[float], accuracies: Sequence[float]) -> float:
-    """Spearman rank correlation (scipy) of proxy scores with trained accuracies."""
-    rho = spearmanr(np.asarray(scores, float), np.asarray(accuracies, float)).statistic
-    return float(rho)
+    """Spearman rank correlation (scipy) of proxy scores with trained accuracies.
+
+    NaN when either sequence is constant (the correlation is undefined).
+    """
+    a, b = np.asarray(scores, float), np.asarray(accuracies, float)
+    if len(a) < 2 or np.all(a == a[0]) or np.all(b == b[0]):
+        return float("nan")
+    return float(spearmanr(a, b).statistic)

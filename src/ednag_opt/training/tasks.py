@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -194,7 +194,7 @@ def get_task(name: str, seed: int | None = None) -> Task:
     except KeyError:
         raise KeyError(f"unknown task {name!r}; known: {sorted(_REGISTRY)}") from None
     if seed is not None and seed != task.seed:
-        task = Task(**{**task.__dict__, "seed": seed})
+        task = replace(task, seed=seed)
     return task
 
 
