@@ -143,6 +143,8 @@ class VariableEncoding:
         u = np.asarray(u.detach().cpu() if isinstance(u, torch.Tensor) else u, dtype=np.float64)
         if u.ndim != 2 or u.shape[1] != self.dim:
             raise ValueError(f"expected points of shape (N, {self.dim}), got {u.shape}")
+        if not self.mixed and not self.discrete:  # all real: one vectorised clip
+            return np.clip(u, self.lower, self.upper)
         cols = [self._decode_column(u, k, c, o) for k, c, o in self._items()]
         if self.mixed:
             return [
