@@ -1,0 +1,48 @@
+import json
+
+import pytest
+
+from ednag_opt.cli import main
+
+
+def test_generate_nb201_writes_json_and_plot(tmp_path, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")  # test accuracy comes from this table
+    out, plot = tmp_path / "r.json", tmp_path / "c.png"
+    rc = main(
+        ["generate", "--space", "nas-bench-201", "--dataset", "cifar100", "--seed", "0",
+         "--num-steps", "10", "--output", str(out), "--plot", str(plot), "--quiet"]
+    )  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    assert res["space"] == "nas-bench-201" and res["unique_queries"] <= res["total_queries"]
+    assert 60 < res["best_fitness"] <= 73.4933 + 1e-6
+    assert 0 < res["best_arch_test"] <= 73.5134
+    assert len(res["top_k"]) == 5 and len(res["top_k_test"]) == 5
+    assert plot.stat().st_size > 1000
+
+
+def test_generate_transnas(tmp_path, data_file, capsys):
+    data_file("transnas-bench-101/tnb101_micro_val_final.csv")
+    out = tmp_path / "r.json"
+    rc = main(["generate", "--space", "transnas-micro", "--task", "room_layout",
+               "--max-queries", "50", "--output", str(out), "--quiet"])  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    assert res["unique_queries"] >= 50 and res["best_fitness"] < 0  # negative loss
+
+
+def test_clear_errors(capsys):
+    assert main(["generate", "--space", "nas-bench-201", "--dataset", "mnist", "--quiet"]) == 2
+    assert "unknown NAS-Bench-201 dataset" in capsys.readouterr().out
+    assert main(["generate", "--space", "nope", "--quiet"]) == 2
+    assert "nope" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="no benchmark table"):
+        main(["generate", "--space", "darts", "--quiet"])
+    assert main(["generate", "--space", "transnas-micro", "--task", "x", "--quiet"]) == 2
+
+
+def test_spaces_lists_all(capsys):
+    assert main(["spaces"]) == 0
+    text = capsys.readouterr().out
+    for name in ("nas-bench-201", "darts", "mobilenetv3", "transnas-macro"):
+        assert name in text
