@@ -94,6 +94,26 @@ def summarize(path: Path) -> list[str]:
     return out
 
 
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(ln for ln in path.read_text().splitlines() if ln[:1] != "#"))
+
+
+def compare(path_a: Path, path_b: Path) -> list[str]:
+    """Per task, Spearman of val accuracy between two tables on their common cells
+    (e.g. two training seeds: how reproducible the ranking is)."""
+    b = {(r["task"], r["arch"]): float(r["val_acc"]) for r in _read_rows(path_b)}
+    pairs: dict[str, list[tuple[float, float]]] = {}
+    for r in _read_rows(path_a):
+        if (r["task"], r["arch"]) in b:
+            pairs.setdefault(r["task"], []).append((float(r["val_acc"]), b[r["task"], r["arch"]]))
+    out = [f"rank agreement of val acc, {path_a.name} vs {path_b.name}:"]
+    for task, ps in pairs.items():
+        rho = spearman([x for x, _ in ps], [y for _, y in ps])
+        mad = np.mean([abs(x - y) for x, y in ps])
+        out.append(f"{task}: {len(ps)} cells, rho {rho:.3f}, mean |diff| {mad:.4f}")
+    return out
+
+
 def _nb201_cifar10() -> dict[str, float]:
     """NB201 arch string -> 200-epoch cifar10-valid validation accuracy, if the CSV is found."""
     try:
@@ -112,13 +132,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cells", type=int, default=200, help="number of cells (incl. 5 anchors)")
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--min-steps", type=int, default=30, help="at least this many SGD steps")
-    p.add_argument("--seed", type=int, default=0, help="cell sample and training seed")
+    p.add_argument("--seed", type=int, default=0, help="training (and default cell) seed")
+    p.add_argument("--cell-seed", type=int, default=None, help="cell sample seed (--seed)")
     p.add_argument("--C", type=int, default=8, help="network width")
     p.add_argument("--N", type=int, default=1, help="cells per stage")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--time-limit", type=float, default=None, help="stop after this many s")
     p.add_argument("--output", type=Path, default=Path("data/meta/nb201_digits_meta.csv"))
     p.add_argument("--summarize", type=Path, default=None, help="only report on this table")
+    p.add_argument("--compare", type=Path, default=None, help="with --summarize: rank-compare")
     return p.parse_args(argv)
 
 
@@ -126,10 +148,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.summarize is not None:
         print("\n".join(summarize(args.summarize)))
+        if args.compare is not None:
+            print("\n".join(compare(args.summarize, args.compare)))
         return 0
     torch.set_num_threads(args.threads)
     tasks = args.tasks or [t for t in list_tasks() if get_task(t).source == "digits"]
-    cells = sample_cells(args.cells, args.seed)
+    cell_seed = args.seed if args.cell_seed is None else args.cell_seed
+    cells = sample_cells(args.cells, cell_seed)
     cfg = TrainConfig(
         epochs=args.epochs,
         min_steps=args.min_steps,
@@ -144,7 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     header = [
         f"# command: {command}",
         f"# date: {started.isoformat(timespec='seconds')}",
-        f"# seed: {args.seed}; cells: {len(cells)}; tasks: {' '.join(tasks)}",
+        f"# seed: {args.seed}; cell seed: {cell_seed}; cells: {len(cells)}; "
+        f"tasks: {' '.join(tasks)}",
         f"# protocol: {cfg}; torch {torch.__version__}; threads {args.threads}",
         "# accuracies are fractions; train_time in seconds (train + eval, CPU); macs per image",
     ]

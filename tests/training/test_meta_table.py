@@ -38,6 +38,7 @@ def test_tiny_run(tmp_path: Path) -> None:
     assert len(set(mod.sample_cells(50, 0))) == 50
     report = mod.summarize(out)
     assert report[0].startswith("2 rows, 1 tasks, 2 cells") and report[2].startswith("digits_1v7")
+    assert mod.compare(out, out)[1].startswith("digits_1v7: 2 cells")
 
 
 def test_committed_table_format() -> None:
