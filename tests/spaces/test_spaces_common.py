@@ -86,6 +86,19 @@ def test_strings_round_trip_and_keys(space):
         assert isinstance(arch.key, str)
 
 
+def test_numpy_integers_give_the_same_strings(space):
+    arch = space.sample(1, generator=torch.Generator().manual_seed(4))[0]
+
+    def to_numpy(v):
+        if isinstance(v, tuple):
+            return tuple(to_numpy(u) for u in v)
+        return np.int64(v) if isinstance(v, int) else v
+
+    fields = {name: to_numpy(getattr(arch, name)) for name in arch.__dataclass_fields__}
+    twin = type(arch)(**fields)
+    assert space.is_valid(twin) and twin == arch and str(twin) == str(arch)
+
+
 def test_archs_are_immutable(space):
     arch = space.sample(1)[0]
     field = next(iter(arch.__dataclass_fields__))

@@ -71,7 +71,8 @@ class DartsArch:
     reduce: Cell
 
     def __str__(self) -> str:
-        return str([list(self.normal), list(self.reduce)])
+        cells = [[(int(i), int(op)) for i, op in c] for c in (self.normal, self.reduce)]
+        return str(cells)
 
     @property
     def key(self) -> str:

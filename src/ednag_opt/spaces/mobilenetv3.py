@@ -51,7 +51,8 @@ class OFAArch:
 
     def to_dict(self) -> dict[str, list[int]]:
         """OFA's dict form."""
-        return {"ks": list(self.ks), "e": list(self.e), "d": list(self.d), "r": [self.r]}
+        ks, e, d = ([int(v) for v in t] for t in (self.ks, self.e, self.d))
+        return {"ks": ks, "e": e, "d": d, "r": [int(self.r)]}
 
     def __str__(self) -> str:
         return json.dumps(self.to_dict())

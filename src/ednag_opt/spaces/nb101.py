@@ -63,7 +63,7 @@ class NB101Cell:
 
     def __str__(self) -> str:
         codes = [0] + [_NASLIB_CODES.index(NB101_OPS[o]) for o in self.ops] + [1]
-        return str(tuple(v for row in self.matrix for v in row) + tuple(codes))
+        return str(tuple(int(v) for row in self.matrix for v in row) + tuple(codes))
 
     def pruned(self) -> tuple[np.ndarray, list[int]]:
         """Matrix and hash labels of the cell without nodes off input-output paths."""
