@@ -78,3 +78,16 @@ def test_mutate_rows_changes_exactly_one_row():
     after = y.masked_fill(~mask, -torch.inf).argmax(-1)
     assert torch.all((before != after).sum(1) == 1)
     assert after[:, 0].max() <= 1
+
+
+def test_nb101_uses_canonical_graph_keys():
+    seen = []
+
+    def edges(archs):
+        seen.extend(archs)
+        return [a.num_edges for a in archs]
+
+    res = generate("nas-bench-101", edges, seed=0, popsize=10, num_steps=5)
+    keys = [k for k, _ in res.cache.history]
+    assert all(len(k) == 32 for k in keys)  # graph hashes, not strings
+    assert len({a.key for a in seen}) == len(seen)  # one evaluation per isomorphism class

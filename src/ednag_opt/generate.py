@@ -32,7 +32,7 @@ from .spaces import SearchSpace, get_space
 from .strategy import EvolutionaryDDIM
 from .strategy.mutation import mutate_rows
 
-__all__ = ["GenerationResult", "generate", "PRESETS"]
+__all__ = ["GenerationResult", "generate", "canonical_key", "PRESETS"]
 
 #: Named strategy configurations. ``"paper"`` is the configuration of the EDNAG paper and
 #: its reference code (cosine schedule, sigma 0.8, energy map, no novelty); its ablations
@@ -79,7 +79,7 @@ class GenerationResult:
         order = torch.argsort(self.population_fitness, descending=self.maximize, stable=True)
         seen, out = set(), []
         for i in order.tolist():
-            key = str(self.population[i])
+            key = canonical_key(self.population[i])
             if key not in seen:
                 seen.add(key)
                 out.append((self.population[i], float(self.population_fitness[i])))
@@ -151,7 +151,10 @@ def generate(
     config.pop("popsize", None)
     config.pop("num_steps", None)
     space = get_space(space) if isinstance(space, str) else space
-    cache = fitness if isinstance(fitness, CachedFitness) else CachedFitness(fitness)
+    if isinstance(fitness, CachedFitness):
+        cache = fitness
+    else:  # canonical keys: isomorphic NB101 cells share one evaluation
+        cache = CachedFitness(fitness, key=canonical_key)
     if maximize is None:
         maximize = bool(getattr(cache, "maximize", True))
     if max_queries is not None and max_queries < 1:
@@ -184,7 +187,8 @@ def generate(
                     x, archs = _from_parents(space, x, archs, es, cache, mut_gen, maximize)
                 x, archs = _make_novel(space, x, archs, cache, mask, mut_gen, novelty_tries)
             f = cache(archs)
-            es.tell(f, keys=[str(a) for a in archs], solutions=x if novelty else None)
+            keys = [cache.key(a) for a in archs]
+            es.tell(f, keys=keys, solutions=x if novelty else None)
             for a, v in zip(archs, f.tolist()):
                 if v == v and (best_f is None or better(v, best_f)):
                     best_arch, best_f = a, v
@@ -195,7 +199,7 @@ def generate(
                 "total_queries": cache.total_queries,
                 "best_fitness": best_f,
                 "gen_mean": float(torch.nanmean(f)),
-                "distinct": len({str(a) for a in archs}) / len(archs),
+                "distinct": len(set(keys)) / len(archs),
             }
             history.append(row)
             if callback is not None:
@@ -219,12 +223,19 @@ def generate(
     )
 
 
+def canonical_key(arch: Any) -> str:
+    """Cache key of an architecture: its canonical ``key`` (e.g. the NB101 graph hash)
+    when it has one, else its string."""
+    key = getattr(arch, "key", None)
+    return key if isinstance(key, str) else str(arch)
+
+
 def _duplicates(archs, cache) -> list[int]:
     """Positions of architectures already queried or repeated earlier in the batch."""
     seen: set[str] = set()
     dup = []
     for i, a in enumerate(archs):
-        k = str(a)
+        k = cache.key(a)
         if k in cache.values or k in seen:
             dup.append(i)
         seen.add(k)
