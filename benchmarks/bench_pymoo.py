@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seeds", type=int, default=10, help="seeds 1..k (>= 5 for the docs)")
     ap.add_argument("--budget", type=int, default=3000, help="evaluations, continuous and G1")
-    ap.add_argument("--hpo-budget", type=int, default=1000, help="evaluations, HPO tables")
+    ap.add_argument("--hpo-budget", type=int, default=300, help="evaluations, HPO tables")
     ap.add_argument("--problems", default="rastrigin,ackley,rosenbrock,sphere,rastrigin-shift,"
                     "g1," + ",".join(HPO))  # fmt: skip
     ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10")

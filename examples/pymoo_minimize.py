@@ -21,8 +21,10 @@ res = minimize(problem, EDNAG(pop_size=30, n_steps=50), ("n_gen", 100), seed=1, 
 print(f"ackley-10: f = {res.F[0]:.4f} after {res.algorithm.evaluator.n_eval} evaluations, "
       f"{res.algorithm.restarts} restart(s) of the 50-step diffusion")  # fmt: skip
 
-# 2. inequality constraints: pymoo's CV is passed to the strategy (feasibility first)
-res = minimize(get_problem("g24"), EDNAG(), ("n_gen", 60), seed=1, verbose=True)
+# 2. inequality constraints: pymoo's CV is passed to the strategy (feasibility first);
+#    n_steps=None fits one diffusion to the termination (here 60 generations)
+algorithm = EDNAG(pop_size=20, n_steps=None)
+res = minimize(get_problem("g24"), algorithm, ("n_gen", 60), seed=1, verbose=True)
 print(f"g24: f = {res.F[0]:.4f} (optimum -5.5080), CV = {res.CV[0]}")
 
 

@@ -167,3 +167,18 @@ def test_verbose_prints_the_columns(capsys):
     for col in ("n_gen", "n_eval", "cv_min", "f_min", "f_gap", "run", "spread"):
         assert col in out
     assert len([ln for ln in out.splitlines() if ln.strip().startswith(("1 |", "2 |", "3 |"))]) == 3
+
+
+class _HalfNaN(Problem):
+    def __init__(self):
+        super().__init__(n_var=3, n_obj=1, xl=-1.0, xu=1.0)
+
+    def _evaluate(self, x, out, *args, **kwargs):
+        f = ((x - 0.2) ** 2).sum(axis=1)
+        out["F"] = np.where(x[:, 0] > 0.5, np.nan, f)[:, None]
+
+
+def test_nan_objectives_never_become_the_optimum():
+    res = minimize(_HalfNaN(), EDNAG(pop_size=12, n_steps=20), ("n_gen", 20), seed=0)
+    assert np.isfinite(res.F[0]) and res.X[0] <= 0.5 and res.F[0] < 0.05
+    assert np.isfinite(res.pop.get("F")).any()

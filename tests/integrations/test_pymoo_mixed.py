@@ -91,6 +91,7 @@ def test_discrete_problems_never_evaluate_a_solution_twice():
     problem = Grid()
     res = minimize(problem, EDNAG(pop_size=10, n_steps=30), ("n_gen", 30), seed=0)
     assert len(problem.seen) == len(set(problem.seen)) == res.algorithm.evaluator.n_eval
+    assert res.algorithm.n_distinct == len(problem.seen)
     assert res.X == {"a": 6, "b": "p"} and res.F[0] == 0.0
     if len(problem.seen) == 40:  # the whole space was enumerated: the run stops early
         assert res.algorithm.n_gen - 1 < 30

@@ -40,7 +40,8 @@ def restart_seed(seed: int, restart: int) -> int:
 
 
 class EDNAGOutput(SingleObjectiveOutput):
-    """pymoo's single-objective columns plus the diffusion's restart, timestep and spread."""
+    """pymoo's single-objective columns plus the diffusion's restart ``run``, timestep ``t``
+    and ``spread``: the population's mean standard deviation in the unit-scaled box."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,10 +55,13 @@ class EDNAGOutput(SingleObjectiveOutput):
 
     def update(self, algorithm: Algorithm) -> None:
         super().update(algorithm)
-        es = algorithm.strategy
+        es, enc = algorithm.strategy, algorithm.encoding
         self.run.set(algorithm.restarts)
         self.t.set(es.timestep)
-        self.spread.set(es.history[-1]["spread"] if es.history else None)
+        u = es.population
+        if u is not None:  # spread in the problem's box scaled to [0, 1]
+            unit = (u.cpu().numpy() - enc.lower) / (enc.upper - enc.lower)
+            self.spread.set(float(unit.std(axis=0).mean()))
 
 
 class EDNAG(Algorithm):
@@ -230,21 +234,22 @@ class EDNAG(Algorithm):
         pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
         self.strategy.tell(f, keys=keys, violation=cv)
         self._batch = None
-        index = {_row_key(u): i for i, u in enumerate(pool.get("u"))}
-        survivors = [index[_row_key(u)] for u in self.strategy.population.cpu().numpy()]
-        self.pop, self.off = pool[survivors], full
+        self.pop, self.off = pool[_locate(pool.get("u"), self.strategy.population)], full
         if self._dedup and len(self._seen) == self.encoding.size:
             self.termination.terminate()  # every solution has been evaluated: nothing is left
 
     def _set_optimum(self) -> None:
         cands = [p for p in (self.opt, self.pop, self.off) if p is not None and len(p)]
         pool = cands[0] if len(cands) == 1 else Population.merge(*cands)
+        finite = np.isfinite(pool.get("F")).all(axis=1)
+        if finite.any():  # NaN would win pymoo's argmin
+            pool = pool[finite]
         self.opt = filter_optimum(pool, least_infeasible=True)
 
     # ------------------------------------------------------------------ convenience
     @property
-    def evaluated(self) -> int:
-        """Distinct solutions looked up so far (with ``eliminate_duplicates``)."""
+    def n_distinct(self) -> int:
+        """Distinct solutions evaluated so far (tracked with ``eliminate_duplicates``)."""
         return len(self._seen)
 
 
@@ -255,5 +260,13 @@ def _copy_evaluation(src: Individual, dst: Individual) -> None:
     dst.evaluated = set(src.evaluated or ())
 
 
-def _row_key(u: Any) -> bytes:
-    return np.ascontiguousarray(u, dtype=np.float64).tobytes()
+def _locate(pool_u: np.ndarray, population: torch.Tensor) -> list[int]:
+    """Index in the pool of each member of the strategy's population (exact match of the
+    box points, which both sides compute alike; the nearest point otherwise)."""
+    pool_u = np.asarray(pool_u, dtype=np.float64)
+    index = {row.tobytes(): i for i, row in enumerate(pool_u)}
+    out = []
+    for row in population.cpu().numpy().astype(np.float64):
+        i = index.get(row.tobytes())
+        out.append(int(np.argmin(((pool_u - row) ** 2).sum(axis=1))) if i is None else i)
+    return out
