@@ -114,6 +114,19 @@ def test_device_argument(acc_path):
     torch.testing.assert_close(out, cpu(archs), rtol=0, atol=1e-5)
     tdev = OFAAccuracyPredictor(acc_path, device=torch.device("cpu"))
     assert tdev.device == torch.device("cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="CUDA is not available"):
+            OFAAccuracyPredictor(acc_path, device="cuda")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_matches_cpu(acc_path):
+    archs = SPACE.sample(256, generator=torch.Generator().manual_seed(6))
+    gpu = OFAAccuracyPredictor(acc_path, device="cuda")
+    assert next(gpu.model.parameters()).is_cuda
+    out = gpu(archs)
+    assert out.device.type == "cpu"
+    torch.testing.assert_close(out, OFAAccuracyPredictor(acc_path)(archs), rtol=0, atol=1e-4)
 
 
 # ----------------------------------------------------------------------------- bad files

@@ -68,7 +68,10 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
         return torch.device("cpu")
     if isinstance(device, str) and device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
+    dev = torch.device(device)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {str(dev)!r} requested but CUDA is not available")
+    return dev
 
 
 def load_ofa_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
