@@ -116,25 +116,32 @@ def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> to
     """Normalised log-weights ``log w[j, i]`` of source ``x_i`` for target ``x_j``.
 
     ``w[j, i] ∝ g(f_i) · N(x_j; sqrt(alpha) x_i, (1 - alpha) I)``, softmax over ``i``.
-    Computed from one GEMM in float64; the ``||x_j||²`` term is constant over ``i`` and
-    dropped, so nothing under- or overflows whatever the dimension.
+    Computed from one GEMM; the ``||x_j||²`` term is constant over ``i`` and dropped, so
+    nothing under- or overflows whatever the dimension. The GEMM runs in the population's
+    dtype while its rounding error on the logits is below 1e-3, else in float64 (late in
+    a run, ``1 - alpha`` is tiny and the expansion of the square cancels).
 
     Args:
         x: population (N, ...), flattened internally to (N, D).
         log_g: (N,) log-densities, ``-inf`` for excluded members.
         alpha: signal level alpha_t in (0, 1).
     """
-    flat = x.reshape(x.shape[0], -1).to(torch.float64)
-    sq = (flat * flat).sum(dim=1)  # ||x_i||²
-    cross = flat @ flat.T  # [j, i] = x_j · x_i
+    flat = x.reshape(x.shape[0], -1)
     a = float(alpha)
-    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / (2.0 * (1.0 - a))
-    logits = log_g.to(torch.float64).unsqueeze(0) - dist_part
-    return torch.log_softmax(logits, dim=1)
+    scale = 2.0 * (1.0 - a)
+    sq = (flat * flat).sum(dim=1)  # ||x_i||²
+    if flat.dtype != torch.float64:
+        rounding = torch.finfo(flat.dtype).eps * flat.shape[1] ** 0.5 * float(sq.max())
+        if not rounding / scale < 1e-3:
+            flat, sq = flat.to(torch.float64), sq.to(torch.float64)
+    cross = flat @ flat.T  # [j, i] = x_j · x_i
+    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / scale
+    logits = log_g.to(dist_part.dtype).unsqueeze(0) - dist_part
+    return torch.log_softmax(logits.to(torch.float64), dim=1)
 
 
 def estimate_x0(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
     """Kernel-weighted estimate ``x0_hat[j] = sum_i w[j, i] x_i`` (same shape and dtype as x)."""
-    w = kernel_log_weights(x, log_g, alpha).exp()
-    flat = x.reshape(x.shape[0], -1).to(torch.float64)
-    return (w @ flat).to(x.dtype).reshape(x.shape)
+    w = kernel_log_weights(x, log_g, alpha).exp().to(x.dtype)
+    flat = x.reshape(x.shape[0], -1)
+    return (w @ flat).reshape(x.shape)

@@ -70,19 +70,25 @@ def diversity_indices(
         return idx[:0]
     m = min(idx.numel(), max(k, int(round(fit_share * idx.numel()))))
     fit = idx[torch.argsort(scores[idx], descending=True, stable=True)[:m]]
-    flat = x.reshape(x.shape[0], -1).to(torch.float64)
+    flat = x.reshape(x.shape[0], -1)
+    f = flat[fit]
+    sq = (f * f).sum(dim=1)
+    # squared distances among the fit from one GEMM (only compared, so float32 is enough)
+    d2 = (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * (f @ f.T)).clamp_min(0.0)
     if chosen.numel() > 0:
-        mind = torch.cdist(flat[fit], flat[chosen]).min(dim=1).values
+        c = flat[chosen]
+        cross = sq.unsqueeze(1) + (c * c).sum(dim=1).unsqueeze(0) - 2.0 * (f @ c.T)
+        mind = cross.clamp_min(0.0).min(dim=1).values
     else:  # no reference: start from the fittest
-        mind = torch.full((fit.numel(),), torch.inf, dtype=torch.float64, device=x.device)
-        mind[0] = torch.finfo(torch.float64).max
-    picks = []
-    for _ in range(min(k, fit.numel())):
+        mind = torch.zeros(m, dtype=f.dtype, device=x.device)
+        mind[0] = 1.0
+    picks = torch.empty(min(k, m), dtype=torch.long)
+    for n in range(picks.numel()):
         j = int(torch.argmax(mind))
-        picks.append(fit[j])
-        mind = torch.minimum(mind, torch.cdist(flat[fit], flat[fit[j]].unsqueeze(0)).squeeze(1))
+        picks[n] = j
+        mind = torch.minimum(mind, d2[:, j])
         mind[j] = -1.0
-    return torch.stack(picks)
+    return fit[picks.to(fit.device)]
 
 
 def roulette_indices(
