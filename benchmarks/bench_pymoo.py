@@ -219,13 +219,13 @@ def _default(name: str) -> Any:
 
 
 def _commit() -> str:
+    run = dict(capture_output=True, text=True, check=False)
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
-        )
-        return out.stdout.strip() or "unknown"
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], **run).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "src/ednag_opt"], **run).stdout
     except OSError:
         return "unknown"
+    return (head or "unknown") + (" + uncommitted changes in src/ednag_opt" if dirty else "")
 
 
 def _write(path: Path, args: Any, table: str, wins: list[str], total: float, argv: Any) -> None:
