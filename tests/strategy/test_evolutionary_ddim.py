@@ -282,7 +282,19 @@ def test_tell_solutions_replace_asked_points():
     y = x + 1.0
     es.tell(sphere(y), solutions=y)
     assert torch.equal(es.population, y)
-    bounded = EvolutionaryDDIM(num_dims=2, popsize=4, num_steps=3, bounds=(0, 1))
+    bounded = EvolutionaryDDIM(num_dims=2, popsize=4, num_steps=3, bounds=(0, 2))
     x = bounded.ask()
-    with pytest.raises(ValueError, match="without bounds"):
-        bounded.tell(sphere(x), solutions=x)
+    with pytest.raises(ValueError, match="inside the bounds"):
+        bounded.tell(sphere(x), solutions=x + 5)
+    inject = x.clone()
+    inject[0] = torch.tensor([0.5, 1.5])
+    bounded.tell(sphere(inject), solutions=inject)
+    assert torch.allclose(bounded.population[0], inject[0])
+    assert bounded.best_solution is not None
+
+
+def test_latent_population_stays_folded():
+    es = EvolutionaryDDIM(num_dims=3, popsize=20, num_steps=10, seed=0, bounds=(-1, 4))
+    while not es.done:
+        es.tell(sphere(es.ask()))
+        assert es.state.latent.abs().max() <= 1.0

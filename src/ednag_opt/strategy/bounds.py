@@ -5,14 +5,16 @@ The latent box ``[-1, 1]^D`` maps affinely onto ``[lower, upper]``:
 the box are folded back, by reflection (``"reflect"``, the default: the boundary is not a
 sink, points spread evenly near it) or by clipping (``"clip"``: outside points land on the
 boundary, good when optima sit on it). Latent populations start as N(0, I), so about a
-third of the first population lies outside the box and is folded in.
+third of the first population lies outside the box and is folded in. The strategy stores
+the folded latent after each ``tell``, so one problem-space point never has several
+latent copies (which would skew x0 averages and diversity distances).
 """
 
 from __future__ import annotations
 
 import torch
 
-__all__ = ["BOUND_MODES", "fold", "to_problem", "as_bounds"]
+__all__ = ["BOUND_MODES", "fold", "to_problem", "to_latent", "as_bounds"]
 
 BOUND_MODES = ("reflect", "clip")
 
@@ -32,6 +34,11 @@ def to_problem(
 ) -> torch.Tensor:
     """Latent -> problem space (broadcasting ``lower``/``upper`` over the population)."""
     return lower + (fold(z, mode) + 1.0) * 0.5 * (upper - lower)
+
+
+def to_latent(x: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:
+    """Problem space -> latent box [-1, 1] (inverse of ``to_problem`` inside the box)."""
+    return (2.0 * (x - lower) / (upper - lower) - 1.0).clamp(-1.0, 1.0)
 
 
 def as_bounds(

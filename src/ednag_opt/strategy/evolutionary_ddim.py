@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .bounds import BOUND_MODES, as_bounds, to_problem
+from .bounds import BOUND_MODES, as_bounds, fold, to_latent, to_problem
 from .ddim import ddim_step
 from .guidance import estimate_x0, get_fitness_map
 from .schedules import get_schedule
@@ -168,8 +168,8 @@ class EvolutionaryDDIM:
                 feasible one, infeasible ones ordered by violation; the best solution
                 is the best feasible one.
             solutions: the points actually evaluated, when the caller changed what
-                ``ask`` returned (a repair or a mutation); same shape. Only without
-                ``bounds``, where the problem and latent spaces coincide.
+                ``ask`` returned (a repair, a mutation, an injected known point); same
+                shape, in problem space (inside the bounds when there are bounds).
         """
         st = self.state
         if st.pending is None:
@@ -184,15 +184,12 @@ class EvolutionaryDDIM:
             keys = list(keys)
             if len(keys) != self.popsize:
                 raise ValueError(f"keys must have length popsize={self.popsize}, got {len(keys)}")
-        z, st.pending = st.pending, None
+        z = st.pending
         if solutions is not None:
-            if self.bounds is not None:
-                raise ValueError("solutions= is only supported without bounds")
-            sol = torch.as_tensor(solutions).to(device=self.device, dtype=self.dtype)
-            if sol.shape != z.shape or not torch.isfinite(sol).all():
-                st.pending = z
-                raise ValueError(f"solutions must be finite with shape {tuple(z.shape)}")
-            z = sol.clone()
+            z = self._as_latent(solutions, z.shape)
+        elif self.bounds is not None:  # keep the latent in [-1, 1]: no reflected copies
+            z = fold(z, self.bounds_mode)
+        st.pending = None
         self._update_best(z, f, cv)
         if st.generation == 0 or not self.selection:
             st.latent, st.fitness, st.keys, st.violation = z, f, keys, cv
@@ -259,6 +256,18 @@ class EvolutionaryDDIM:
         if self.bounds is None:
             return z.clone()
         return to_problem(z, *self.bounds, self.bounds_mode)
+
+    def _as_latent(self, solutions: Any, shape: torch.Size) -> torch.Tensor:
+        """Validate problem-space ``solutions`` and map them to the latent space."""
+        sol = torch.as_tensor(solutions).to(device=self.device, dtype=self.dtype)
+        if sol.shape != shape or not torch.isfinite(sol).all():
+            raise ValueError(f"solutions must be finite with shape {tuple(shape)}")
+        if self.bounds is None:
+            return sol.clone()
+        lo, hi = self.bounds
+        if ((sol < lo) | (sol > hi)).any():
+            raise ValueError("solutions must lie inside the bounds")
+        return to_latent(sol, lo, hi)
 
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
