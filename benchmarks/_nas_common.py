@@ -147,7 +147,10 @@ def _task(args: tuple[str, Method, int, int]) -> Record:
     ctx_key, method, seed, budget = args
     torch.set_num_threads(1)
     ctx = _CONTEXTS[ctx_key]
-    cache, wall, cpu = run_method(method, ctx["space"], ctx["source"], seed, budget)
+    try:
+        cache, wall, cpu = run_method(method, ctx["space"], ctx["source"], seed, budget)
+    except ValueError as exc:  # e.g. the identity map refuses signed fitness values
+        return {"context": ctx_key, "method": method.name, "seed": seed, "error": str(exc)}
     rec = summarise(cache, budget, ctx["optimum"], ctx.get("report"))
     rec.update(context=ctx_key, method=method.name, seed=seed, wall=wall, cpu=cpu)
     return rec

@@ -174,6 +174,11 @@ def plot(recs: list[Record], budget: int, datasets: list[str]) -> list[Path]:
             ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.18, lw=0)
         test_opt = NB201Fitness(ds, metric="test").optimum().value
         ax.axhline(test_opt, color="k", ls=":", lw=1, label=f"test optimum {test_opt:.2f}")
+        val_opt = NB201Fitness(ds, metric="val")
+        at_val = float(val_opt.test_accuracy([val_opt.optimum().arch])[0])
+        if abs(at_val - test_opt) > 1e-6:
+            label = f"test acc of the validation optimum {at_val:.2f}"
+            ax.axhline(at_val, color="k", ls="--", lw=1, label=label)
         ax.set_xscale("log")
         ax.set_xlim(10, budget)
         lo_y = float(
