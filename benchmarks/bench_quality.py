@@ -220,6 +220,32 @@ def table(runs: list[Result]) -> str:
     return "\n".join(out)
 
 
+def pivot(runs: list[Result]) -> str:
+    """Markdown: one row per method, one column per (function, d): median error."""
+    cols = sorted(
+        {(r["problem"], r["d"]) for r in runs}, key=lambda k: (k[1], PROBLEMS.index(k[0]))
+    )
+    out = ["| method | " + " | ".join(f"{p} {d}" for p, d in cols) + " |"]
+    out.append("|---|" + "---:|" * len(cols))
+    for m in dict.fromkeys(r["method"] for r in runs):
+        cells = []
+        for p, d in cols:
+            e = [r["error"] for r in runs if (r["method"], r["problem"], r["d"]) == (m, p, d)]
+            cells.append(g(float(np.median(e))) if e else "-")
+        out.append(f"| {m} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def make_problem(name: str, d: int, shift: float = 0.0) -> Any:
+    """The test function; ``shift > 0`` moves its optimum by a fixed random vector of up to
+    ``shift`` times the box half-width per coordinate (same vector for every method)."""
+    if shift <= 0:
+        return get_problem(name, d)
+    lo, hi = get_problem(name, d).bounds
+    u = torch.rand(d, generator=torch.Generator().manual_seed(12345 + d), dtype=torch.float64)
+    return get_problem(name, d, shift=(2 * u - 1) * shift * (hi - lo) / 2)
+
+
 # ---------------------------------------------------------------------- driver
 def build_jobs(args: argparse.Namespace) -> list[tuple[str, Callable[..., Result], dict]]:
     """(row name, runner, runner kwargs) for each requested method and configuration."""
@@ -252,25 +278,34 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--evosax-pops", default=",".join(EVOSAX_POPS), help="g<G> or popsizes")
     p.add_argument("--threads", type=int, default=1, help="threads for torch/BLAS/XLA")
     p.add_argument("--json", default=None, help="append raw per-run results to this file")
-    p.add_argument("--from-json", default=None, help="only print the table of a saved run")
+    p.add_argument(
+        "--from-json",
+        default=None,
+        help="only print the table of saved runs (comma-separated files)",
+    )
+    p.add_argument("--shift", type=float, default=0.0, help="shift optima (see make_problem)")
+    p.add_argument("--pivot", action="store_true", help="with --from-json: medians only")
     args = p.parse_args(argv)
     if args.from_json:
-        with open(args.from_json) as fh:
-            print(table(json.load(fh)["runs"]))
+        runs = []
+        for path in args.from_json.split(","):
+            with open(path) as fh:
+                runs += json.load(fh)["runs"]
+        print(pivot(runs) if args.pivot else table(runs))
         return
     _limit_threads(args.threads)
     seeds = args.seeds or (3 if args.quick else 5)
     dims = [int(x) for x in (args.dims or ("10" if args.quick else "10,30")).split(",")]
     info = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "threads": args.threads, "loadavg": os.getloadavg(), "seeds": seeds,
-            "budget": f"{args.budget_per_dim} * d", "argv": argv}  # fmt: skip
+            "budget": f"{args.budget_per_dim} * d", "shift": args.shift, "argv": argv}  # fmt: skip
     print(json.dumps(info), flush=True)
     runs: list[Result] = []
     t_all = time.perf_counter()
     for d in dims:
         budget = args.budget_per_dim * d
         for prob in args.problems.split(","):
-            problem = get_problem(prob, d)
+            problem = make_problem(prob, d, args.shift)
             for name, runner, kw in build_jobs(args):
                 if runner is evosax_run:  # compile outside the timings
                     pop, gens = evosax_shape(budget, kw["popsize"])
