@@ -5,5 +5,21 @@ One module per benchmark; this file only re-exports their public names.
 
 from ednag_opt.fitness.predictors.ofa import OFAAccuracyPredictor, load_ofa_state_dict
 from ednag_opt.fitness.predictors.ofa_latency import LatencyConstrained, OFALatency
+from ednag_opt.fitness.predictors.surrogate import FEATURES, ArchSurrogate
+from ednag_opt.fitness.predictors.transferable import (
+    TransferableFitness,
+    TransferablePredictor,
+    read_meta_table,
+)
 
-__all__ = ["OFAAccuracyPredictor", "load_ofa_state_dict", "OFALatency", "LatencyConstrained"]
+__all__ = [
+    "OFAAccuracyPredictor",
+    "load_ofa_state_dict",
+    "OFALatency",
+    "LatencyConstrained",
+    "ArchSurrogate",
+    "FEATURES",
+    "TransferablePredictor",
+    "TransferableFitness",
+    "read_meta_table",
+]
