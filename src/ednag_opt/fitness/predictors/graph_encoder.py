@@ -124,6 +124,9 @@ def batch_graphs(graphs: Sequence[CellGraph]) -> tuple[torch.Tensor, torch.Tenso
     Padding is inserted before each graph's output node, so the output is always last.
     """
     n = max(g.num_nodes for g in graphs)
+    if all(g.num_nodes == n for g in graphs):  # common case: one cell size, no padding
+        adj = torch.stack([g.adj for g in graphs])
+        return adj, torch.stack([g.types for g in graphs]), torch.ones(len(graphs), n, dtype=bool)
     adj = torch.zeros(len(graphs), n, n)
     types = torch.zeros(len(graphs), n, dtype=torch.long)
     mask = torch.zeros(len(graphs), n, dtype=torch.bool)

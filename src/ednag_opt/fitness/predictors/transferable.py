@@ -46,6 +46,8 @@ __all__ = ["TransferablePredictor", "TransferableFitness", "read_meta_table"]
 _FORMAT = "ednag_opt.TransferablePredictor/1"
 #: space name -> (arch -> CellGraph, number of node types)
 GRAPH_BUILDERS = {"nas-bench-201": (nb201_graph, len(NB201_NODE_TYPES))}
+#: (space, arch string) -> graph, shared by all predictors (graphs do not depend on weights)
+_GRAPHS: dict[tuple[str, str], CellGraph] = {}
 
 
 def read_meta_table(path: str | Path) -> list[dict[str, str]]:
@@ -179,7 +181,6 @@ class TransferablePredictor:
         self.tasks_: list[str] = []
         self.history_: list[float] = []
         self._codes: dict[str, torch.Tensor] = {}
-        self._graphs: dict[str, CellGraph] = {}
         self._features: dict[str, tuple[torch.Tensor, np.ndarray]] = {}
 
     # ------------------------------------------------------------------ data
@@ -201,12 +202,12 @@ class TransferablePredictor:
         )
 
     def _graph_batch(self, archs: Sequence[Any]) -> tuple[torch.Tensor, ...]:
-        graphs = []
+        graphs, space = [], self.params["space"]
         for a in archs:
-            k = str(a)
-            g = self._graphs.get(k)
+            k = (space, str(a))
+            g = _GRAPHS.get(k)
             if g is None:
-                g = self._graphs[k] = self._graph_fn(a)
+                g = _GRAPHS[k] = self._graph_fn(a)
             graphs.append(g)
         return tuple(t.to(self.device) for t in batch_graphs(graphs))
 
