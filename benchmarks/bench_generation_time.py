@@ -108,12 +108,16 @@ def main() -> None:
         "CPU s (median)",
         "generations",
         "unique queries",
-        f"<= {TARGET_S} s",
+        f"<= {TARGET_S} s (wall / CPU)",
     ]
     rows = []
     for name, kw in CASES:
         r = time_case(space, source, kw, repeats)
-        ok = "" if "max_queries" in kw else ("PASS" if r["wall_med"] <= TARGET_S else "MISS")
+        ok = (
+            ""
+            if "max_queries" in kw
+            else " / ".join("PASS" if r[k] <= TARGET_S else "MISS" for k in ("wall_med", "cpu_med"))
+        )
         rows.append(
             [
                 name,

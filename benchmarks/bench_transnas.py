@@ -75,8 +75,9 @@ def contexts(spaces: list[str], tasks: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def fmt_v(v: float) -> str:
-    return f"{v:.2f}" if abs(v) >= 10 else f"{v:.4f}"
+def fmt_v(v: float, ref: float | None = None) -> str:
+    """2 decimals for percentages, 4 for SSIM / losses (decided by ``ref``, default ``v``)."""
+    return f"{v:.2f}" if abs(v if ref is None else ref) >= 10 else f"{v:.4f}"
 
 
 def rows_for(recs: list[Record], budget: int) -> list[list[str]]:
@@ -98,7 +99,7 @@ def rows_for(recs: list[Record], budget: int) -> list[list[str]]:
                 name,
                 f"{hits}/{n} ({100 * hits / n:.0f}%)",
                 f"{fmt_q(med, budget)} ({fmt_q(q1, budget)}–{fmt_q(q3, budget)})",
-                f"{fmt_v(mean)} ± {fmt_v(half)}",
+                f"{fmt_v(mean)} ± {fmt_v(half, mean)}",
                 f"{np.median([r['wall'] for r in rs]):.2f} / "
                 f"{np.median([r['cpu'] for r in rs]):.2f}",
             ]
