@@ -9,7 +9,10 @@ Feature extractor
 (weights drawn once from ``seed`` and never trained): images are resized to 8x8 by adaptive
 average pooling (the resolution of the digits suite; 14x14 MNIST-5k images are pooled down),
 then ``conv3x3(1->16) -> ReLU -> conv3x3(16->32, stride 2) -> ReLU`` gives a 32x4x4 map,
-which a fixed Gaussian projection maps to ``dim`` features. Why this choice:
+which a fixed Gaussian projection maps to ``dim`` features, standardised per feature with a
+mean and std fixed once (the predictor sets them from its meta-training images; without this
+the features share a large common offset and the learned set encoder ignored the images and
+kept only the class count, see docs/results_transferable.md). Why this choice:
 
 - no pretrained weights or downloads are available offline (no torchvision), and a fixed
   extractor keeps the dataset code a function of the data alone, identical at meta-training
@@ -65,6 +68,18 @@ class FixedFeatureExtractor(nn.Module):
         self.register_buffer("w1", w1)
         self.register_buffer("w2", w2)
         self.register_buffer("proj", proj)
+        self.register_buffer("mean", torch.zeros(dim))
+        self.register_buffer("std", torch.ones(dim))
+
+    def set_standardization(self, features: torch.Tensor | None) -> None:
+        """Fix the per-feature mean and std subtracted / divided from now on, from raw
+        ``features`` (``None``: identity). Fitted once on meta-training images, then frozen."""
+        if features is None:
+            self.mean.zero_()
+            self.std.fill_(1.0)
+        else:
+            self.mean.copy_(features.mean(0))
+            self.std.copy_(features.std(0).clamp_min(1e-6))
 
     @torch.no_grad()
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -76,7 +91,7 @@ class FixedFeatureExtractor(nn.Module):
         x = nn.functional.adaptive_avg_pool2d(x, self.size)
         h = torch.relu(nn.functional.conv2d(x, self.w1, padding=1))
         h = torch.relu(nn.functional.conv2d(h, self.w2, stride=2, padding=1))
-        return h.flatten(1) @ self.proj
+        return (h.flatten(1) @ self.proj - self.mean) / self.std
 
 
 @dataclass(frozen=True)

@@ -295,6 +295,10 @@ class TransferablePredictor:
         p = self.params
         table = self._triples(data, tasks)
         names = list(table)
+        self.extractor.set_standardization(None)  # fix the feature statistics on these tasks
+        self._features.clear()
+        self.extractor.set_standardization(torch.cat([self.task_features(t)[0] for t in names]))
+        self._features.clear()
         arch_list = sorted({a for t in names for a in table[t]})
         arch_pos = {a: i for i, a in enumerate(arch_list)}
         cores = [
@@ -352,6 +356,7 @@ class TransferablePredictor:
             "format": _FORMAT,
             "params": dict(self.params),
             "state_dict": {k: v.detach().cpu() for k, v in self.net.state_dict().items()},
+            "feature_stats": [self.extractor.mean.clone(), self.extractor.std.clone()],
             "tasks": list(self.tasks_),
             "history": list(self.history_),
         }
@@ -368,6 +373,8 @@ class TransferablePredictor:
             raise ValueError(f"{path} is not a saved TransferablePredictor")
         obj = cls(**doc["params"], device=device)
         obj.net.load_state_dict(doc["state_dict"])
+        obj.extractor.mean.copy_(doc["feature_stats"][0])
+        obj.extractor.std.copy_(doc["feature_stats"][1])
         obj.net.to(obj.device).eval()
         obj.tasks_ = list(doc["tasks"])
         obj.history_ = list(doc["history"])
