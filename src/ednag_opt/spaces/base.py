@@ -45,9 +45,13 @@ class SearchSpace(ABC, Generic[A]):
 
     @property
     def mask(self) -> torch.Tensor:
-        """Boolean ``(D1, D2)`` tensor, True where an option is allowed."""
-        counts = torch.tensor(self.choice_counts)
-        return torch.arange(self.shape[1])[None, :] < counts[:, None]
+        """Boolean ``(D1, D2)`` tensor, True where an option is allowed (a copy)."""
+        cached = self.__dict__.get("_mask_cache")
+        if cached is None:
+            counts = torch.tensor(self.choice_counts)
+            cached = torch.arange(self.shape[1])[None, :] < counts[:, None]
+            self.__dict__["_mask_cache"] = cached
+        return cached.clone()
 
     @property
     @abstractmethod

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import random
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from .base import ProductSpace, is_int, parse_error, register_space
@@ -45,20 +46,20 @@ _FROM_NASLIB_OP = tuple(NB201_OPS.index(op) for op in NASLIB_NB201_OPS)
 _STR_FORMAT = "'|op~0|+|op~0|op~1|+|op~0|op~1|op~2|' with op in " + ", ".join(NB201_OPS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: ``key`` is cached in the instance dict
 class NB201Arch:
     """A NAS-Bench-201 cell: ``ops[i]`` indexes :data:`NB201_OPS` for edge ``i``."""
 
     ops: tuple[int, ...]
 
     def __str__(self) -> str:
+        return self.key
+
+    @cached_property
+    def key(self) -> str:
+        """Canonical cache key (the arch string), built once per object."""
         n = [NB201_OPS[o] for o in self.ops]
         return f"|{n[0]}~0|+|{n[1]}~0|{n[2]}~1|+|{n[3]}~0|{n[4]}~1|{n[5]}~2|"
-
-    @property
-    def key(self) -> str:
-        """Canonical cache key (the arch string)."""
-        return str(self)
 
     @property
     def op_names(self) -> tuple[str, ...]:

@@ -24,14 +24,11 @@ __all__ = ["distinct_mask", "elite_indices", "diversity_indices", "roulette_indi
 def distinct_mask(x: torch.Tensor, keys: Sequence[Hashable] | None = None) -> torch.Tensor:
     """Bool mask of the first occurrence of each distinct member (by key, else by value)."""
     n = x.shape[0]
-    mask = torch.zeros(n, dtype=torch.bool)
     if keys is not None:
         seen: set = set()
-        for i, k in enumerate(keys):
-            if k not in seen:
-                seen.add(k)
-                mask[i] = True
-        return mask.to(x.device)
+        first = [not (k in seen or seen.add(k)) for k in keys]
+        return torch.tensor(first, dtype=torch.bool, device=x.device)
+    mask = torch.zeros(n, dtype=torch.bool)
     _, inverse = torch.unique(x.reshape(n, -1), dim=0, return_inverse=True)
     first = torch.full((int(inverse.max()) + 1,), n, dtype=torch.long, device=x.device)
     first.scatter_reduce_(0, inverse, torch.arange(n, device=x.device), reduce="amin")
