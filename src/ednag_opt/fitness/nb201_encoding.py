@@ -15,6 +15,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from ..spaces.nb201 import NASLIB_NB201_OPS, NB201_OPS
+
 __all__ = [
     "NB201_OPS",
     "NASLIB_OPS",
@@ -27,20 +29,7 @@ __all__ = [
     "resolve_dataset",
 ]
 
-NB201_OPS: tuple[str, ...] = (
-    "none",
-    "skip_connect",
-    "nor_conv_1x1",
-    "nor_conv_3x3",
-    "avg_pool_3x3",
-)
-NASLIB_OPS: tuple[str, ...] = (
-    "skip_connect",
-    "none",
-    "nor_conv_3x3",
-    "nor_conv_1x1",
-    "avg_pool_3x3",
-)
+NASLIB_OPS = NASLIB_NB201_OPS
 #: NASLib edge i is NB201-string edge _NASLIB_TO_STR[i].
 _NASLIB_TO_STR = (0, 1, 3, 2, 4, 5)
 _OP_ID = {op: i for i, op in enumerate(NB201_OPS)}

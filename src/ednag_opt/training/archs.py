@@ -1,4 +1,4 @@
-"""Parsing of NAS-Bench-201 and DARTS cell encodings (no dependency on ``ednag_opt.spaces``).
+"""Parsing of NAS-Bench-201 and DARTS cell encodings (op names from ``ednag_opt.spaces``).
 
 NB201 cells are given as the NB201 string ``|op~0|+|op~0|op~1|+|op~0|op~1|op~2|``, any object
 whose ``str()`` is that string, or a sequence of 6 op names / op indices in edge order
@@ -12,6 +12,9 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
+from ..spaces.darts import DARTS_OPS
+from ..spaces.nb201 import NB201_OPS
+
 __all__ = [
     "NB201_OPS",
     "NB201_EDGES",
@@ -24,26 +27,9 @@ __all__ = [
     "is_darts",
 ]
 
-NB201_OPS: tuple[str, ...] = (
-    "none",
-    "skip_connect",
-    "nor_conv_1x1",
-    "nor_conv_3x3",
-    "avg_pool_3x3",
-)
 #: (to_node, from_node) for the 6 edges, in NB201 string order.
 NB201_EDGES: tuple[tuple[int, int], ...] = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
 
-#: NASLib's op order for the compact DARTS encoding (checked against NB301 param counts).
-DARTS_OPS: tuple[str, ...] = (
-    "max_pool_3x3",
-    "avg_pool_3x3",
-    "skip_connect",
-    "sep_conv_3x3",
-    "sep_conv_5x5",
-    "dil_conv_3x3",
-    "dil_conv_5x5",
-)
 
 Genotype = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]
 
