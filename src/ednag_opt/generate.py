@@ -37,7 +37,9 @@ __all__ = ["GenerationResult", "generate", "canonical_key", "PRESETS"]
 #: Named strategy configurations. ``"paper"`` is the configuration of the EDNAG paper and
 #: its reference code (cosine schedule, sigma 0.8, energy map, no novelty); its ablations
 #: are ``"naive"`` (plain diffusion evolution) and ``"fd"`` (fitness-guided denoising
-#: without selection). ``"default"`` is ours.
+#: without selection); ``"fd-selection"`` is the paper's full method, the same as
+#: ``"paper"``, named for the ablation ladder. ``"naive"`` uses the identity map, which needs
+#: non-negative fitness (accuracies). ``"default"`` is ours.
 PRESETS: dict[str, dict[str, Any]] = {
     "default": dict(popsize=10, num_steps=30, novelty="parent"),
     "paper": dict(schedule="cosine", sigma=0.8, fitness_map="energy", novelty=False),
@@ -129,7 +131,9 @@ def generate(
         seed: seeds everything (strategy, restarts, mutations): same seed, same result.
         preset: a key of :data:`PRESETS`; explicit keyword arguments override it.
         max_queries: budget of unique fitness queries. ``None``: one run of ``num_steps``
-            generations. Otherwise runs restart until the budget is spent.
+            generations. Otherwise runs restart until the budget is spent; the last
+            generation is completed, so up to ``popsize - 1`` extra queries can be made
+            (``cache.history`` lists them in order, to judge a run on its first queries).
         target: stop as soon as a fitness at least this good has been queried.
         novelty: ``"parent"``, ``"mutate"`` or ``False``: what to do with offspring that
             decode to already-queried architectures (see the module docstring).
