@@ -8,6 +8,7 @@ holds the tables)::
     python benchmarks/bench_transferable.py variance                 # coreset vs random
     python benchmarks/bench_transferable.py e2e --seeds 0 1 2 3 4 5 6 7 8 9
     python benchmarks/bench_transferable.py cv                       # settings, training tasks
+    python benchmarks/bench_transferable.py report                   # markdown tables
 
 Training tasks are the table's tasks not in ``HELD_OUT``; the held-out tasks of the table
 are only used for evaluation. ``train --save-model`` also writes the repository model.
@@ -125,41 +126,50 @@ def cmd_spearman(args, by, train, held) -> dict:
     return res
 
 
+def _codes(pred, t, subsets) -> torch.Tensor:
+    return torch.stack([pred.encode_subset(c) for c in subsets])
+
+
 def cmd_variance(args, by, train, held) -> dict:
-    pred = TransferablePredictor.load(model_path(args.seeds[0], True))
-    k = pred.params["per_class"]
+    """Spread of repeated predictions: cached coreset, K-means seeds, random subsets."""
     cells = sorted(next(iter(by["val_acc"].values())))
     archs = np.random.default_rng(0).choice(cells, size=args.archs, replace=False).tolist()
-    res = {}
+    res: dict = {}
+    for m in args.seeds:
+        pred = TransferablePredictor.load(model_path(m, True))
+        k, reps = pred.params["per_class"], args.repeats
+        task_codes = torch.stack([pred.task_code(t) for t in train + held])
+        between = torch.cdist(task_codes, task_codes).sum() / (
+            len(task_codes) ** 2 - len(task_codes)
+        )
+        per_task = np.stack([pred.predict(archs, t) for t in train + held])
+        for t in held:
+            feats, labels = pred.task_features(t)
+            rng = np.random.default_rng(12345 + m)
+            z_core = _codes(pred, t, [pred.coreset(t, seed=s) for s in range(reps)])
+            z_rand = _codes(pred, t, [random_subset(feats, labels, k, rng) for _ in range(reps)])
+            cached = np.stack([pred.predict(archs, t) for _ in range(reps)])
+            core = np.stack([pred.predict_codes(archs, z).numpy() for z in z_core])
+            rand = np.stack([pred.predict_codes(archs, z).numpy() for z in z_rand])
+            v_cached, v_core, v_rand = (x.var(axis=0, ddof=1) for x in (cached, core, rand))
+            res[f"{m}/{t}"] = {
+                "var_cached": float(v_cached.mean()),
+                "var_kmeans_seeds": float(v_core.mean()),
+                "var_random": float(v_rand.mean()),
+                "factor": float(v_rand.mean() / v_core.mean()),
+                "std_kmeans": float(np.sqrt(v_core).mean()),
+                "std_random": float(np.sqrt(v_rand).mean()),
+                "std_between_tasks": float(per_task.std(axis=0, ddof=1).mean()),
+                "zdist_kmeans": float((z_core - z_core.mean(0)).norm(dim=1).mean()),
+                "zdist_random": float((z_rand - z_rand.mean(0)).norm(dim=1).mean()),
+                "zdist_between_tasks": float(between),
+                "min_rho_random_vs_coreset": min(rho(r, cached[0]) for r in rand),
+            }
+            print(m, t, {a: float(f"{b:.3g}") for a, b in res[f"{m}/{t}"].items()}, flush=True)
     for t in held:
-        feats, labels = pred.task_features(t)
-        cached = np.stack([pred.predict(archs, t) for _ in range(args.repeats)])
-        core = np.stack(
-            [
-                pred.predict_codes(archs, pred.encode_subset(pred.coreset(t, seed=s))).numpy()
-                for s in range(args.repeats)
-            ]
-        )
-        rng = np.random.default_rng(12345)
-        rand = np.stack(
-            [
-                pred.predict_codes(
-                    archs, pred.encode_subset(random_subset(feats, labels, k, rng))
-                ).numpy()
-                for _ in range(args.repeats)
-            ]
-        )
-        v_cached, v_core, v_rand = (x.var(axis=0, ddof=1) for x in (cached, core, rand))
-        res[t] = {
-            "var_cached": float(v_cached.mean()),
-            "var_kmeans_seeds": float(v_core.mean()),
-            "var_random": float(v_rand.mean()),
-            "factor_mean_var": float(v_rand.mean() / v_core.mean()),
-            "factor_median_per_arch": float(np.median(v_rand / v_core)),
-            "std_kmeans": float(np.sqrt(v_core).mean()),
-            "std_random": float(np.sqrt(v_rand).mean()),
-        }
-        print(t, {a: round(b, 8) for a, b in res[t].items()}, flush=True)
+        f = [res[f"{m}/{t}"]["factor"] for m in args.seeds]
+        res[f"factor/{t}"] = {"mean": float(np.mean(f)), "min": min(f), "max": max(f)}
+        print(t, "factor", res[f"factor/{t}"], flush=True)
     return res
 
 
@@ -211,7 +221,7 @@ def cmd_e2e(args, by, train, held) -> dict:
             runs.append(row)
             summary = {k: (row[k]["top1"], row[k][f"top{args.k}"]) for k in row if k != "seed"}
             print(t, s, summary, flush=True)
-        res[t] = {"runs": runs, "trained": tf.n_evaluated, "train_seconds": tf.train_seconds}
+        res[t] = {"runs": runs, "trained": len(tf.results()), "train_seconds": tf.train_seconds}
     return res
 
 
@@ -238,9 +248,65 @@ def cmd_cv(args, by, train, held) -> dict:
     return res
 
 
+def _ms(x) -> str:
+    return f"{np.mean(x):.3f} ± {np.std(x):.3f}" if len(x) > 1 else f"{np.mean(x):.3f}"
+
+
+def cmd_report(args, by, train, held) -> dict:
+    """Markdown tables from the JSON files of the other commands."""
+    sp = json.loads((OUT / "spearman.json").read_text())["result"]
+    for split in args.splits:
+        print(f"\n{split}: Spearman vs val / test accuracy (predictor: mean ± std over seeds)\n")
+        print("| task | cells | dataset-aware | dataset-blind | cross-task mean | naswot | synflow "
+              "| val vs test |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
+        for t in held + train:
+            r = sp[f"{split}/{t}"]
+            ds, bl = np.array(r["ds"]), np.array(r["blind"])
+            cells = [f"{_ms(ds[:, 0])} / {_ms(ds[:, 1])}", f"{_ms(bl[:, 0])} / {_ms(bl[:, 1])}"]
+            cells.append("{:.3f} / {:.3f}".format(*r["mean_train"]))
+            cells += [f"{r['naswot']:.3f}", f"{r['synflow']:.3f}", f"{r['val_vs_test']:.3f}"]
+            print(
+                f"| {t}{'' if t in held else ' (train)'} | {r['n']} | " + " | ".join(cells) + " |"
+            )
+    va = json.loads((OUT / "variance.json").read_text())["result"]
+    print("\n| task | std K-means seeds | std random | var factor: mean (min-max) | z_D spread "
+          "K-means / random / between tasks | min rho |\n|---|---|---|---|---|---|")  # fmt: skip
+    for t in held:
+        rs = [v for k, v in va.items() if k.endswith(f"/{t}") and not k.startswith("factor")]
+        f = va[f"factor/{t}"]
+        mean = {k: np.mean([r[k] for r in rs]) for k in rs[0]}
+        cols = [f"{mean['std_kmeans']:.2e}", f"{mean['std_random']:.2e}"]
+        cols.append(f"{f['mean']:.1f} ({f['min']:.1f}-{f['max']:.1f})")
+        z = [mean[k] for k in ("zdist_kmeans", "zdist_random", "zdist_between_tasks")]
+        cols.append(" / ".join(f"{v:.2g}" for v in z))
+        cols.append(f"{min(r['min_rho_random_vs_coreset'] for r in rs):.4f}")
+        print(f"| {t} | " + " | ".join(cols) + " |")
+    print("\n| task | method | top-1 test | best-of-3 test | best-of-3 >= random (paired) "
+          "| runs |\n|---|---|---|---|---|---|")  # fmt: skip
+    for t in held:
+        path = OUT / f"e2e_{t}.json"
+        if not path.exists():
+            continue
+        runs = json.loads(path.read_text())["result"][t]["runs"]
+        rand3 = np.array([r["random"]["top3"][1] for r in runs])
+        for m in ("ds", "blind", "random"):
+            a1 = [r[m]["top1"][1] for r in runs]
+            a3 = np.array([r[m]["top3"][1] for r in runs])
+            w = f"{(a3 > rand3).sum()}/{(a3 == rand3).sum()}/{(a3 < rand3).sum()}"
+            print(f"| {t} | {m} | {_ms(a1)} | {_ms(a3)} | {w if m != 'random' else ''} "
+                  f"| {len(runs)} |")  # fmt: skip
+        test = by["test_acc"][t]
+        best_val = max(by["val_acc"][t], key=by["val_acc"][t].get)
+        print(
+            f"| {t} | table: 200 cells | median {np.median(list(test.values())):.3f} | "
+            f"best-val cell {test[best_val]:.3f}, max {max(test.values()):.3f} | | |"
+        )
+    return {}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["train", "spearman", "variance", "e2e", "cv"])
+    ap.add_argument("command", choices=["train", "spearman", "variance", "e2e", "cv", "report"])
     ap.add_argument("--table", type=Path, default=TABLE)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     ap.add_argument("--splits", nargs="+", default=["all", "unseen"], choices=["all", "unseen"])
@@ -258,7 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     by, train, held = load_table(args.table)
     t0 = time.perf_counter()
     fn = {"train": cmd_train, "spearman": cmd_spearman, "variance": cmd_variance}
-    fn |= {"e2e": cmd_e2e, "cv": cmd_cv}
+    fn |= {"e2e": cmd_e2e, "cv": cmd_cv, "report": cmd_report}
     result = fn[args.command](args, by, train, held)
     meta = {
         "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
