@@ -40,7 +40,6 @@ def archs():
 
 @pytest.fixture(scope="module")
 def fitted(archs):
-    torch.set_num_threads(1)
     triples = [(t, str(a), _target(a, t)) for t in TASKS for a in archs[:48]]
     pred = TransferablePredictor(
         per_class=5, n_init=1, augment_coresets=2, hidden=16, z_dim=8, epochs=120, lr=5e-3
@@ -146,3 +145,12 @@ def test_task_code_cached(fitted, archs):
         fit(archs[:5])
         fitted.predict(archs[:5], TASKS[0])
     assert enc.calls == before + 1
+
+
+def test_refit_restarts_from_seed(archs):
+    triples = [(t, str(a), _target(a, t)) for t in TASKS for a in archs[:10]]
+    pred = TransferablePredictor(per_class=3, n_init=1, hidden=8, z_dim=4, epochs=5)
+    first = pred.fit(triples, tasks=TASKS).predict(archs[10:], TASKS[0])
+    np.testing.assert_array_equal(
+        pred.fit(triples, tasks=TASKS).predict(archs[10:], TASKS[0]), first
+    )

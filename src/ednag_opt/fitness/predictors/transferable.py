@@ -39,7 +39,8 @@ from ednag_opt.fitness.predictors.graph_encoder import (
 )
 from ednag_opt.fitness.predictors.ofa import resolve_device
 from ednag_opt.fitness.predictors.set_encoder import SetEncoder
-from ednag_opt.training.tasks import HELD_OUT, Task, get_task
+from ednag_opt.spaces import get_space
+from ednag_opt.training.tasks import HELD_OUT, Task, get_task, list_tasks
 
 __all__ = ["TransferablePredictor", "TransferableFitness", "read_meta_table"]
 
@@ -63,11 +64,8 @@ def _task(task: Task | str) -> Task:
 
 def _task_key(task: Task) -> str:
     """Cache key: the name, plus the split seed when it is not the registered one."""
-    try:
-        default = get_task(task.name)
-    except KeyError:
-        default = None
-    return task.name if default == task else f"{task.name}@{task.seed}/{hash(task)}"
+    registered = task.name in list_tasks(include_unavailable=True) and get_task(task.name) == task
+    return task.name if registered else f"{task.name}@{task.seed}/{hash(task)}"
 
 
 class _Net(nn.Module):
@@ -173,17 +171,22 @@ class TransferablePredictor:
             code_dropout=code_dropout, use_dataset=use_dataset, target=target, seed=seed,
         )  # fmt: skip
         self.device = resolve_device(device)
-        self._graph_fn, num_types = GRAPH_BUILDERS[space]
+        self._graph_fn, self._num_types = GRAPH_BUILDERS[space]
         self.extractor = FixedFeatureExtractor(feature_dim, seed=feature_seed)
-        torch.manual_seed(seed)
-        self.net = _Net(feature_dim, num_types, hidden, z_dim, graph_layers, use_dataset)
-        self.net.to(self.device)
+        self.net = self._new_net()
         self.tasks_: list[str] = []
         self.history_: list[float] = []
         self._codes: dict[str, torch.Tensor] = {}
         self._features: dict[str, tuple[torch.Tensor, np.ndarray]] = {}
 
-    # ------------------------------------------------------------------ data
+    def _new_net(self) -> _Net:
+        """The network with the initial weights drawn from ``seed``."""
+        p = self.params
+        torch.manual_seed(p["seed"])
+        net = _Net(p["feature_dim"], self._num_types, p["hidden"], p["z_dim"],
+                   p["graph_layers"], p["use_dataset"])  # fmt: skip
+        return net.to(self.device)
+
     def task_features(self, task: Task | str) -> tuple[torch.Tensor, np.ndarray]:
         """Fixed features ``(n, feature_dim)`` and labels of ``task``'s training split."""
         task = _task(task)
@@ -213,12 +216,9 @@ class TransferablePredictor:
 
     def _archs(self, archs: Any) -> list[Any]:
         if isinstance(archs, torch.Tensor | np.ndarray):
-            from ednag_opt.spaces import get_space
-
             return list(get_space(self.params["space"]).decode(torch.as_tensor(archs)))
         return list(archs)
 
-    # --------------------------------------------------------------- encoding
     def encode_subset(self, subset: TaskCoreset) -> torch.Tensor:
         """``z_D`` of an explicit image subset (no caching)."""
         self.net.eval()
@@ -258,7 +258,6 @@ class TransferablePredictor:
         per batch; the dataset code is computed here, once)."""
         return TransferableFitness(self, task)
 
-    # --------------------------------------------------------------- training
     def _triples(self, data: Any, tasks: Iterable[str] | None) -> dict[str, dict[str, float]]:
         if isinstance(data, str | Path):
             data = read_meta_table(data)
@@ -314,9 +313,9 @@ class TransferablePredictor:
         blocks = [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
         pair_w = [(y[b, None] > y[None, b]).float() for b in blocks]  # i should beat j
         n_pairs = sum(float(w.sum()) for w in pair_w) or 1.0
-        torch.manual_seed(p["seed"])
+        self.net = self._new_net()  # every fit starts from the seed's initial weights
+        torch.manual_seed(p["seed"])  # and draws the same dropout masks
         gen = np.random.default_rng(p["seed"])
-        self.net = self.net.to(dev)
         opt = torch.optim.AdamW(self.net.parameters(), lr=p["lr"], weight_decay=p["weight_decay"])
         drop = nn.Dropout(p["code_dropout"])
         self.history_ = []
@@ -347,7 +346,6 @@ class TransferablePredictor:
         self._codes.clear()
         return self
 
-    # ------------------------------------------------------------ persistence
     def save(self, path: str | Path) -> Path:
         """Write parameters, weights and training record (``torch.save``, float32)."""
         path = Path(path)
