@@ -50,3 +50,14 @@ def test_darts_genotype_trains() -> None:
     geno = [[(0, 3), (1, 2), (0, 5), (2, 0), (1, 1), (3, 3), (4, 2), (0, 6)]] * 2
     f = TrainingFitness("digits_1v7", epochs=1, min_steps=3, C=4, layers=3)
     assert 0.0 <= f([str(geno)]).item() <= 1.0
+
+
+def test_n_trained_counts_every_training_path():
+    from ednag_opt.fitness.training import TrainingFitness
+
+    tf = TrainingFitness("digits_parity", epochs=1, min_steps=5)
+    cell = "|skip_connect~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|"
+    tf.test_accuracy(cell)
+    assert tf.n_trained == 1 and tf.n_evaluated == 0
+    tf([cell])
+    assert tf.n_trained == 1 and tf.n_evaluated == 1

@@ -155,3 +155,9 @@ class TrainingFitness(ArchFitness):
     def results(self) -> list[TrainResult]:
         """All results so far, in training order."""
         return list(self._results.values())
+
+    @property
+    def n_trained(self) -> int:
+        """Architectures trained so far, whichever method asked for them (``n_evaluated``
+        counts only fitness calls)."""
+        return len(self._results)
