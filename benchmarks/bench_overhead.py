@@ -189,7 +189,18 @@ def machine() -> dict[str, Any]:
         "cma": cma.__version__,
         "loadavg": os.getloadavg(),
         "env": {k: os.environ.get(k) for k in THREAD_ENV},
+        "commit": git_commit(),
     }
+
+
+def git_commit() -> str:
+    """HEAD of the checkout, with ``+dirty`` when src/ differs from it."""
+    import subprocess
+
+    def git(*a: str) -> str:
+        return subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+dirty" if git("status", "-s", "src") else "")
 
 
 def render(results: list[dict[str, Any]]) -> str:

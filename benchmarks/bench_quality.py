@@ -40,6 +40,7 @@ from scipy import stats
 
 from ednag_opt import EvolutionaryDDIM
 from ednag_opt.problems import get_problem
+from ednag_opt.strategy.schedules import log_cosine_schedule
 
 PROBLEMS = ("rastrigin", "ackley", "rosenbrock", "sphere")
 EVOSAX_POPS = ("g128", "30", "100")  # first one is the "defaults" row
@@ -74,8 +75,9 @@ def ednag_run(
     num_steps: int | None = None,
     restarts: int | None = None,
     dtype: str = "float32",
-    schedule: str = "cosine",
+    schedule: str | None = None,
     logsnr: tuple[float, float] = (-9.21, 9.21),
+    min_noise: float | None = None,
     **config: Any,
 ) -> Result:
     """Spend ``budget`` evaluations with EvolutionaryDDIM; return the best error found.
@@ -84,7 +86,8 @@ def ednag_run(
     ``restarts``); otherwise ``restarts`` (default 1) equal runs of ``budget // restarts``.
     Run ``r`` uses seed ``1000 * seed + r``. ``schedule="logsnr"`` builds alphas with
     log(alpha / (1 - alpha)) linear from ``logsnr[0]`` (t = T-1) to ``logsnr[1]`` (t = 0);
-    (-9.21, 9.21) spans the same alphas as the built-in schedules' eps = 1e-4. Other keys
+    (-9.21, 9.21) spans the same alphas as the built-in schedules' eps = 1e-4.
+    ``min_noise`` builds the log-cosine schedule with that final noise level. Other keys
     go to ``EvolutionaryDDIM``.
     """
     if num_steps is None:
@@ -97,10 +100,14 @@ def ednag_run(
     if schedule == "logsnr":
         lam = torch.linspace(logsnr[1], logsnr[0], num_steps, dtype=torch.float64)
         schedule = torch.sigmoid(lam)
+    elif min_noise is not None:
+        schedule = log_cosine_schedule(num_steps, min_noise=min_noise)
+    if schedule is not None:  # otherwise the strategy's own default schedule
+        config["schedule"] = schedule
     obj = Budgeted(problem, budget)
     for r in range(restarts):
         es = EvolutionaryDDIM(shape=(problem.dim,), popsize=popsize, num_steps=num_steps,
-                              seed=1000 * seed + r, bounds=problem.bounds, schedule=schedule,
+                              seed=1000 * seed + r, bounds=problem.bounds,
                               dtype=getattr(torch, dtype), **config)  # fmt: skip
         while not es.done:
             es.tell(obj(es.ask()))
@@ -298,7 +305,8 @@ def main(argv: list[str] | None = None) -> None:
     dims = [int(x) for x in (args.dims or ("10" if args.quick else "10,30")).split(",")]
     info = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cores": os.cpu_count(),
             "threads": args.threads, "loadavg": os.getloadavg(), "seeds": seeds,
-            "budget": f"{args.budget_per_dim} * d", "shift": args.shift, "argv": argv}  # fmt: skip
+            "budget": f"{args.budget_per_dim} * d", "shift": args.shift, "argv": argv,
+            "commit": git_commit()}  # fmt: skip
     print(json.dumps(info), flush=True)
     runs: list[Result] = []
     t_all = time.perf_counter()
@@ -326,6 +334,16 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         with open(args.json, "w") as fh:
             json.dump({"info": info, "runs": runs}, fh, indent=1)
+
+
+def git_commit() -> str:
+    """HEAD of the checkout, with ``+dirty`` when src/ differs from it."""
+    import subprocess
+
+    def git(*a: str) -> str:
+        return subprocess.run(["git", *a], capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + ("+dirty" if git("status", "-s", "src") else "")
 
 
 def _limit_threads(n: int) -> None:
