@@ -69,3 +69,19 @@ def test_select_prefers_distinct_keys():
     idx = select(x, scores, scores, 4, g, 0.25, 0.0, roulette=False, keys=keys)
     chosen = [keys[i] for i in idx.tolist()]
     assert len(set(chosen)) == 4 and chosen[0] == "a"
+
+
+def test_distinct_mask_projection_ties_are_checked_exactly():
+    # rows with equal projections on linspace(1, 2) but different values stay distinct
+    x = torch.tensor([[0.0, 2.0, 0.0], [1.0, 0.0, 1.0], [0.0, 2.0, 0.0], [3.0, 0.0, 0.0]])
+    assert distinct_mask(x).tolist() == [True, True, False, True]
+
+
+def test_bounds_map_keeps_tiny_latents_off_the_centre():
+    from ednag_opt.strategy.bounds import to_latent, to_problem
+
+    lo, hi = torch.tensor([-5.0]), torch.tensor([5.0])
+    z = torch.tensor([1e-9])
+    x = to_problem(z, lo, hi)
+    assert x.item() != 0.0 and abs(x.item() - 5e-9) < 1e-12
+    assert torch.allclose(to_latent(torch.tensor([2.5]), lo, hi), torch.tensor([0.5]))

@@ -186,12 +186,8 @@ class EDNAG(Algorithm):
         es, enc = self.strategy, self.encoding
         u = es.ask().cpu().numpy()
         best = self.opt[0] if warm and self.opt is not None and len(self.opt) else None
-        if best is not None:  # replace the first member by the best so far
-            sd = es.state_dict()
-            z = 2.0 * (best.get("u") - enc.lower) / (enc.upper - enc.lower) - 1.0
-            sd["state"]["pending"][0] = torch.as_tensor(z, dtype=sd["state"]["pending"].dtype)
-            es.load_state_dict(sd)
-            u[0] = es.to_problem(sd["state"]["pending"][:1]).cpu().numpy()[0]
+        if best is not None:  # replace the first member by the best so far (tell(solutions=))
+            u[0] = best.get("u")
         x = enc.decode(u)
         full = Population.new("X", x if enc.mixed else np.asarray(x))
         full.set("u", u)
@@ -209,13 +205,13 @@ class EDNAG(Algorithm):
                 if self._dedup:
                     first[keys[i]] = i
                 new.append(i)
-        self._batch = (full, keys, new, dup_of)
+        self._batch = (full, keys, new, dup_of, best is not None)
         return full[new]
 
     def _tell(self, infills: Population | None) -> None:
         if self._batch is None:
             raise RuntimeError("tell() without a preceding ask()")
-        full, keys, new, dup_of = self._batch
+        full, keys, new, dup_of, injected = self._batch
         n = 0 if infills is None else len(infills)
         if n != len(new):
             raise ValueError(f"tell() expects the {len(new)} solutions of the last ask(), got {n}")
@@ -232,7 +228,8 @@ class EDNAG(Algorithm):
         f = full.get("F")[:, 0].astype(np.float64)
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
         pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
-        self.strategy.tell(f, keys=keys, violation=cv)
+        sol = torch.as_tensor(np.stack(full.get("u"))) if injected else None
+        self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)
         self._batch = None
         self.pop, self.off = pool[_locate(pool.get("u"), self.strategy.population)], full
         if self._dedup and len(self._seen) == self.encoding.size:

@@ -25,7 +25,8 @@ def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
         return z.clamp(-1.0, 1.0)
     if mode == "reflect":
         r = torch.remainder(z + 1.0, 4.0)
-        return torch.where(r > 2.0, 4.0 - r, r) - 1.0
+        folded = torch.where(r > 2.0, 4.0 - r, r) - 1.0
+        return torch.where(z.abs() <= 1.0, z, folded)  # exact inside the box
     raise ValueError(f"unknown bounds mode {mode!r}; choose one of {BOUND_MODES}")
 
 
@@ -33,7 +34,9 @@ def to_problem(
     z: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor, mode: str = "reflect"
 ) -> torch.Tensor:
     """Latent -> problem space (broadcasting ``lower``/``upper`` over the population)."""
-    return lower + (fold(z, mode) + 1.0) * 0.5 * (upper - lower)
+    # centre + u * half-width: (u + 1) would round to 1 for |u| < 6e-8 in float32 and snap
+    # points onto the box centre
+    return (lower + upper) * 0.5 + fold(z, mode) * ((upper - lower) * 0.5)
 
 
 def to_latent(x: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:

@@ -43,6 +43,9 @@ def ddim_step(
         noise: standard normal tensor z of the same shape.
     """
     sigma = ddim_sigma(alpha_t, alpha_prev, eta)
-    eps = (x_t - math.sqrt(alpha_t) * x0_hat) / math.sqrt(1.0 - alpha_t)
     direction = math.sqrt(max(1.0 - alpha_prev - sigma**2, 0.0))
-    return math.sqrt(alpha_prev) * x0_hat + direction * eps + sigma * noise
+    # expand eps = (x_t - sqrt(a_t) x0) / sqrt(1 - a_t) into fused multiply-adds
+    c_eps = direction / math.sqrt(1.0 - alpha_t)
+    out = x0_hat * (math.sqrt(alpha_prev) - c_eps * math.sqrt(alpha_t))
+    out.add_(x_t, alpha=c_eps).add_(noise, alpha=sigma)
+    return out

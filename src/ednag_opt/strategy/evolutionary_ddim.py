@@ -359,7 +359,7 @@ class EvolutionaryDDIM:
 
     def _summary(self, f: torch.Tensor, keys: list | None) -> dict[str, Any]:
         finite = f[torch.isfinite(f)]
-        pop = self.state.latent.reshape(self.popsize, -1).to(torch.float64)
+        latent = self.state.latent.reshape(self.popsize, -1)
         row = {
             "generation": self.state.generation,
             "evaluations": self.state.evaluations,
@@ -368,7 +368,7 @@ class EvolutionaryDDIM:
             float(finite.max() if self.maximize else finite.min()),
             "gen_mean": None if finite.numel() == 0 else float(finite.mean()),
             "non_finite": int(f.numel() - finite.numel()),
-            "spread": float(pop.std(dim=0).mean()),
+            "spread": float(latent.std(dim=0).mean()),
         }  # fmt: skip
         if keys is not None:
             row["distinct"] = len(set(keys)) / len(keys)

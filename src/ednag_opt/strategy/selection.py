@@ -28,12 +28,20 @@ def distinct_mask(x: torch.Tensor, keys: Sequence[Hashable] | None = None) -> to
         seen: set = set()
         first = [not (k in seen or seen.add(k)) for k in keys]
         return torch.tensor(first, dtype=torch.bool, device=x.device)
-    mask = torch.zeros(n, dtype=torch.bool)
-    _, inverse = torch.unique(x.reshape(n, -1), dim=0, return_inverse=True)
-    first = torch.full((int(inverse.max()) + 1,), n, dtype=torch.long, device=x.device)
-    first.scatter_reduce_(0, inverse, torch.arange(n, device=x.device), reduce="amin")
-    mask = mask.to(x.device)
-    mask[first] = True
+    flat = x.reshape(n, -1)
+    # equal rows have equal projections: compare rows exactly only where projections tie
+    proj = flat @ torch.linspace(1.0, 2.0, flat.shape[1], dtype=flat.dtype, device=x.device)
+    mask = torch.ones(n, dtype=torch.bool, device=x.device)
+    order = torch.argsort(proj, stable=True)
+    ties = (proj[order][1:] == proj[order][:-1]).nonzero().flatten()
+    if ties.numel() == 0:
+        return mask
+    seen: set[bytes] = set()
+    tied = set(order[ties].tolist()) | set(order[ties + 1].tolist())
+    for i in sorted(tied):  # first occurrence (lowest index) of each distinct row survives
+        key = flat[i].cpu().numpy().tobytes()
+        mask[i] = key not in seen
+        seen.add(key)
     return mask
 
 
