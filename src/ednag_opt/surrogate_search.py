@@ -141,9 +141,9 @@ def surrogate_generate(
         t_fit = time.perf_counter()
         keys = [k for k in archs if values[k] == values[k]]
         model = ArchSurrogate(**{**params, "seed": seed * 1009 + rnd})
-        model.fit([archs[k] for k in keys], [values[k] for k in keys])
+        model.fit([archs[k] for k in keys], [sign * values[k] for k in keys])  # larger: better
         t_search = time.perf_counter()
-        acq = _Acquisition(model, sign, beta if acquisition == "ucb" else 0.0)
+        acq = _Acquisition(model, beta if acquisition == "ucb" else 0.0)
         k = min(per_round, max_queries - cache.unique_queries)
         if pool is not None:
             cand = [a for a in pool if str(a) not in archs and str(a) not in before]
@@ -195,10 +195,11 @@ def surrogate_generate(
 
 
 class _Acquisition:
-    """Acquisition score (higher is better) of a fitted surrogate; remembers what it saw."""
+    """Acquisition score of a surrogate fitted on ``sign * y`` (higher is better); remembers
+    the architectures it scored."""
 
-    def __init__(self, model: ArchSurrogate, sign: float, beta: float) -> None:
-        self.model, self.sign, self.beta = model, sign, beta
+    def __init__(self, model: ArchSurrogate, beta: float) -> None:
+        self.model, self.beta = model, beta
         self.seen: dict[str, Any] = {}
 
     def __call__(self, archs: Sequence[Any]) -> torch.Tensor:
@@ -208,9 +209,9 @@ class _Acquisition:
         if not archs:
             return torch.empty(0, dtype=torch.float64)
         if self.beta == 0.0:
-            return torch.from_numpy(self.sign * self.model.predict(archs))
+            return torch.from_numpy(self.model.predict(archs))
         mean, std = self.model.predict(archs, return_std=True)
-        return torch.from_numpy(self.sign * mean + self.beta * std)
+        return torch.from_numpy(mean + self.beta * std)
 
 
 def _surrogate_params(

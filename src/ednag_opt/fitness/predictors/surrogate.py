@@ -109,6 +109,10 @@ class ArchSurrogate:
     max_pairs : int
         The ranking loss uses all ``N**2`` ordered pairs up to this many; beyond, each
         step draws this many random pairs per member (training cost linear in N).
+    top_weight : float
+        Ranking loss only: a pair weighs ``exp(top_weight * q)``, ``q`` the larger of its
+        two targets' quantiles in [0, 1], so the order among large targets (the good
+        architectures when maximising) counts more. 0: all pairs alike.
     """
 
     def __init__(
@@ -127,6 +131,7 @@ class ArchSurrogate:
         device: str | torch.device | None = None,
         batch_size: int = 8192,
         max_pairs: int = 8192,
+        top_weight: float = 0.0,
     ) -> None:
         if features not in FEATURES:
             raise ValueError(f"features must be one of {sorted(FEATURES)}, got {features!r}")
@@ -139,7 +144,7 @@ class ArchSurrogate:
         self.n_models, self.hidden, self.epochs = int(n_models), int(hidden), int(epochs)
         self.lr, self.weight_decay = float(lr), float(weight_decay)
         self.bootstrap, self.seed, self.batch_size = bool(bootstrap), int(seed), int(batch_size)
-        self.max_pairs = int(max_pairs)
+        self.max_pairs, self.top_weight = int(max_pairs), float(top_weight)
         self.device = resolve_device(device)
         self.net_: _Ensemble | None = None
         self.scale_: torch.Tensor | None = None  # (M, 2): slope, intercept per member
@@ -194,9 +199,12 @@ class ArchSurrogate:
         mu, sd = yt.mean(), yt.std().clamp_min(1e-12)
         z = (yt - mu) / sd
         sampled = n * n > self.max_pairs
+        # pair importance exp(top_weight * max(q_i, q_j)), q the targets' quantile in [0, 1]
+        u = torch.exp(self.top_weight * (torch.argsort(torch.argsort(z)).float() + 0.5) / n)
         if not sampled:  # every pair, weighted by both bootstrap weights
             sign = torch.sign(z[:, None] - z[None, :])
             pair_w = w[:, :, None] * w[:, None, :] * (sign != 0)
+            pair_w = pair_w * torch.maximum(u[:, None], u[None, :])
             pair_w = pair_w / pair_w.sum(dim=(1, 2), keepdim=True).clamp_min(1e-12)
         rows = torch.arange(m, device=self.device)[:, None]
         opt = torch.optim.Adam(net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
@@ -212,7 +220,7 @@ class ArchSurrogate:
             else:  # a fresh random subset of pairs per member and step
                 i, j = torch.randint(n, (2, m, self.max_pairs), generator=g).to(self.device)
                 sij = torch.sign(z[i] - z[j])
-                wij = w[rows, i] * w[rows, j] * (sij != 0)
+                wij = w[rows, i] * w[rows, j] * (sij != 0) * torch.maximum(u[i], u[j])
                 lij = nn.functional.softplus(-sij * (p[rows, i] - p[rows, j]))
                 rank = ((wij * lij).sum(dim=1) / wij.sum(dim=1).clamp_min(1e-12)).mean()
                 loss = rank + 1e-3 * (p**2).mean()
@@ -288,6 +296,7 @@ class ArchSurrogate:
             "seed": self.seed,
             "batch_size": self.batch_size,
             "max_pairs": self.max_pairs,
+            "top_weight": self.top_weight,
         }
 
     def save(self, path: str | Path) -> Path:
