@@ -14,6 +14,10 @@ fitness for the ``per_round`` best architectures the generator produced that wer
 queried before. Already-queried architectures are pre-loaded into the generator's cache, so
 its novelty mechanism steers offspring away from them.
 
+If ``restart_after`` real queries bring no improvement (the surrogate keeps proposing the
+same basin), the search restarts from a fresh random sample and the surrogate forgets the
+earlier queries (they stay excluded and counted).
+
 Only real queries are counted in ``unique_queries`` / ``total_queries``; the returned cache
 is the real fitness's, so ``cache.history`` and ``cache.queries_to_reach`` work as for
 :func:`~ednag_opt.generate.generate`. ``wall_time`` includes fitting and searching the
@@ -44,8 +48,8 @@ def surrogate_generate(
     space: str | SearchSpace,
     fitness: FitnessSource | Callable[[Sequence[Any]], Any],
     *,
-    init: int = 20,
-    per_round: int = 10,
+    init: int = 10,
+    per_round: int = 5,
     max_queries: int = 500,
     seed: int = 0,
     acquisition: str = "mean",
@@ -53,10 +57,11 @@ def surrogate_generate(
     target: float | None = None,
     maximize: bool | None = None,
     surrogate: ArchSurrogate | dict[str, Any] | None = None,
+    restart_after: int | None = 100,
     optimizer: str = "generate",
     search_queries: int = 1000,
-    popsize: int = 20,
-    num_steps: int = 30,
+    popsize: int = 50,
+    num_steps: int = 20,
     preset: str = "default",
     callback: Callable[[dict[str, Any]], None] | None = None,
     **strategy_kwargs: Any,
@@ -80,6 +85,10 @@ def surrogate_generate(
         maximize: direction; default from ``fitness.maximize`` (True for functions).
         surrogate: an unfitted :class:`ArchSurrogate` used as a template (its parameters,
             refitted from scratch each round) or a dict of its keyword arguments.
+        restart_after: after this many real queries without a better one, restart: a
+            fresh random sample of ``init`` architectures, and the surrogate is trained
+            only on what was queried since (an independent attempt that keeps the budget
+            and never re-queries). ``None``: never restart.
         optimizer: ``"generate"`` (the diffusion generator, default) or ``"exhaustive"``
             (score every architecture of ``space.enumerate()``: small spaces, ablation).
         search_queries: surrogate evaluations the generator may spend per round.
@@ -135,11 +144,21 @@ def surrogate_generate(
 
     first = _random_new(space, min(init, max_queries), before, g)
     query(first, {"round": 0, "new": len(first), "fit_time": 0.0, "search_time": 0.0})
-    rnd = 0
+    rnd, segment, improved_at = 0, 0, cache.unique_queries
     while not done():
         rnd += 1
+        last_best = best[1]
+        if restart_after is not None and cache.unique_queries - improved_at >= restart_after:
+            segment, taken = len(archs), set(archs) | before
+            fresh = _random_new(space, min(init, max_queries - cache.unique_queries), taken, g)
+            if not fresh:
+                break  # the space is exhausted
+            row = {"round": rnd, "new": len(fresh), "fit_time": 0.0, "search_time": 0.0}
+            query(fresh, {**row, "restart": True})
+            improved_at = cache.unique_queries
+            continue
         t_fit = time.perf_counter()
-        keys = [k for k in archs if values[k] == values[k]]
+        keys = [k for k in list(archs)[segment:] if values[k] == values[k]]
         model = ArchSurrogate(**{**params, "seed": seed * 1009 + rnd})
         model.fit([archs[k] for k in keys], [sign * values[k] for k in keys])  # larger: better
         t_search = time.perf_counter()
@@ -178,6 +197,8 @@ def surrogate_generate(
             "predicted_best": sign * pred[0] if pred else math.nan,
         }
         query(batch, row)
+        improved = last_best is None or (best[1] is not None and sign * (best[1] - last_best) > 0)
+        improved_at = cache.unique_queries if improved else improved_at
     queried = list(archs.values())
     return GenerationResult(
         space=space,
@@ -209,9 +230,11 @@ class _Acquisition:
         if not archs:
             return torch.empty(0, dtype=torch.float64)
         if self.beta == 0.0:
-            return torch.from_numpy(self.model.predict(archs))
-        mean, std = self.model.predict(archs, return_std=True)
-        return torch.from_numpy(mean + self.beta * std)
+            out = torch.from_numpy(self.model.predict(archs))
+        else:
+            mean, std = self.model.predict(archs, return_std=True)
+            out = torch.from_numpy(mean + self.beta * std)
+        return out
 
 
 def _surrogate_params(

@@ -140,10 +140,27 @@ def test_same_seed_same_result():
     assert [str(x) for x in a.population] != [str(x) for x in c.population]
 
 
+def test_restart_forgets_but_never_requeries():
+    flat = lambda archs: torch.zeros(len(archs), dtype=torch.float64)  # noqa: E731 never improves
+    res = _search(flat, max_queries=50, restart_after=10)
+    restarts = [h for h in res.history if h.get("restart")]
+    assert len(restarts) >= 2 and all(h["new"] == 10 for h in restarts)
+    assert res.unique_queries == 50 == len({str(a) for a in res.population})
+
+
+def test_exhaustive_optimizer_matches_budget(all_archs):
+    f = synthetic(9)
+    res = _search(f, max_queries=20, optimizer="exhaustive")
+    assert res.unique_queries == 20
+    assert res.best_fitness == pytest.approx(float(f(res.population).max()))
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError):
         surrogate_generate(SPACE, synthetic(), acquisition="ei")
     with pytest.raises(ValueError):
         surrogate_generate(SPACE, synthetic(), init=1)
+    with pytest.raises(ValueError):
+        surrogate_generate(SPACE, synthetic(), optimizer="grid")
     with pytest.raises(ValueError):
         ArchSurrogate(SPACE, features="paths")

@@ -126,7 +126,7 @@ class ArchSurrogate:
         epochs: int = 200,
         lr: float = 1e-2,
         weight_decay: float = 1e-4,
-        bootstrap: bool = True,
+        bootstrap: bool = False,
         seed: int = 0,
         device: str | torch.device | None = None,
         batch_size: int = 8192,
