@@ -91,3 +91,14 @@ def test_nb101_uses_canonical_graph_keys():
     keys = [k for k, _ in res.cache.history]
     assert all(len(k) == 32 for k in keys)  # graph hashes, not strings
     assert len({a.key for a in seen}) == len(seen)  # one evaluation per isomorphism class
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("preset", ["default", "paper", "fd"])
+def test_generate_on_cuda(preset):
+    kw = dict(seed=0, preset=preset, max_queries=200)
+    gpu = generate("nas-bench-201", ops_score, device="cuda", **kw)
+    cpu = generate("nas-bench-201", ops_score, **kw)
+    assert gpu.unique_queries == len(gpu.cache.history) >= 200
+    assert gpu.best_fitness >= cpu.best_fitness - 1  # same search, float32 GEMMs may differ
+    assert all(get_space("nas-bench-201").is_valid(a) for a in gpu.population)

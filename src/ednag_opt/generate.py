@@ -253,11 +253,11 @@ def _from_parents(space, x, archs, es, cache, generator, maximize, size=5):
         return x, archs
     x, archs = x.clone(), list(archs)
     pop, fit = es.state.latent, es.state.fitness
-    score = torch.nan_to_num(fit if maximize else -fit, nan=-torch.inf)
+    score = torch.nan_to_num(fit if maximize else -fit, nan=-torch.inf).cpu()
     cand = torch.randint(pop.shape[0], (len(dup), size), generator=generator)
     winners = cand[torch.arange(len(dup)), score[cand].argmax(dim=1)]
-    idx = torch.tensor(dup)
-    x[idx] = pop[winners]
+    idx = torch.tensor(dup, device=x.device)
+    x[idx] = pop[winners.to(pop.device)].to(x.dtype)
     for i, a in zip(dup, space.decode(x[idx])):
         archs[i] = a
     return x, archs
@@ -270,7 +270,7 @@ def _make_novel(space, x, archs, cache, mask, generator, tries):
         dup = _duplicates(archs, cache)
         if not dup:
             break
-        idx = torch.tensor(dup)
+        idx = torch.tensor(dup, device=x.device)
         x[idx] = mutate_rows(x[idx], mask, generator)
         for i, a in zip(dup, space.decode(x[idx])):
             archs[i] = a

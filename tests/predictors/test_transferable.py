@@ -154,3 +154,12 @@ def test_refit_restarts_from_seed(archs):
     np.testing.assert_array_equal(
         pred.fit(triples, tasks=TASKS).predict(archs[10:], TASKS[0]), first
     )
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_matches_cpu(fitted, archs, tmp_path):
+    gpu = TransferablePredictor.load(fitted.save(tmp_path / "m.pt"), device="cuda")
+    assert next(gpu.net.parameters()).is_cuda
+    out = gpu.as_fitness(TASKS[0])(archs)
+    assert out.device.type == "cpu"
+    torch.testing.assert_close(out, fitted.as_fitness(TASKS[0])(archs), rtol=0, atol=1e-4)

@@ -34,12 +34,13 @@ def mutate_rows(
         return out
     rows = rows_ok[torch.randint(rows_ok.numel(), (m,), generator=generator)]
     masked = out.masked_fill(~mask.to(out.device), -torch.inf)
-    cur = masked[torch.arange(m), rows.to(out.device)].argmax(dim=1).cpu()
+    ar, rr = torch.arange(m, device=out.device), rows.to(out.device)
+    cur = masked[ar, rr].argmax(dim=1).cpu()
     # draw among the other allowed choices: offset in [1, count) added modulo count
     k = counts[rows]
     off = 1 + (torch.rand(m, generator=generator, dtype=torch.float64) * (k - 1)).long()
     new = (cur + off) % k
-    ar, rr, nn = torch.arange(m), rows.to(out.device), new.to(out.device)
+    nn = new.to(out.device)
     top = masked[ar, rr].max(dim=1).values
     out[ar, rr, nn] = top + margin
     return out
