@@ -62,9 +62,11 @@ VARIANTS: dict[str, tuple[dict[str, Any], str]] = {
     "bootstrap": ({"surrogate": {"bootstrap": True}}, "Bayesian-bootstrap weights per member"),
     "top-weight-3": ({"surrogate": {"top_weight": 3.0}}, "ranking pairs among good archs x20"),
     "ucb": ({"acquisition": "ucb"}, "mean + 1 std of the ensemble"),
-    "k=3": ({"per_round": 3}, "3 real queries per round"),
+    "k=5": ({"per_round": 5}, "5 real queries per round"),
     "k=10": ({"per_round": 10}, "10 real queries per round"),
     "init=20": ({"init": 20}, "20 random initial queries"),
+    "init=20+ucb": ({"init": 20, "acquisition": "ucb"}, "20 initial queries and ucb"),
+    "no-restart": ({"restart_after": None}, "never restart"),
     "exhaustive": ({"optimizer": "exhaustive"}, "acquisition maximised over all 15,625 cells"),
 }
 METHOD = "surrogate (ours)"

@@ -49,7 +49,7 @@ def surrogate_generate(
     fitness: FitnessSource | Callable[[Sequence[Any]], Any],
     *,
     init: int = 10,
-    per_round: int = 5,
+    per_round: int = 3,
     max_queries: int = 500,
     seed: int = 0,
     acquisition: str = "mean",

@@ -164,3 +164,19 @@ def test_bad_arguments():
         surrogate_generate(SPACE, synthetic(), optimizer="grid")
     with pytest.raises(ValueError):
         ArchSurrogate(SPACE, features="paths")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_fit_and_predict(tmp_path):
+    archs = SPACE.sample(40, generator=torch.Generator().manual_seed(0))
+    y = synthetic()(archs).numpy()
+    cpu = ArchSurrogate(SPACE, seed=1, **FAST).fit(archs, y)
+    moved = ArchSurrogate.load(cpu.save(tmp_path / "m.pt"), device="cuda")
+    np.testing.assert_allclose(moved.predict(archs), cpu.predict(archs), atol=1e-4)
+    gpu = ArchSurrogate(SPACE, seed=1, device="cuda", **FAST).fit(archs, y)
+    assert spearmanr(gpu.predict(archs), cpu.predict(archs))[0] > 0.95
+    res = surrogate_generate(
+        SPACE, synthetic(2), init=10, max_queries=30, search_queries=200, popsize=10,
+        num_steps=10, surrogate={**FAST, "device": "cuda"}, device="cuda",
+    )  # fmt: skip
+    assert res.unique_queries == 30 == len({str(a) for a in res.population})
