@@ -31,6 +31,18 @@ def test_generate_transnas(tmp_path, data_file, capsys):
     assert res["unique_queries"] >= 50 and res["best_fitness"] < 0  # negative loss
 
 
+def test_generate_surrogate_mode(tmp_path, data_file):
+    data_file("transnas-bench-101/tnb101_micro_val_final.csv")
+    out = tmp_path / "r.json"
+    rc = main(["generate", "--space", "transnas-micro", "--task", "class_scene", "--surrogate",
+               "--max-queries", "25", "--output", str(out), "--quiet"])  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    assert res["mode"] == "surrogate"
+    assert res["unique_queries"] == res["total_queries"] == 25  # surrogate mode never overshoots
+    assert res["best_fitness"] == max(row["fitness"] for row in res["top_k"])
+
+
 def test_clear_errors(capsys):
     assert main(["generate", "--space", "nas-bench-201", "--dataset", "mnist", "--quiet"]) == 2
     assert "unknown NAS-Bench-201 dataset" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 ```
 ednag-opt generate --space nas-bench-201 --dataset cifar10 --seed 0 --output result.json
 ednag-opt generate --space transnas-micro --task class_scene --table PATH
+ednag-opt generate --space nas-bench-201 --dataset ImageNet16-120 --surrogate --max-queries 150
 ednag-opt spaces
 ```
 """
@@ -27,6 +28,7 @@ from ..spaces import get_space, list_spaces
 __all__ = ["main", "build_parser"]
 
 TABULAR = {"nas-bench-201", "transnas-micro", "transnas-macro"}
+SURROGATE_BUDGET = 200
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--popsize", type=int, default=None)
     g.add_argument("--num-steps", type=int, default=None)
     g.add_argument("--max-queries", type=int, default=None, help="unique-query budget")
+    g.add_argument(
+        "--surrogate",
+        action="store_true",
+        help="surrogate mode: the generator searches a predictor fitted on the queries so "
+        f"far and only its top candidates are queried (budget default {SURROGATE_BUDGET})",
+    )
     g.add_argument("--top-k", type=int, default=5)
     g.add_argument("--output", default=None, help="write the result as JSON here")
     g.add_argument("--plot", default=None, help="save the best-so-far curve (PNG)")
@@ -96,18 +104,25 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
     steps = args.num_steps or cfg.get("num_steps", 100)
     pop = args.popsize or cfg.get("popsize", 30)
     total = args.max_queries or steps * pop
+    run = generate
+    if args.surrogate:
+        from ..surrogate_search import surrogate_generate as run
+
+        total = kwargs["max_queries"] = args.max_queries or SURROGATE_BUDGET
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console, disable=args.quiet) as bar:
-        label = "unique queries" if args.max_queries else "queries"
+        budget = kwargs["max_queries"] is not None
+        label = "unique queries" if budget else "queries"
         task = bar.add_task(f"{args.space} {label}", total=total)
 
         def tick(row: dict[str, Any]) -> None:
-            done = row["unique_queries"] if args.max_queries else row["total_queries"]
+            done = row["unique_queries"] if budget else row["total_queries"]
             bar.update(task, completed=min(done, total))
 
-        res = generate(space, fitness, callback=tick, **kwargs)
+        res = run(space, fitness, callback=tick, **kwargs)
     out = res.to_dict(args.top_k)
     out["fitness"] = getattr(fitness, "name", "fitness")
+    out["mode"] = "surrogate" if args.surrogate else "generate"
     top = res.top_k(args.top_k)
     if test_fn is not None:
         out["best_arch_test"] = float(test_fn([res.best_arch])[0])
