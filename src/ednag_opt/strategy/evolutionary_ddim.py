@@ -358,16 +358,17 @@ class EvolutionaryDDIM:
             self.state.best_latent, self.state.best_fitness = z[i].clone(), float(f[i])
 
     def _summary(self, f: torch.Tensor, keys: list | None) -> dict[str, Any]:
-        finite = f[torch.isfinite(f)]
+        fv = f.cpu().numpy()
+        finite = fv[np.isfinite(fv)]  # host arrays: a few numpy calls beat many torch ops
         latent = self.state.latent.reshape(self.popsize, -1)
         row = {
             "generation": self.state.generation,
             "evaluations": self.state.evaluations,
             "best_fitness": self.state.best_fitness,
-            "gen_best": None if finite.numel() == 0 else
+            "gen_best": None if finite.size == 0 else
             float(finite.max() if self.maximize else finite.min()),
-            "gen_mean": None if finite.numel() == 0 else float(finite.mean()),
-            "non_finite": int(f.numel() - finite.numel()),
+            "gen_mean": None if finite.size == 0 else float(finite.mean()),
+            "non_finite": int(fv.size - finite.size),
             "spread": float(latent.std(dim=0).mean()),
         }  # fmt: skip
         if keys is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
+import numpy as np
 import torch
 
 __all__ = ["distinct_mask", "elite_indices", "diversity_indices", "roulette_indices", "select"]
@@ -87,13 +88,15 @@ def diversity_indices(
     else:  # no reference: start from the fittest
         mind = torch.zeros(m, dtype=f.dtype, device=x.device)
         mind[0] = 1.0
-    picks = torch.empty(min(k, m), dtype=torch.long)
-    for n in range(picks.numel()):
-        j = int(torch.argmax(mind))
-        picks[n] = j
-        mind = torch.minimum(mind, d2[:, j])
-        mind[j] = -1.0
-    return fit[picks.to(fit.device)]
+    # the greedy loop on small host arrays: per-op torch dispatch would dominate its cost
+    d2n, mindn = d2.cpu().numpy(), mind.cpu().numpy().copy()
+    picks = []
+    for _ in range(min(k, m)):
+        j = int(mindn.argmax())  # first maximum, as torch.argmax
+        picks.append(j)
+        np.minimum(mindn, d2n[:, j], out=mindn)
+        mindn[j] = -1.0
+    return fit[torch.tensor(picks, dtype=torch.long, device=fit.device)]
 
 
 def roulette_indices(
