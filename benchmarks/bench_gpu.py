@@ -39,6 +39,9 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from _nas_common import update_section  # noqa: E402
 
 from ednag_opt import generate  # noqa: E402
 from ednag_opt.datasets import find_data_file  # noqa: E402
@@ -227,18 +230,6 @@ def render(rec: dict[str, Any], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_doc(text: str) -> None:
-    """Put ``text`` between the MEASURED markers of DOC, keeping the notes around them."""
-    begin, end = "<!-- BEGIN MEASURED -->", "<!-- END MEASURED -->"
-    old = DOC.read_text() if DOC.exists() else ""
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    if begin in old and end in old:
-        text = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
-    else:
-        text = block + "\n" + old
-    DOC.write_text(text)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--devices", default=None, help="comma-separated (default cpu[,cuda])")
@@ -248,7 +239,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.render is not None:
         rec = json.loads(a.render.read_text())
-        write_doc(render(rec, rec.get("command", "python benchmarks/bench_gpu.py")))
+        update_section(
+            DOC, "MEASURED", render(rec, rec.get("command", "python benchmarks/bench_gpu.py"))
+        )
         print(DOC.read_text())
         return
     devices = (

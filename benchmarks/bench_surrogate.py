@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -37,9 +36,17 @@ from typing import Any
 
 import numpy as np
 import torch
-from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nas_common import (  # noqa: E402
+    ci95,
+    fmt_q,
+    machine,
+    md_table,
+    median_queries,
+    print_table,
+    update_section,
+)
 from baselines import regularized_evolution  # noqa: E402
 
 from ednag_opt.fitness import CachedFitness, NB201Fitness  # noqa: E402
@@ -173,29 +180,7 @@ def run_tasks(tasks: list[tuple[str, str, str, int, int]], workers: int) -> list
     return out
 
 
-# ----------------------------------------------------------------------------- statistics
-def ci95(x: list[float]) -> tuple[float, float]:
-    """Mean and half-width of the 95% Student-t interval."""
-    a = np.asarray(x, dtype=np.float64)
-    if a.size < 2 or float(a.std()) == 0.0:
-        return float(a.mean()), 0.0
-    return float(a.mean()), float(stats.t.ppf(0.975, a.size - 1) * a.std(ddof=1) / a.size**0.5)
-
-
-def quantile(qs: list[int | None], p: float) -> float:
-    """Quantile (linear interpolation) with misses as +inf; inf whenever one is involved."""
-    s = np.sort(np.array([math.inf if q is None else q for q in qs], dtype=np.float64))
-    pos = p * (len(s) - 1)
-    lo, hi = int(math.floor(pos)), int(math.ceil(pos))
-    if math.isinf(s[lo]) or math.isinf(s[hi]):
-        return math.inf
-    return float(s[lo] + (s[hi] - s[lo]) * (pos - lo))
-
-
-def _fq(v: float, budget: int) -> str:
-    return f">{budget}" if math.isinf(v) else f"{v:.0f}"
-
-
+# ----------------------------------------------------------------------------- reporting
 def _ft(m: float, h: float) -> str:
     return f"{m:.2f} ± {h:.2f}" if m < 10 else f"{m:.1f} ± {h:.1f}"
 
@@ -210,18 +195,17 @@ def summary_rows(
         if not rs:
             continue
         qs = [r["q_opt"] for r in rs]
+        med, q25, q75 = median_queries(qs, budget)
         hits = sum(q is not None for q in qs)
         m, h = ci95([r["test"] for r in rs])
-        wm, wh = ci95([r["wall"] for r in rs])
         name = method if method != METHOD or variant == "default" else f"{method}: {variant}"
         rows.append(
             [
                 name,
-                f"{_fq(quantile(qs, 0.5), budget)} "
-                f"({_fq(quantile(qs, 0.25), budget)}–{_fq(quantile(qs, 0.75), budget)})",
+                f"{fmt_q(med, budget)} ({fmt_q(q25, budget)}–{fmt_q(q75, budget)})",
                 f"{hits}/{len(rs)} ({100 * hits / len(rs):.0f}%)",
                 f"{m:.2f} ± {h:.2f}",
-                _ft(wm, wh),
+                _ft(*ci95([r["wall"] for r in rs])),
             ]
         )
     return rows
@@ -236,48 +220,22 @@ HEADER = [
 ]
 
 
-def md_table(rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    return f"{cpu}, 2 worker processes, torch {torch.__version__} (CPU, 1 thread each)"
-
-
-def update_section(name: str, text: str) -> None:
-    """Replace the block between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` in DOC."""
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    old = DOC.read_text() if DOC.exists() else "# Surrogate mode on NAS-Bench-201\n"
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + block + old[old.index(end) + len(end) :]
-    else:
-        new = old.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(new)
-
-
 def targets_table(recs: list[dict[str, Any]], datasets: list[str], budget: int) -> str:
     """Pass/miss of the issue's targets for the default surrogate method."""
 
     def per(ds: str, method: str) -> list[dict[str, Any]]:
         return [r for r in recs if r["dataset"] == ds and r["method"] == method]
 
-    med = {ds: quantile([r["q_opt"] for r in per(ds, METHOD)], 0.5) for ds in datasets}
-    rea = {ds: quantile([r["q_opt"] for r in per(ds, "REA")], 0.5) for ds in datasets}
+    med = {ds: median_queries([r["q_opt"] for r in per(ds, METHOD)], budget)[0] for ds in datasets}
+    rea = {ds: median_queries([r["q_opt"] for r in per(ds, "REA")], budget)[0] for ds in datasets}
     hit = {ds: 100 * np.mean([r["q_opt"] is not None for r in per(ds, METHOD)]) for ds in datasets}
     rows = [
         "| target | result | verdict |",
         "|---|---|---|",
         "| median unique real queries to the validation optimum <= 100 | "
-        + ", ".join(f"{ds} {_fq(med[ds], budget)}" for ds in datasets)
+        + ", ".join(f"{ds} {fmt_q(med[ds], budget)}" for ds in datasets)
         + " (REA: "
-        + ", ".join(_fq(rea[ds], budget) for ds in datasets)
+        + ", ".join(fmt_q(rea[ds], budget) for ds in datasets)
         + ") | "
         + ", ".join("PASS" if med[ds] <= 100 else "**MISS**" for ds in datasets)
         + " |",
@@ -297,19 +255,12 @@ def report(
     budget: int,
     title: str,
 ) -> str:
-    from rich.console import Console
-    from rich.table import Table
-
+    """Print one table per dataset; return them as markdown."""
     parts = []
     for ds in datasets:
         rows = summary_rows(recs, keys, budget, ds)
-        t = Table(title=f"{title}: {ds}")
-        for h in HEADER:
-            t.add_column(h)
-        for r in rows:
-            t.add_row(*r)
-        Console(width=160).print(t)
-        parts.append(f"**{ds}**\n\n{md_table(rows)}")
+        print_table(f"{title}: {ds}", HEADER, rows)
+        parts.append(f"**{ds}**\n\n{md_table(HEADER, rows)}")
     return "\n\n".join(parts)
 
 
@@ -350,14 +301,15 @@ def main() -> None:
     head = (
         f"Command: `python benchmarks/bench_surrogate.py {argv}`; seeds "
         f"{seeds[0]}..{seeds[-1]}; budget {a.budget} unique real queries; {len(tasks)} runs "
-        f"in {wall / 60:.1f} min wall; {machine()}; {dt.date.today()}."
+        f"in {wall / 60:.1f} min wall; {machine()}, {a.workers} worker processes with one "
+        f"torch thread each; {dt.date.today()}."
     )
     if a.ablation:
         notes = "\n".join(f"- `{v}`: {VARIANTS[v][1]}" for v in variants)
-        update_section("ABLATION", f"{head}\n\n{notes}\n\n{body}")
+        update_section(DOC, "ABLATION", f"{head}\n\n{notes}\n\n{body}")
     else:
         tgt = targets_table(recs, datasets, a.budget)
-        update_section("MAIN", f"{head}\n\n{tgt}\n\n{body}")
+        update_section(DOC, "MAIN", f"{head}\n\n{tgt}\n\n{body}")
 
 
 if __name__ == "__main__":
