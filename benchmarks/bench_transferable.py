@@ -29,8 +29,8 @@ import torch
 from scipy.stats import spearmanr
 
 from ednag_opt import generate
+from ednag_opt.fitness.predictors import TransferablePredictor, read_meta_table
 from ednag_opt.fitness.predictors.coreset import random_subset
-from ednag_opt.fitness.predictors.transferable import TransferablePredictor, read_meta_table
 from ednag_opt.fitness.training import TrainingFitness
 from ednag_opt.spaces import get_space
 from ednag_opt.training.tasks import HELD_OUT

@@ -3,14 +3,11 @@
 One module per benchmark; this file only re-exports their public names.
 """
 
+from ednag_opt.fitness.predictors.meta_table import read_meta_table, task_arch_targets
 from ednag_opt.fitness.predictors.ofa import OFAAccuracyPredictor, load_ofa_state_dict
 from ednag_opt.fitness.predictors.ofa_latency import LatencyConstrained, OFALatency
 from ednag_opt.fitness.predictors.surrogate import FEATURES, ArchSurrogate
-from ednag_opt.fitness.predictors.transferable import (
-    TransferableFitness,
-    TransferablePredictor,
-    read_meta_table,
-)
+from ednag_opt.fitness.predictors.transferable import TransferableFitness, TransferablePredictor
 
 __all__ = [
     "OFAAccuracyPredictor",
@@ -22,4 +19,5 @@ __all__ = [
     "TransferablePredictor",
     "TransferableFitness",
     "read_meta_table",
+    "task_arch_targets",
 ]

@@ -19,7 +19,6 @@ architectures of each task. Each step encodes one of ``augment_coresets`` corese
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,25 +36,19 @@ from ednag_opt.fitness.predictors.graph_encoder import (
     batch_graphs,
     nb201_graph,
 )
+from ednag_opt.fitness.predictors.meta_table import task_arch_targets
 from ednag_opt.fitness.predictors.ofa import resolve_device
 from ednag_opt.fitness.predictors.set_encoder import SetEncoder
 from ednag_opt.spaces import get_space
-from ednag_opt.training.tasks import HELD_OUT, Task, get_task, list_tasks
+from ednag_opt.training.tasks import Task, get_task, list_tasks
 
-__all__ = ["TransferablePredictor", "TransferableFitness", "read_meta_table"]
+__all__ = ["TransferablePredictor", "TransferableFitness"]
 
 _FORMAT = "ednag_opt.TransferablePredictor/1"
 #: space name -> (arch -> CellGraph, number of node types)
 GRAPH_BUILDERS = {"nas-bench-201": (nb201_graph, len(NB201_NODE_TYPES))}
 #: (space, arch string) -> graph, shared by all predictors (graphs do not depend on weights)
 _GRAPHS: dict[tuple[str, str], CellGraph] = {}
-
-
-def read_meta_table(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a meta-training CSV such as ``data/meta/nb201_digits_meta.csv`` (``#`` lines
-    are comments)."""
-    with open(path, newline="") as fh:
-        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 def _task(task: Task | str) -> Task:
@@ -258,22 +251,6 @@ class TransferablePredictor:
         per batch; the dataset code is computed here, once)."""
         return TransferableFitness(self, task)
 
-    def _triples(self, data: Any, tasks: Iterable[str] | None) -> dict[str, dict[str, float]]:
-        if isinstance(data, str | Path):
-            data = read_meta_table(data)
-        col = self.params["target"]
-        sums: dict[str, dict[str, list[float]]] = {}
-        for row in data:
-            t, a, y = (row["task"], row["arch"], row[col]) if isinstance(row, dict) else row
-            sums.setdefault(str(t), {}).setdefault(str(a), []).append(float(y))
-        keep = [t for t in sums if t not in HELD_OUT] if tasks is None else list(tasks)
-        missing = [t for t in keep if t not in sums]
-        if missing:
-            raise ValueError(f"no rows for tasks {missing}")
-        if not keep:
-            raise ValueError("no training tasks")
-        return {t: {a: float(np.mean(v)) for a, v in sums[t].items()} for t in keep}
-
     def fit(self, data: Any, tasks: Iterable[str] | None = None) -> TransferablePredictor:
         """Meta-train on (task, arch, accuracy) data.
 
@@ -292,7 +269,7 @@ class TransferablePredictor:
             ``self``, trained from the seed's initial weights.
         """
         p = self.params
-        table = self._triples(data, tasks)
+        table = task_arch_targets(data, p["target"], tasks)
         names = list(table)
         self.extractor.set_standardization(None)  # fix the feature statistics on these tasks
         self._features.clear()
