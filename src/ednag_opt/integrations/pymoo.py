@@ -229,9 +229,9 @@ class EDNAG(Algorithm):
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
         pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
         sol = torch.as_tensor(np.stack(full.get("u"))) if injected else None
-        self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)
+        told = self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)
         self._batch = None
-        self.pop, self.off = pool[_locate(pool.get("u"), self.strategy.population)], full
+        self.pop, self.off = pool[told.survivors.cpu().numpy()], full
         if self._dedup and len(self._seen) == self.encoding.size:
             self.termination.terminate()  # every solution has been evaluated: nothing is left
 
@@ -255,15 +255,3 @@ def _copy_evaluation(src: Individual, dst: Individual) -> None:
         v = src.get(key)
         dst.set(key, None if v is None else np.array(v, copy=True))
     dst.evaluated = set(src.evaluated or ())
-
-
-def _locate(pool_u: np.ndarray, population: torch.Tensor) -> list[int]:
-    """Index in the pool of each member of the strategy's population (exact match of the
-    box points, which both sides compute alike; the nearest point otherwise)."""
-    pool_u = np.asarray(pool_u, dtype=np.float64)
-    index = {row.tobytes(): i for i, row in enumerate(pool_u)}
-    out = []
-    for row in population.cpu().numpy().astype(np.float64):
-        i = index.get(row.tobytes())
-        out.append(int(np.argmin(((pool_u - row) ** 2).sum(axis=1))) if i is None else i)
-    return out

@@ -14,7 +14,6 @@ evaluated twice.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -22,12 +21,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .bounds import BOUND_MODES, as_bounds, fold, to_latent, to_problem
+from .bounds import as_bounds, fold, to_latent, to_problem
+from .config import DDIMConfig, resolve_device
 from .ddim import ddim_step
 from .guidance import estimate_x0, get_fitness_map
 from .schedules import get_schedule
 from .selection import select
-from .state import DDIMState
+from .state import DDIMState, TellResult
 
 __all__ = ["EvolutionaryDDIM"]
 
@@ -35,83 +35,60 @@ __all__ = ["EvolutionaryDDIM"]
 class EvolutionaryDDIM:
     """Evolutionary diffusion (DDIM) strategy over continuous tensors of any shape.
 
+    The hyperparameters live in a frozen :class:`~.config.DDIMConfig` (``self.config``);
+    they can be given as that object, as keyword arguments, or both (keywords override).
+
     Args:
         shape: shape of one solution, e.g. ``(10,)`` or ``(6, 5)``.
-        popsize: population size N (>= 2). Paper: 30 (100 for MobileNetV3).
-        num_steps: generations T (>= 2): one initial population and T-1 denoising steps.
+        popsize: population size N (>= 2), overrides ``config.popsize``.
+        num_steps: generations T (>= 2), overrides ``config.num_steps``.
         num_dims: shorthand for ``shape=(num_dims,)``.
+        config: the hyperparameters (default ``DDIMConfig()``).
         seed: seed of the strategy's own ``torch.Generator`` (all randomness comes from it).
-        maximize: True when higher fitness is better.
-        schedule: ``"log-cosine"`` (default: the noise shrinks to 1e-10 so continuous
-            solutions refine to ~1e-5), ``"cosine"`` (reference code), ``"linear"`` (paper),
-            or a tensor of alphas (see ``strategy.schedules``).
-        sigma: DDIM noise scale eta (paper 0.8); 0 is deterministic DDIM.
-        fitness_map: ``"rank"`` (default), ``"energy"``, ``"identity"``, ``"power"`` or a
-            callable mapping scores (higher is better) to log-densities. ``"rank"`` ignores
-            the fitness scale, so accuracies in [0, 100] and losses of any size behave alike.
-        temperature: temperature of the ``rank`` (default 0.1) or ``energy`` (1.0) maps.
-        power: exponent of the ``power`` map.
-        elite_frac: share of the population kept as distinct elites (0 disables).
-        diversity_frac: share chosen by farthest-point sampling among the fit (0 disables).
-        selection: True: (mu+lambda) selection from parents ∪ offspring; False: the
-            offspring replace the parents (plain diffusion evolution).
-        roulette: fill the rest of the population by roulette (True) or by rank (False).
         bounds: optional ``(lower, upper)`` of the problem space; ``ask`` then returns
             ``lower + (fold(z) + 1) / 2 * (upper - lower)`` (see ``strategy.bounds``).
-        bounds_mode: ``"reflect"`` or ``"clip"``, how latent points outside [-1, 1] fold.
-        init_scale: standard deviation of the first latent population.
-        device, dtype: where and in which float type the population lives.
+        device: where the population lives (checked at once: ``"cuda"`` without CUDA
+            raises here, not at the first ``ask``).
+        **options: any :class:`~.config.DDIMConfig` field (``maximize``, ``sigma``,
+            ``schedule``, ``fitness_map``, ``temperature``, ``elite_frac``, ``dtype``, ...);
+            an unknown name raises ``TypeError``.
     """
 
     def __init__(
         self,
         shape: Sequence[int] | int | None = None,
-        popsize: int = 30,
-        num_steps: int = 100,
+        popsize: int | None = None,
+        num_steps: int | None = None,
         *,
         num_dims: int | None = None,
+        config: DDIMConfig | None = None,
         seed: int = 0,
-        maximize: bool = False,
-        schedule: str | torch.Tensor = "log-cosine",
-        sigma: float = 0.8,
-        fitness_map: str | Callable[[torch.Tensor], torch.Tensor] = "rank",
-        temperature: float | None = None,
-        power: float = 2.0,
-        elite_frac: float = 0.1,
-        diversity_frac: float = 0.2,
-        selection: bool = True,
-        roulette: bool = True,
         bounds: tuple[Any, Any] | None = None,
-        bounds_mode: str = "reflect",
-        init_scale: float = 1.0,
         device: str | torch.device | None = None,
-        dtype: torch.dtype = torch.float32,
+        **options: Any,
     ) -> None:
         self.shape = _resolve_shape(shape, num_dims)
-        if not isinstance(popsize, int) or popsize < 2:
-            raise ValueError(f"popsize must be an integer >= 2, got {popsize!r}")
-        for name, v in (("elite_frac", elite_frac), ("diversity_frac", diversity_frac)):
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {v}")
-        if elite_frac + diversity_frac > 1.0:
-            raise ValueError("elite_frac + diversity_frac must not exceed 1")
-        if not (math.isfinite(sigma) and sigma >= 0):
-            raise ValueError(f"sigma must be finite and >= 0, got {sigma}")
-        if not dtype.is_floating_point:
-            raise ValueError(f"dtype must be a floating point type, got {dtype}")
-        if bounds_mode not in BOUND_MODES:
-            raise ValueError(f"bounds_mode must be one of {BOUND_MODES}, got {bounds_mode!r}")
-        if not init_scale > 0:
-            raise ValueError(f"init_scale must be > 0, got {init_scale}")
-        self.popsize, self.num_steps, self.seed = popsize, num_steps, int(seed)
-        self.maximize, self.sigma = bool(maximize), float(sigma)
-        self.alphas = get_schedule(schedule, num_steps)
-        self.log_density = get_fitness_map(fitness_map, temperature, power)
-        self.elite_frac, self.diversity_frac = float(elite_frac), float(diversity_frac)
-        self.selection, self.roulette = bool(selection), bool(roulette)
-        self.device = torch.device(device) if device is not None else torch.device("cpu")
-        self.dtype, self.init_scale, self.bounds_mode = dtype, float(init_scale), bounds_mode
-        self.bounds = None if bounds is None else as_bounds(bounds, self.shape, self.device, dtype)
+        if config is not None and not isinstance(config, DDIMConfig):
+            raise TypeError(f"config must be a DDIMConfig, got {type(config).__name__}")
+        sizes = {"popsize": popsize, "num_steps": num_steps}
+        changes = {**{k: v for k, v in sizes.items() if v is not None}, **options}
+        cfg = (config or DDIMConfig()).replace(**changes) if changes else (config or DDIMConfig())
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+            raise TypeError(f"seed must be an integer, got {seed!r}")
+        self.config = cfg
+        self.popsize, self.num_steps, self.seed = cfg.popsize, cfg.num_steps, int(seed)
+        self.maximize, self.sigma = cfg.maximize, cfg.sigma
+        fmap = cfg.fitness_map
+        self.log_density = get_fitness_map(fmap, cfg.temperature, cfg.power)
+        sched = cfg.schedule if isinstance(cfg.schedule, str) else torch.tensor(cfg.schedule)
+        self.alphas = get_schedule(sched, cfg.num_steps)
+        self.elite_frac, self.diversity_frac = cfg.elite_frac, cfg.diversity_frac
+        self.selection, self.roulette = cfg.selection, cfg.roulette
+        self.device = resolve_device(device)
+        self.dtype, self.init_scale, self.bounds_mode = cfg.dtype, cfg.init_scale, cfg.bounds_mode
+        self.bounds = None
+        if bounds is not None:
+            self.bounds = as_bounds(bounds, self.shape, self.device, self.dtype)
         self.generator = torch.Generator().manual_seed(self.seed)
         self.state = DDIMState()
 
@@ -155,7 +132,7 @@ class EvolutionaryDDIM:
         keys: Sequence[Hashable] | None = None,
         violation: Any | None = None,
         solutions: torch.Tensor | None = None,
-    ) -> None:
+    ) -> TellResult:
         """Record the fitness of the last ``ask`` and select the next population.
 
         Args:
@@ -170,6 +147,11 @@ class EvolutionaryDDIM:
             solutions: the points actually evaluated, when the caller changed what
                 ``ask`` returned (a repair, a mutation, an injected known point); same
                 shape, in problem space (inside the bounds when there are bounds).
+
+        Returns:
+            TellResult: ``survivors``, the indices of the new population in
+            ``parents ∪ offspring`` (parents first; no parents at the first tell), and
+            ``metrics``, this generation's history row.
         """
         st = self.state
         if st.pending is None:
@@ -191,8 +173,10 @@ class EvolutionaryDDIM:
             z = fold(z, self.bounds_mode)
         st.pending = None
         self._update_best(z, f, cv)
+        n_parents = 0 if st.latent is None else st.latent.shape[0]
         if st.generation == 0 or not self.selection:
             st.latent, st.fitness, st.keys, st.violation = z, f, keys, cv
+            idx = torch.arange(self.popsize, device=z.device) + n_parents
         else:
             pool_x = torch.cat([st.latent, z])
             pool_f = torch.cat([st.fitness, f])
@@ -208,7 +192,10 @@ class EvolutionaryDDIM:
             st.keys = None if pool_keys is None else [pool_keys[i] for i in idx.tolist()]
         st.generation += 1
         st.evaluations += self.popsize
-        st.history.append(self._summary(f, keys))
+        row = self._summary(f, keys)
+        row["offspring_survived"] = int((idx >= n_parents).sum())
+        st.history.append(row)
+        return TellResult(survivors=idx, metrics=dict(row))
 
     def run(
         self, objective: Callable[[torch.Tensor], Any], callback: Callable | None = None
@@ -275,6 +262,7 @@ class EvolutionaryDDIM:
         st = replace(self.state, history=[dict(h) for h in self.state.history])
         return {
             "config": self._config(),
+            "bounds": None if self.bounds is None else [b.cpu().clone() for b in self.bounds],
             "state": st.__dict__.copy(),
             "rng_state": self.generator.get_state().clone(),
         }
@@ -285,9 +273,15 @@ class EvolutionaryDDIM:
             config, state, rng = state_dict["config"], state_dict["state"], state_dict["rng_state"]
         except (KeyError, TypeError) as exc:
             raise ValueError("not an EvolutionaryDDIM state_dict") from exc
-        mismatched = {k for k, v in self._config().items() if config.get(k) != v}
+        mine = self._config()
+        mismatched = {k for k in set(mine) | set(config) if config.get(k) != mine.get(k)}
         if mismatched:
-            raise ValueError(f"state_dict configuration differs in {sorted(mismatched)}")
+            diff = ", ".join(
+                f"{k}: {config.get(k)!r} != {mine.get(k)!r}" for k in sorted(mismatched)
+            )
+            raise ValueError(f"state_dict was taken under another configuration ({diff})")
+        if not _same_bounds(state_dict.get("bounds"), self.bounds):
+            raise ValueError("state_dict was taken with other bounds than this strategy's")
         moved = {
             k: (v.to(self.device) if isinstance(v, torch.Tensor) else v) for k, v in state.items()
         }
@@ -308,8 +302,7 @@ class EvolutionaryDDIM:
 
     # ------------------------------------------------------------------ helpers
     def _config(self) -> dict[str, Any]:
-        return {"shape": self.shape, "popsize": self.popsize, "num_steps": self.num_steps,
-                "maximize": self.maximize}  # fmt: skip
+        return {"shape": list(self.shape), **self.config.to_dict()}
 
     def _randn(self) -> torch.Tensor:
         z = torch.randn((self.popsize, *self.shape), generator=self.generator, dtype=self.dtype)
@@ -389,3 +382,9 @@ def _resolve_shape(shape: Sequence[int] | int | None, num_dims: int | None) -> t
     if not shape or not all(isinstance(s, int | np.integer) and s >= 1 for s in shape):
         raise ValueError(f"shape must be a non-empty tuple of positive integers, got {shape!r}")
     return tuple(int(s) for s in shape)
+
+
+def _same_bounds(saved: Any, bounds: tuple[torch.Tensor, torch.Tensor] | None) -> bool:
+    if saved is None or bounds is None:
+        return saved is None and bounds is None
+    return all(torch.equal(a.cpu().to(b.dtype), b.cpu()) for a, b in zip(saved, bounds))

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["DDIMState"]
+__all__ = ["DDIMState", "TellResult"]
 
 
 @dataclass
@@ -36,3 +36,17 @@ class DDIMState:
     best_fitness: float | None = None
     evaluations: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TellResult:
+    """What one ``tell`` did.
+
+    Attributes:
+        survivors: indices of the new population in ``parents ∪ offspring`` (the parents
+            before this tell first, then the told offspring in ask order).
+        metrics: the generation's history row (also appended to ``state.history``).
+    """
+
+    survivors: torch.Tensor
+    metrics: dict[str, Any]
