@@ -3,6 +3,7 @@
 See ``docs/fitness.md``.
 """
 
+from ednag_opt.fitness._io import IncompleteTableError, TableFormatError
 from ednag_opt.fitness.base import FitnessSource, FunctionFitness, arch_key, as_fitness
 from ednag_opt.fitness.cache import CachedFitness
 from ednag_opt.fitness.hw import HW_METRICS, load_hw_table
@@ -29,6 +30,8 @@ __all__ = [
     "Table",
     "TableFitness",
     "Optimum",
+    "TableFormatError",
+    "IncompleteTableError",
     "NB201Fitness",
     "NB201_DATASETS",
     "resolve_dataset",

@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from ednag_opt._io import atomic_write
 from ednag_opt.fitness.base import FitnessSource, arch_key, as_fitness, to_fitness_tensor
 
 __all__ = ["CachedFitness"]
@@ -26,7 +27,52 @@ def _encode(v: float) -> float | str:
 def _decode(v: Any) -> float:
     if v is None:
         return math.nan
+    if isinstance(v, bool) or not isinstance(v, int | float | str):
+        raise ValueError(f"expected a number, got {v!r}")
     return float(v)  # float("nan"), float("inf"), float("-inf") and numbers
+
+
+def _read_doc(path: Path, maximize: bool) -> dict[str, Any]:
+    """The checked content of a cache file; ValueError naming the file and the problem."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not a CachedFitness file: not UTF-8 text ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path} is not a CachedFitness file: invalid JSON ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+        raise ValueError(f"{path} is not a CachedFitness file (format {_FORMAT!r})")
+    if doc.get("version") != _VERSION:
+        raise ValueError(f"{path}: unsupported CachedFitness version {doc.get('version')!r}")
+    if bool(doc.get("maximize")) != maximize:
+        raise ValueError(
+            f"{path} holds values of a source with maximize={doc.get('maximize')}, "
+            f"this one has maximize={maximize}"
+        )
+    values, history = doc.get("values"), doc.get("history", [])
+    if not isinstance(values, dict):
+        raise ValueError(f"{path}: malformed CachedFitness file, 'values' must be an object")
+    if not isinstance(history, list):
+        raise ValueError(f"{path}: malformed CachedFitness file, 'history' must be a list")
+    out: dict[str, Any] = {"values": {}, "history": []}
+    for k, v in values.items():
+        try:
+            out["values"][str(k)] = _decode(v)
+        except ValueError as exc:
+            raise ValueError(f"{path}: malformed value of key {k!r}: {exc}") from None
+    for i, item in enumerate(history):
+        try:
+            if not isinstance(item, list) or len(item) != 2:
+                raise ValueError(f"expected [key, value], got {item!r}")
+            out["history"].append((str(item[0]), _decode(item[1])))
+        except ValueError as exc:
+            raise ValueError(f"{path}: malformed history entry {i}: {exc}") from None
+    for name in ("total_queries", "evaluations"):
+        n = doc.get(name, 0)
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"{path}: malformed {name!r} {n!r} (a count >= 0 expected)")
+        out[name] = n
+    return out
 
 
 class CachedFitness(FitnessSource):
@@ -184,7 +230,8 @@ class CachedFitness(FitnessSource):
         """Write cached values, counters and history to a JSON file.
 
         Non-finite values are written as the strings ``"nan"``, ``"inf"``, ``"-inf"``.
-        Returns the path written.
+        The write is atomic (:func:`ednag_opt._io.atomic_write`): an interrupted save
+        leaves the previous file intact. Returns the path written.
         """
         path = Path(path)
         doc = {
@@ -197,9 +244,7 @@ class CachedFitness(FitnessSource):
             "values": {k: _encode(v) for k, v in self.values.items()},
             "history": [[k, _encode(v)] for k, v in self.history],
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(doc, indent=1))
-        return path
+        return atomic_write(path, json.dumps(doc, indent=1))
 
     def load(self, path: str | Path, *, restore_counts: bool = False) -> int:
         """Merge values saved by :meth:`save` into the cache.
@@ -220,23 +265,17 @@ class CachedFitness(FitnessSource):
         Raises
         ------
         ValueError
-            If the file is not a cache file, or its direction differs from this source's.
+            If the file is not a cache file or is malformed (naming the file and the
+            problem; nothing is loaded then), or its direction differs from this source's.
         """
-        doc = json.loads(Path(path).read_text())
-        if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-            raise ValueError(f"{path} is not a CachedFitness file (format {_FORMAT!r})")
-        if bool(doc.get("maximize")) != self.maximize:
-            raise ValueError(
-                f"{path} holds values of a source with maximize={doc.get('maximize')}, "
-                f"this one has maximize={self.maximize}"
-            )
-        loaded = {str(k): _decode(v) for k, v in doc["values"].items()}
+        doc = _read_doc(Path(path), self.maximize)
+        loaded = doc["values"]
         self.values.update(loaded)
         if restore_counts:
-            self.history = [(str(k), _decode(v)) for k, v in doc.get("history", [])]
+            self.history = doc["history"]
             self._seen = {k for k, _ in self.history}
-            self.total_queries = int(doc.get("total_queries", 0))
-            self.evaluations = int(doc.get("evaluations", 0))
+            self.total_queries = doc["total_queries"]
+            self.evaluations = doc["evaluations"]
         return len(loaded)
 
     def __repr__(self) -> str:

@@ -7,14 +7,13 @@ Reads ``hw_{cifar10,cifar100,ImageNet16-120}.csv``: one row per NB201 cell, key 
 
 from __future__ import annotations
 
-import csv
 import functools
-import math
 from pathlib import Path
 
 import numpy as np
 
 from ednag_opt.datasets import find_data_file
+from ednag_opt.fitness._io import TableFormatError, check_complete, parse_cell, read_csv_rows
 from ednag_opt.fitness.nb201_encoding import arch_str_from_naslib, resolve_dataset
 from ednag_opt.fitness.table import Table
 
@@ -42,7 +41,9 @@ def hw_file_name(dataset: str) -> str:
     return f"hw_{resolve_dataset(dataset)}.csv"
 
 
-def load_hw_table(dataset: str, path: str | Path | None = None) -> Table:
+def load_hw_table(
+    dataset: str, path: str | Path | None = None, *, allow_partial: bool = False
+) -> Table:
     """HW-NAS-Bench costs of all NB201 cells for one dataset.
 
     Parameters
@@ -52,12 +53,20 @@ def load_hw_table(dataset: str, path: str | Path | None = None) -> Table:
     path : str or Path, optional
         The CSV file, or a directory holding ``hw_<dataset>.csv``. Default:
         ``nasbench201/hw_<dataset>.csv`` in the data directory.
+    allow_partial : bool
+        Accept a file with fewer than the 15,625 cells (default: an error).
 
     Returns
     -------
     Table
         One column per cost (names as in the CSV header); directions from
         :data:`HW_METRICS`, unknown columns treated as costs (smaller is better).
+
+    Raises
+    ------
+    TableFormatError
+        (a ValueError) naming the file, line and column of a malformed cell;
+        :class:`IncompleteTableError` if cells are missing and ``allow_partial`` is false.
     """
     name = hw_file_name(dataset)
     if path is None:
@@ -67,34 +76,30 @@ def load_hw_table(dataset: str, path: str | Path | None = None) -> Table:
         path = path / name
     if not path.is_file():
         raise FileNotFoundError(f"HW-NAS-Bench table not found: {path}")
-    return _load(str(path.resolve()), path.stat().st_mtime_ns)
+    table = _load(str(path.resolve()), path.stat().st_mtime_ns)
+    check_complete(path, len(table), 15_625, "NAS-Bench-201", allow_partial=allow_partial)
+    return table
 
 
-def _parse_net(text: str) -> tuple[int, ...]:
-    return tuple(int(t) for t in text.strip().strip("()[]").split(",") if t.strip())
-
-
-def _float(text: str) -> float:
-    return float(text) if text.strip() else math.nan
+def _parse_net(text: str, path: str, line: int) -> str:
+    try:
+        ops = tuple(int(t) for t in text.strip().strip("()[]").split(",") if t.strip())
+        return arch_str_from_naslib(ops)
+    except ValueError as exc:
+        raise TableFormatError(
+            f"{path}, line {line}, column 'net': {text!r} is not a NASLib NB201 op tuple ({exc})"
+        ) from None
 
 
 @functools.lru_cache(maxsize=6)
 def _load(path: str, _mtime: int) -> Table:
-    with open(path, newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        if "net" not in header:
-            raise ValueError(f"{path}: no 'net' column (HW-NAS-Bench format); header {header}")
-        inet = header.index("net")
-        names = [h for h in header if h != "net"]
-        pos = [header.index(h) for h in names]
-        archs, rows = [], []
-        for rec in reader:
-            if not rec:
-                continue
-            archs.append(arch_str_from_naslib(_parse_net(rec[inet])))
-            rows.append([_float(rec[j]) for j in pos])
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), len(names))
+    header, rows = read_csv_rows(path, ["net"])
+    inet = header.index("net")
+    names = [h for h in header if h != "net"]
+    pos = [header.index(h) for h in names]
+    archs = [_parse_net(rec[inet], path, line) for line, rec in rows]
+    values = [[parse_cell(rec[j], path, line, h) for j, h in zip(pos, names)] for line, rec in rows]
+    data = np.array(values, dtype=np.float64).reshape(len(rows), len(names))
     cols = {h: data[:, k] for k, h in enumerate(names)}
     dirs = {h: HW_METRICS.get(h, False) for h in names}
-    return Table(archs, cols, dirs)
+    return Table(archs, cols, dirs, origin=path)

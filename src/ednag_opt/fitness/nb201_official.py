@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ednag_opt.fitness._io import load_pickle, load_torch
+from ednag_opt.fitness._io import TableFormatError, check_complete, load_pickle, load_torch
 from ednag_opt.fitness.nb201_encoding import NB201_DATASETS, resolve_dataset
 from ednag_opt.fitness.table import Table
 
@@ -79,7 +79,12 @@ def read_official_file(path: str | Path) -> dict[str, Any]:
     -------
     dict
         ``{"meta_archs": [...], "arch2infos": {index: {hp: AR}}}``. For a directory, the
-        per-architecture files are read eagerly (missing ones are skipped).
+        per-architecture files are read eagerly; missing ones are left out of
+        ``arch2infos`` (:func:`load_nb201_official` then refuses the table unless
+        ``allow_partial=True``).
+
+    Raises:
+        TableFormatError: If a file is unreadable or lacks ``meta_archs`` (naming it).
     """
     path = Path(path)
     if path.is_dir():
@@ -87,6 +92,8 @@ def read_official_file(path: str | Path) -> dict[str, Any]:
         if not meta_file.is_file():
             raise FileNotFoundError(f"{path} is not a NATS archive: no meta.{_PBZ2}")
         meta = load_pickle(meta_file)
+        if not isinstance(meta, Mapping) or "meta_archs" not in meta:
+            raise TableFormatError(f"{meta_file}: no 'meta_archs' list (not a NATS meta file)")
         archs = list(meta["meta_archs"])
         infos: dict[int, Any] = {}
         for i in range(len(archs)):
@@ -100,7 +107,7 @@ def read_official_file(path: str | Path) -> dict[str, Any]:
         raise FileNotFoundError(f"benchmark file not found: {path}")
     doc = load_torch(path) if path.suffix == ".pth" else load_pickle(path)
     if not isinstance(doc, Mapping):
-        raise ValueError(f"{path}: expected a dict, got {type(doc).__name__}")
+        raise TableFormatError(f"{path}: expected a dict, got {type(doc).__name__}")
     return dict(doc)
 
 
@@ -132,7 +139,11 @@ def _seed_values(ar: Mapping[str, Any], which: tuple[str, str]) -> tuple[list[fl
 
 
 def load_nb201_official(
-    source: str | Path | Mapping[str, Any], dataset: str, *, hp: str = "200"
+    source: str | Path | Mapping[str, Any],
+    dataset: str,
+    *,
+    hp: str = "200",
+    allow_partial: bool = False,
 ) -> Table:
     """NB201 accuracies from an official NAS-Bench-201 / NATS-Bench topology source.
 
@@ -148,55 +159,106 @@ def load_nb201_official(
         NB201 dataset or alias (see :func:`resolve_dataset`).
     hp : str
         Training schedule: ``"200"`` (default; NB201 ``"full"``) or ``"12"`` (``"less"``).
+    allow_partial : bool
+        Accept a source with fewer than 15,625 architectures, or with architectures that
+        have no results for ``hp`` (their values are NaN). Default: an error.
 
     Returns
     -------
     Table
         Rows = ``meta_archs`` with benchmark indices; columns ``val``, ``test`` (seed means),
         ``flops``, ``params``; per-seed ``val`` and ``test``.
+
+    Raises
+    ------
+    TableFormatError
+        (a ValueError) naming the source, the architecture index and the field of a
+        malformed entry; :class:`IncompleteTableError` if the source is partial and
+        ``allow_partial`` is false.
     """
     dataset = resolve_dataset(dataset)
     if isinstance(source, Mapping):
-        return _tables_from_doc(source, str(hp))[dataset]
-    path = Path(source).resolve()
-    if not path.exists():
-        raise FileNotFoundError(f"benchmark file not found: {path}")
-    return _tables_from_path(str(path), path.stat().st_mtime_ns, str(hp))[dataset]
+        origin = "NAS-Bench-201 dict"
+        tables, n_done = _tables_from_doc(source, str(hp), origin)
+    else:
+        path = Path(source).resolve()
+        if not path.exists():
+            raise FileNotFoundError(f"benchmark file not found: {path}")
+        origin = str(path)
+        tables, n_done = _tables_from_path(origin, path.stat().st_mtime_ns, str(hp))
+    table = tables[dataset]
+    check_complete(origin, len(table), 15_625, "NAS-Bench-201", allow_partial=allow_partial)
+    if n_done < len(table) and not allow_partial:
+        check_complete(
+            f"{origin} (architectures with hp={hp!r} results)",
+            n_done,
+            len(table),
+            "NAS-Bench-201",
+            allow_partial=False,
+        )
+    return table
 
 
 @functools.lru_cache(maxsize=2)
-def _tables_from_path(path: str, _mtime: int, hp: str) -> dict[str, Table]:
-    return _tables_from_doc(read_official_file(path), hp)
+def _tables_from_path(path: str, _mtime: int, hp: str) -> tuple[dict[str, Table], int]:
+    return _tables_from_doc(read_official_file(path), hp, path)
 
 
-def _tables_from_doc(doc: Mapping[str, Any], hp: str) -> dict[str, Table]:
+def _tables_from_doc(doc: Mapping[str, Any], hp: str, origin: str) -> tuple[dict[str, Table], int]:
+    """Per-dataset tables and the number of architectures with results for ``hp``."""
     for key in ("meta_archs", "arch2infos"):
         if key not in doc:
-            raise ValueError(f"not an NB201/NATS benchmark dict: missing key {key!r}")
+            raise TableFormatError(
+                f"{origin}: not an NB201/NATS benchmark dict: missing key {key!r}"
+            )
     archs = [str(a) for a in doc["meta_archs"]]
     n = len(archs)
     ars: list[Mapping[str, Any] | None] = [None] * n
     for idx, hp_map in doc["arch2infos"].items():
-        i = int(idx)
+        try:
+            i = int(idx)
+        except (TypeError, ValueError):
+            raise TableFormatError(f"{origin}: arch2infos key {idx!r} is not an index") from None
         if 0 <= i < n and isinstance(hp_map, Mapping):
             ars[i] = _pick_hp(hp_map, hp)
     if n and all(ar is None for ar in ars):
-        raise ValueError(f"no architecture has results for hp={hp!r} (try '200' or '12')")
-    return {ds: _dataset_table(archs, ars, ds) for ds in NB201_DATASETS}
+        raise TableFormatError(
+            f"{origin}: no architecture has results for hp={hp!r} (try '200' or '12')"
+        )
+    tables = {ds: _dataset_table(archs, ars, ds, origin) for ds in NB201_DATASETS}
+    return tables, sum(ar is not None for ar in ars)
 
 
-def _dataset_table(archs: list[str], ars: list[Mapping[str, Any] | None], dataset: str) -> Table:
+def _arch_values(
+    ar: Mapping[str, Any], dataset: str, where: str
+) -> tuple[list[float], list[float], float, float]:
+    """Per-seed val and test accuracy, mean flops and params of one architecture."""
+    try:
+        val, _ = _seed_values(ar, _VAL[dataset])
+        test, rcs = _seed_values(ar, _TEST[dataset])
+        flops = float(np.mean([float(rc.get("flop", np.nan)) for rc in rcs])) if rcs else np.nan
+        params = float(np.mean([float(rc.get("params", np.nan)) for rc in rcs])) if rcs else np.nan
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        raise TableFormatError(
+            f"{where}: malformed results ({type(exc).__name__}: {exc})"
+        ) from None
+    bad = [v for v in (*val, *test, flops, params) if np.isinf(v)]
+    if bad:
+        raise TableFormatError(f"{where}: infinite value {bad[0]} (values must be finite)")
+    return val, test, flops, params
+
+
+def _dataset_table(
+    archs: list[str], ars: list[Mapping[str, Any] | None], dataset: str, origin: str
+) -> Table:
     n = len(archs)
     seeds: dict[str, list[list[float]]] = {"val": [[]] * n, "test": [[]] * n}
     flops, params = np.full(n, np.nan), np.full(n, np.nan)
     for i, ar in enumerate(ars):
         if ar is None:
             continue
-        seeds["val"][i], _ = _seed_values(ar, _VAL[dataset])
-        seeds["test"][i], rcs = _seed_values(ar, _TEST[dataset])
-        if rcs:
-            flops[i] = np.mean([float(rc.get("flop", np.nan)) for rc in rcs])
-            params[i] = np.mean([float(rc.get("params", np.nan)) for rc in rcs])
+        where = f"{origin}, architecture index {i} ({archs[i]}), dataset {dataset!r}"
+        seeds["val"][i], seeds["test"][i], flops[i], params[i] = _arch_values(ar, dataset, where)
     per_seed = {}
     cols = {"flops": flops, "params": params}
     for name, lists in seeds.items():
@@ -208,4 +270,4 @@ def _dataset_table(archs: list[str], ars: list[Mapping[str, Any] | None], datase
         counts = (~np.isnan(arr)).sum(axis=1)
         cols[name] = np.where(counts > 0, np.nansum(arr, axis=1) / np.maximum(counts, 1), np.nan)
     dirs = {"val": True, "test": True, "flops": False, "params": False}
-    return Table(archs, cols, dirs, indices=np.arange(n), per_seed=per_seed)
+    return Table(archs, cols, dirs, indices=np.arange(n), per_seed=per_seed, origin=origin)

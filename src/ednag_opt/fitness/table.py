@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ednag_opt.fitness._io import TableFormatError
 from ednag_opt.fitness.base import FitnessSource
 
 __all__ = ["Optimum", "Table", "TableFitness"]
@@ -58,6 +59,14 @@ class Table:
         Benchmark index of each row.
     per_seed : mapping of str to array, optional
         Per-seed values of some columns, shape ``(len(archs), n_seeds)`` NaN-padded.
+    origin : str, optional
+        Where the data came from (a file), named in error messages.
+
+    Raises
+    ------
+    TableFormatError
+        (a ValueError) on repeated architecture strings or an infinite value, naming the
+        origin, the row, the architecture and the column.
     """
 
     def __init__(
@@ -68,17 +77,25 @@ class Table:
         *,
         indices: np.ndarray | None = None,
         per_seed: Mapping[str, np.ndarray] | None = None,
+        origin: str | None = None,
     ) -> None:
         self.archs = list(archs)
+        self.origin = origin
+        where = f"{origin}: " if origin else ""
         self.row = {a: i for i, a in enumerate(self.archs)}
         if len(self.row) != len(self.archs):
-            raise ValueError("architecture strings of a table must be unique")
+            dup = _first_repeat(self.archs)
+            raise TableFormatError(
+                f"{where}architecture strings of a table must be unique; row {dup} repeats "
+                f"{self.archs[dup]!r} (row {self.archs.index(self.archs[dup])})"
+            )
         n = len(self.archs)
         self.columns: dict[str, np.ndarray] = {}
         for name, col in columns.items():
             arr = np.ascontiguousarray(col, dtype=np.float64)
             if arr.shape != (n,):
                 raise ValueError(f"column {name!r} has shape {arr.shape}, expected ({n},)")
+            self._check_finite(arr, name, where)
             arr.setflags(write=False)
             self.columns[name] = arr
         missing = set(self.columns) - set(directions)
@@ -91,8 +108,18 @@ class Table:
             arr = np.ascontiguousarray(arr, dtype=np.float64)
             if arr.ndim != 2 or arr.shape[0] != n:
                 raise ValueError(f"per-seed {name!r} has shape {arr.shape}, expected ({n}, S)")
+            self._check_finite(arr, f"{name} (per seed)", where)
             arr.setflags(write=False)
             self.per_seed[name] = arr
+
+    def _check_finite(self, arr: np.ndarray, name: str, where: str) -> None:
+        bad = np.flatnonzero(np.isinf(arr).reshape(len(arr), -1).any(axis=1)) if arr.size else []
+        if len(bad):
+            i = int(bad[0])
+            raise TableFormatError(
+                f"{where}infinite value in column {name!r}, row {i} (architecture "
+                f"{self.archs[i]!r}); {len(bad)} such row(s). Values must be finite or NaN"
+            )
 
     def __len__(self) -> int:
         return len(self.archs)
@@ -144,7 +171,16 @@ class Table:
         if indices is None and other.indices is not None:
             indices = np.full(len(self.archs), -1, dtype=np.int64)
             indices[hit] = other.indices[pos[hit]]
-        return Table(self.archs, cols, dirs, indices=indices, per_seed=seeds)
+        return Table(self.archs, cols, dirs, indices=indices, per_seed=seeds, origin=self.origin)
+
+
+def _first_repeat(items: Sequence[str]) -> int:
+    seen: set[str] = set()
+    for i, a in enumerate(items):
+        if a in seen:
+            return i
+        seen.add(a)
+    return -1
 
 
 class TableFitness(FitnessSource):

@@ -18,8 +18,9 @@ Columns are named ``"<task>/<metric>"``; a fitness accepts the bare metric of it
 
 from __future__ import annotations
 
-import csv
 import functools
+import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,17 @@ from typing import Any
 import numpy as np
 
 from ednag_opt.datasets import find_data_file
-from ednag_opt.fitness._io import load_torch
+from ednag_opt.fitness._io import (
+    TableFormatError,
+    check_complete,
+    load_torch,
+    parse_cell,
+    read_csv_rows,
+)
 from ednag_opt.fitness.table import Table, TableFitness
 
 __all__ = [
+    "TNB_SIZES",
     "TNB_TASKS",
     "TNB_SPACES",
     "TNB_VALID_METRIC",
@@ -62,7 +70,13 @@ TNB_VALID_METRIC: dict[str, str] = {
     "normal": "valid_ssim",
     "autoencoder": "valid_ssim",
 }
+#: Number of architectures of each space; a complete table has one row per architecture.
+TNB_SIZES: dict[str, int] = {"micro": 4096, "macro": 3256}
 _CSV = "transnas-bench-101/tnb101_{space}_val_final.csv"
+_ARCH_RE = {
+    "micro": re.compile(r"64-41414-[0-3]_[0-3]{2}_[0-3]{3}"),
+    "macro": re.compile(r"64-[1-4]{4,6}-basic"),
+}
 
 
 def metric_direction(metric: str) -> bool:
@@ -89,7 +103,9 @@ def _check_space(space: str) -> str:
     return space
 
 
-def load_transnas_csv(space: str, path: str | Path | None = None) -> Table:
+def load_transnas_csv(
+    space: str, path: str | Path | None = None, *, allow_partial: bool = False
+) -> Table:
     """Final-epoch validation metrics of every task from a NASLib-style CSV.
 
     Parameters
@@ -99,44 +115,60 @@ def load_transnas_csv(space: str, path: str | Path | None = None) -> Table:
     path : str or Path, optional
         CSV file; default ``transnas-bench-101/tnb101_<space>_val_final.csv`` in the data
         directory.
+    allow_partial : bool
+        Accept a file with fewer rows than the space has architectures (:data:`TNB_SIZES`).
 
     Returns
     -------
     Table
         Columns ``"<task>/<metric>"`` (e.g. ``"room_layout/valid_neg_loss"``).
+
+    Raises
+    ------
+    TableFormatError
+        (a ValueError) naming the file, line and column of a malformed cell;
+        :class:`IncompleteTableError` if rows are missing and ``allow_partial`` is false.
     """
     space = _check_space(space)
     path = find_data_file(_CSV.format(space=space)) if path is None else Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"TransNAS-Bench-101 CSV not found: {path}")
-    return _load_csv(str(path.resolve()), path.stat().st_mtime_ns)
+    table = _load_csv(str(path.resolve()), path.stat().st_mtime_ns, space)
+    what = f"TransNAS-Bench-101 {space}"
+    check_complete(path, len(table), TNB_SIZES[space], what, allow_partial=allow_partial)
+    return table
 
 
 @functools.lru_cache(maxsize=4)
-def _load_csv(path: str, _mtime: int) -> Table:
-    with open(path, newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        if "arch_str" not in header:
-            raise ValueError(f"{path}: no 'arch_str' column; header {header}")
-        cols: dict[str, int] = {}
-        for j, h in enumerate(header):
-            task = next((t for t in TNB_TASKS if h.startswith(t + "_")), None)
-            if task is not None:
-                cols[f"{task}/{h[len(task) + 1 :]}"] = j
-        ia = header.index("arch_str")
-        archs, rows = [], []
-        for rec in reader:
-            if rec:
-                archs.append(rec[ia])
-                rows.append([float(rec[j]) if rec[j] else np.nan for j in cols.values()])
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), len(cols))
+def _load_csv(path: str, _mtime: int, space: str) -> Table:
+    header, rows = read_csv_rows(path, ["arch_str"])
+    cols: dict[str, int] = {}
+    for j, h in enumerate(header):
+        task = next((t for t in TNB_TASKS if h.startswith(t + "_")), None)
+        if task is not None:
+            cols[f"{task}/{h[len(task) + 1 :]}"] = j
+    ia = header.index("arch_str")
+    archs, values = [], []
+    for line, rec in rows:
+        if not _ARCH_RE[space].fullmatch(rec[ia]):
+            raise TableFormatError(
+                f"{path}, line {line}, column 'arch_str': {rec[ia]!r} is not a TransNAS-Bench-101 "
+                f"{space} architecture"
+            )
+        archs.append(rec[ia])
+        values.append([parse_cell(rec[j], path, line, header[j]) for j in cols.values()])
+    data = np.array(values, dtype=np.float64).reshape(len(values), len(cols))
     columns = {name: data[:, k] for k, name in enumerate(cols)}
-    return Table(archs, columns, {name: metric_direction(name) for name in columns})
+    directions = {name: metric_direction(name) for name in columns}
+    return Table(archs, columns, directions, origin=path)
 
 
 def load_transnas_official(
-    source: str | Path | Mapping[str, Any], space: str, *, epoch: str = "final"
+    source: str | Path | Mapping[str, Any],
+    space: str,
+    *,
+    epoch: str = "final",
+    allow_partial: bool = False,
 ) -> Table:
     """All metrics of all tasks from the official ``transnas-bench_v10141024.pth``.
 
@@ -149,59 +181,100 @@ def load_transnas_official(
     epoch : {"final", "best"}
         Per-epoch metric lists are reduced to their last value or their best value
         (max, or min for minimised metrics).
+    allow_partial : bool
+        Accept fewer architectures than the space has (:data:`TNB_SIZES`).
 
     Returns
     -------
     Table
         Columns ``"<task>/<metric>"`` for every metric and ``model_info`` entry found.
+
+    Raises
+    ------
+    TableFormatError
+        (a ValueError) naming the source, architecture and column of a malformed entry;
+        :class:`IncompleteTableError` if architectures are missing and ``allow_partial``
+        is false.
     """
     space = _check_space(space)
     if epoch not in ("final", "best"):
         raise ValueError(f"epoch must be 'final' or 'best', got {epoch!r}")
     if isinstance(source, Mapping):
-        return _official_tables(source, epoch)[space]
-    path = Path(source).resolve()
-    if not path.is_file():
-        raise FileNotFoundError(f"TransNAS-Bench-101 file not found: {path}")
-    return _official_from_path(str(path), path.stat().st_mtime_ns, epoch)[space]
+        origin = "TransNAS-Bench-101 dict"
+        table = _official_tables(source, epoch, origin)[space]
+    else:
+        path = Path(source).resolve()
+        if not path.is_file():
+            raise FileNotFoundError(f"TransNAS-Bench-101 file not found: {path}")
+        origin = str(path)
+        table = _official_from_path(origin, path.stat().st_mtime_ns, epoch)[space]
+    what = f"TransNAS-Bench-101 {space}"
+    check_complete(origin, len(table), TNB_SIZES[space], what, allow_partial=allow_partial)
+    return table
 
 
 @functools.lru_cache(maxsize=2)
 def _official_from_path(path: str, _mtime: int, epoch: str) -> dict[str, Table]:
     doc = load_torch(path)
     if not isinstance(doc, Mapping):
-        raise ValueError(f"{path}: expected a dict, got {type(doc).__name__}")
-    return _official_tables(doc, epoch)
+        raise TableFormatError(f"{path}: expected a dict, got {type(doc).__name__}")
+    return _official_tables(doc, epoch, path)
 
 
 def _reduce(values: Any, maximize: bool, epoch: str) -> float:
     if isinstance(values, int | float):
-        return float(values)
-    xs = [float(v) for v in values]
+        xs = [float(values)]
+    else:
+        xs = [float(v) for v in values]
+    if any(math.isinf(x) for x in xs):
+        raise ValueError(f"infinite value in {xs}")
     if not xs:
         return np.nan
-    if epoch == "final":
+    if epoch == "final" or len(xs) == 1:
         return xs[-1]
     return max(xs) if maximize else min(xs)
 
 
-def _official_tables(doc: Mapping[str, Any], epoch: str) -> dict[str, Table]:
+def _official_tables(doc: Mapping[str, Any], epoch: str, origin: str) -> dict[str, Table]:
     if "data" not in doc or not isinstance(doc["data"], Mapping):
-        raise ValueError("not a TransNAS-Bench-101 database: missing dict key 'data'")
+        raise TableFormatError(
+            f"{origin}: not a TransNAS-Bench-101 database: missing dict key 'data'"
+        )
     out = {}
     for space in TNB_SPACES:
         per_arch = doc["data"].get(space, {})
         archs = [str(a) for a in per_arch]
         values: dict[str, np.ndarray] = {}
         for i, arch in enumerate(per_arch):
-            for task, res in per_arch[arch].items():
-                items = [(m, v, metric_direction(m)) for m, v in res.get("metrics", {}).items()]
-                items += [(m, v, False) for m, v in res.get("model_info", {}).items()]
-                for m, v, maximize in items:
-                    col = values.setdefault(f"{task}/{m}", np.full(len(archs), np.nan))
-                    col[i] = _reduce(v, maximize, epoch)
-        out[space] = Table(archs, values, {k: metric_direction(k) for k in values})
+            for col, v, maximize in _arch_items(per_arch[arch], f"{origin}, {space} {arch!r}"):
+                try:
+                    value = _reduce(v, maximize, epoch)
+                except (TypeError, ValueError) as exc:
+                    raise TableFormatError(
+                        f"{origin}, {space} architecture {arch!r} (row {i}), column {col!r}: "
+                        f"not a finite number or list of numbers ({exc})"
+                    ) from None
+                values.setdefault(col, np.full(len(archs), np.nan))[i] = value
+        directions = {k: metric_direction(k) for k in values}
+        out[space] = Table(archs, values, directions, origin=f"{origin} ({space})")
     return out
+
+
+def _arch_items(entry: Any, where: str) -> list[tuple[str, Any, bool]]:
+    """``(column, raw value, maximize)`` of one architecture's ``{task: results}`` entry."""
+    if not isinstance(entry, Mapping):
+        raise TableFormatError(f"{where}: expected a dict of tasks, got {type(entry).__name__}")
+    items = []
+    for task, res in entry.items():
+        metrics = res.get("metrics", {}) if isinstance(res, Mapping) else None
+        info = res.get("model_info", {}) if isinstance(res, Mapping) else None
+        if not isinstance(metrics, Mapping) or not isinstance(info, Mapping):
+            raise TableFormatError(
+                f"{where}, task {task!r}: expected dicts 'metrics' and 'model_info'"
+            )
+        items += [(f"{task}/{m}", v, metric_direction(m)) for m, v in metrics.items()]
+        items += [(f"{task}/{m}", v, False) for m, v in info.items()]
+    return items
 
 
 class TransNASFitness(TableFitness):
@@ -220,6 +293,9 @@ class TransNASFitness(TableFitness):
     source : str, Path or dict
         ``"auto"`` / ``"csv"`` (the CSV in the data directory), a CSV path, the official
         ``.pth`` path or its loaded dict, or a prepared :class:`Table`.
+    allow_partial : bool
+        Accept a table file with fewer rows than the space has architectures (default:
+        an :class:`~ednag_opt.fitness.IncompleteTableError` naming the file).
     epoch : {"final", "best"}
         Reduction of per-epoch lists in the official file (the CSVs are final-epoch).
     maximize : bool, optional
@@ -238,19 +314,21 @@ class TransNASFitness(TableFitness):
         epoch: str = "final",
         maximize: bool | None = None,
         name: str | None = None,
+        allow_partial: bool = False,
     ) -> None:
         self.task = _check_task(task)
         self.search_space = _check_space(space)
+        part = {"allow_partial": allow_partial}
         if isinstance(source, Table):
             table = source
         elif isinstance(source, Mapping):
-            table = load_transnas_official(source, space, epoch=epoch)
+            table = load_transnas_official(source, space, epoch=epoch, **part)
         elif source in ("auto", "csv"):
-            table = load_transnas_csv(space)
+            table = load_transnas_csv(space, **part)
         elif Path(source).suffix == ".csv":
-            table = load_transnas_csv(space, source)
+            table = load_transnas_csv(space, source, **part)
         else:
-            table = load_transnas_official(source, space, epoch=epoch)
+            table = load_transnas_official(source, space, epoch=epoch, **part)
         self.table = table
         label = f"TransNAS-Bench-101 {space} table (task {task})"
         col = self._check_metric(metric)
