@@ -85,8 +85,9 @@ def read_csv_rows(
 
     Raises:
         TableFormatError: Empty file, missing columns, a row with a different number of
-            fields than the header, undecodable bytes or broken quoting; the message names
-            the file and the line.
+            fields than the header, a last row without its newline (a file cut inside a
+            number would otherwise load a wrong value), undecodable bytes or broken quoting;
+            the message names the file and the line.
     """
     line = 0
     try:
@@ -113,7 +114,21 @@ def read_csv_rows(
         raise TableFormatError(f"{path}: not a UTF-8 text table ({exc})") from None
     except csv.Error as exc:
         raise TableFormatError(f"{path}, line {line + 1}: unreadable CSV ({exc})") from None
+    if rows and _last_byte(path) not in (b"\n", b"\r"):
+        raise TableFormatError(
+            f"{path}, line {rows[-1][0]}: the file ends inside this row (no final newline), so "
+            "it is probably truncated; if the file is whole, end it with a newline"
+        )
     return header, rows
+
+
+def _last_byte(path: str | Path) -> bytes:
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        if fh.tell() == 0:
+            return b""
+        fh.seek(-1, 2)
+        return fh.read(1)
 
 
 def parse_cell(text: str, path: str | Path, line: int, column: str) -> float:
