@@ -55,7 +55,7 @@ from ednag_opt.spaces import get_space  # noqa: E402
 from ednag_opt.strategy import EvolutionaryDDIM  # noqa: E402
 
 DOC = ROOT / "docs" / "results_gpu.md"
-MODEL = ROOT / "data" / "models" / "transferable_nb201_digits.pt"
+MODEL = ROOT / "src" / "ednag_opt" / "data" / "models" / "transferable_nb201_digits.pt"
 TASK = "digits_mod3"
 STRATEGY_SHAPES = [(30, 30), (100, 128), (256, 1000), (1024, 1000), (4096, 1000), (1024, 10000)]
 

@@ -36,9 +36,9 @@ from ednag_opt.spaces import get_space
 from ednag_opt.training.tasks import HELD_OUT
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE = ROOT / "data" / "meta" / "nb201_digits_meta.csv"
+TABLE = ROOT / "src" / "ednag_opt" / "data" / "meta" / "nb201_digits_meta.csv"
 OUT = ROOT / "results" / "transferable"
-REPO_MODEL = ROOT / "data" / "models" / "transferable_nb201_digits.pt"
+REPO_MODEL = ROOT / "src" / "ednag_opt" / "data" / "models" / "transferable_nb201_digits.pt"
 
 
 def model_path(seed: int, dataset: bool, split: str = "all") -> Path:

@@ -12,7 +12,7 @@ Example (the committed table)::
     python benchmarks/make_meta_table.py --cells 200 --epochs 2 --min-steps 30 --seed 0 \
         --tasks digits_all digits_0to4 digits_5to9 digits_even digits_odd digits_parity \
         digits_low_high digits_mod3 digits_3v5v8 digits_prime \
-        --time-limit 3300 --output data/meta/nb201_digits_meta.csv
+        --time-limit 3300 --output src/ednag_opt/data/meta/nb201_digits_meta.csv
 """
 
 from __future__ import annotations
@@ -138,7 +138,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--N", type=int, default=1, help="cells per stage")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--time-limit", type=float, default=None, help="stop after this many s")
-    p.add_argument("--output", type=Path, default=Path("data/meta/nb201_digits_meta.csv"))
+    p.add_argument(
+        "--output", type=Path, default=Path("src/ednag_opt/data/meta/nb201_digits_meta.csv")
+    )
     p.add_argument("--summarize", type=Path, default=None, help="only report on this table")
     p.add_argument("--compare", type=Path, default=None, help="with --summarize: rank-compare")
     return p.parse_args(argv)

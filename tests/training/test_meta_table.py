@@ -42,7 +42,7 @@ def test_tiny_run(tmp_path: Path) -> None:
 
 
 def test_committed_table_format() -> None:
-    path = ROOT / "data/meta/nb201_digits_meta.csv"
+    path = ROOT / "src/ednag_opt/data/meta/nb201_digits_meta.csv"
     if not path.is_file():
         return
     header, rows = _read(path)

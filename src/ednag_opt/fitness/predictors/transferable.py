@@ -19,6 +19,7 @@ architectures of each task. Each step encodes one of ``augment_coresets`` corese
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -342,18 +343,40 @@ class TransferablePredictor:
     def load(
         cls, path: str | Path, device: str | torch.device | None = None
     ) -> TransferablePredictor:
-        """Rebuild a predictor written by :meth:`save`."""
-        doc = torch.load(Path(path), map_location="cpu", weights_only=True)
+        """Rebuild a predictor written by :meth:`save`.
+
+        Raises:
+            ValueError: Naming the file, if it is truncated, not a saved predictor, or
+                lacks a field.
+        """
+        try:
+            doc = torch.load(Path(path), map_location="cpu", weights_only=True)
+        except (pickle.UnpicklingError, EOFError, RuntimeError) as exc:
+            raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
         if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
             raise ValueError(f"{path} is not a saved TransferablePredictor")
-        obj = cls(**doc["params"], device=device)
-        obj.net.load_state_dict(doc["state_dict"])
-        obj.extractor.mean.copy_(doc["feature_stats"][0])
-        obj.extractor.std.copy_(doc["feature_stats"][1])
+        try:
+            obj = cls(**doc["params"], device=device)
+            obj.net.load_state_dict(doc["state_dict"])
+            obj.extractor.mean.copy_(doc["feature_stats"][0])
+            obj.extractor.std.copy_(doc["feature_stats"][1])
+            obj.tasks_ = list(doc["tasks"])
+            obj.history_ = list(doc["history"])
+        except (KeyError, IndexError, TypeError, RuntimeError) as exc:
+            raise ValueError(
+                f"{path}: malformed TransferablePredictor file ({type(exc).__name__}: {exc})"
+            ) from None
         obj.net.to(obj.device).eval()
-        obj.tasks_ = list(doc["tasks"])
-        obj.history_ = list(doc["history"])
         return obj
+
+    @classmethod
+    def pretrained(cls, device: str | torch.device | None = None) -> TransferablePredictor:
+        """The meta-trained predictor shipped with the package
+        (:func:`ednag_opt.resources.transferable_model_path`; NB201, trained on the bundled
+        digits meta-table, see ``docs/results_transferable.md``)."""
+        from ednag_opt.resources import transferable_model_path
+
+        return cls.load(transferable_model_path(), device=device)
 
     def __repr__(self) -> str:
         return f"TransferablePredictor(space={self.params['space']!r}, tasks={self.tasks_})"
