@@ -1,18 +1,21 @@
 """ednag_opt: evolutionary diffusion-based neural architecture generation (EDNAG)."""
 
-from .generate import PRESETS, GenerationResult, generate
-from .spaces import get_space, list_spaces
-from .strategy import DDIMState, EvolutionaryDDIM
+__version__ = "0.2.0"
 
-__version__ = "0.1.0"
+from .search import PRESETS, SEARCHERS, SearchResult, generate, search  # noqa: E402
+from .spaces import get_space, list_spaces  # noqa: E402
+from .strategy import DDIMConfig, DDIMState, EvolutionaryDDIM  # noqa: E402
 
 __all__ = [
-    "EvolutionaryDDIM",
+    "DDIMConfig",
     "DDIMState",
-    "GenerationResult",
+    "EvolutionaryDDIM",
     "PRESETS",
+    "SEARCHERS",
+    "SearchResult",
     "generate",
     "get_space",
     "list_spaces",
+    "search",
     "__version__",
 ]

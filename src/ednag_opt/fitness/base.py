@@ -19,8 +19,16 @@ __all__ = ["FitnessSource", "FunctionFitness", "as_fitness", "arch_key", "to_fit
 
 
 def arch_key(arch: Any) -> str:
-    """The lookup key of an architecture: the string itself, else ``str(arch)``."""
-    return arch if type(arch) is str else str(arch)
+    """The canonical cache key of an architecture, the one every cache and searcher uses.
+
+    A string is its own key; an architecture with a string attribute ``key`` (e.g. the
+    isomorphism-invariant hash of a NAS-Bench-101 cell) uses it, so equivalent
+    architectures share one evaluation; anything else is keyed by ``str(arch)``.
+    """
+    if type(arch) is str:
+        return arch
+    key = getattr(arch, "key", None)
+    return key if isinstance(key, str) else str(arch)
 
 
 def to_fitness_tensor(values: Any, n: int, *, who: str = "fitness") -> torch.Tensor:

@@ -1,23 +1,14 @@
-"""Tests of the benchmark baselines (benchmarks/baselines.py): REA and random search."""
+"""Tests of the baseline searchers: REA and random search."""
 
 from __future__ import annotations
-
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 
+from ednag_opt import search
 from ednag_opt.fitness import CachedFitness
+from ednag_opt.search import mutate_one
 from ednag_opt.spaces import get_space
-
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "baselines.py"
-_spec = importlib.util.spec_from_file_location("ednag_bench_baselines", _PATH)
-assert _spec is not None and _spec.loader is not None
-baselines = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = baselines
-_spec.loader.exec_module(baselines)
 
 
 class Recorder:
@@ -46,16 +37,16 @@ OPT = sum(range(1, 7))  # 21: every edge matches
 def test_rea_finds_optimum_of_synthetic_fitness(seed):
     space = get_space("nas-bench-201")
     cache = CachedFitness(Recorder(TARGET), maximize=True)
-    res = baselines.regularized_evolution(space, cache, max_queries=400, seed=seed)
+    res = search("rea", space, cache, max_queries=400, seed=seed)
     assert res.best_fitness == OPT
-    assert tuple(space.from_str(res.best_arch).ops) == TARGET
+    assert tuple(res.best_arch.ops) == TARGET
     assert cache.queries_to_reach(OPT) is not None
 
 
 def test_rea_minimises_when_fitness_is_minimised():
     space = get_space("nas-bench-201")
     cache = CachedFitness(Recorder(TARGET, sign=-1.0), maximize=False)
-    res = baselines.regularized_evolution(space, cache, max_queries=400, seed=1)
+    res = search("rea", space, cache, max_queries=400, seed=1)
     assert res.best_fitness == -OPT
 
 
@@ -69,7 +60,7 @@ def test_rea_query_counting_matches_cache(name):
         return [float(hash(str(a)) % 997) for a in archs]
 
     cache = CachedFitness(fn, maximize=True)
-    res = baselines.regularized_evolution(space, cache, max_queries=150, seed=0)
+    res = search("rea", space, cache, max_queries=150, seed=0)
     assert res.unique_queries == cache.unique_queries == len(cache.history) == 150
     assert res.total_queries == cache.total_queries >= 150
     assert len(calls) == len(set(calls)) == 150  # each distinct arch sent to the source once
@@ -82,7 +73,7 @@ def test_rea_is_deterministic():
     runs = []
     for _ in range(2):
         cache = CachedFitness(Recorder(TARGET), maximize=True)
-        baselines.regularized_evolution(space, cache, max_queries=100, seed=7)
+        search("rea", space, cache, max_queries=100, seed=7)
         runs.append(cache.history)
     assert runs[0] == runs[1]
 
@@ -91,7 +82,7 @@ def test_rea_is_deterministic():
 def test_random_search_never_repeats(name):
     space = get_space(name)
     cache = CachedFitness(lambda archs: [len(str(a)) for a in archs], maximize=True)
-    res = baselines.random_search(space, cache, max_queries=500, seed=3, batch_size=37)
+    res = search("random", space, cache, max_queries=500, seed=3, batch_size=37)
     keys = [k for k, _ in cache.history]
     assert len(keys) == len(set(keys)) == 500
     assert res.unique_queries == res.total_queries == cache.total_queries == 500
@@ -105,7 +96,7 @@ def test_random_search_without_enumerate_still_never_repeats(monkeypatch):
 
     monkeypatch.setattr(space, "enumerate", no_enumerate)
     cache = CachedFitness(lambda archs: [1.0] * len(archs), maximize=True)
-    baselines.random_search(space, cache, max_queries=3000, seed=0)
+    search("random", space, cache, max_queries=3000, seed=0)
     keys = [k for k, _ in cache.history]
     assert len(keys) == len(set(keys)) == 3000 == cache.total_queries
 
@@ -113,7 +104,8 @@ def test_random_search_without_enumerate_still_never_repeats(monkeypatch):
 def test_random_search_whole_space_finds_optimum():
     space = get_space("nas-bench-201")
     cache = CachedFitness(Recorder(TARGET), maximize=True)
-    res = baselines.random_search(space, cache, max_queries=10**6, seed=0)
+    res = search("random", space, cache, max_queries=10**6, seed=0)
+    assert res.metadata["stop_reason"] == "exhausted"
     assert res.unique_queries == 5**6
     assert res.best_fitness == OPT
 
@@ -123,7 +115,7 @@ def test_mutate_one_changes_one_choice(name):
     space = get_space(name)
     g = torch.Generator().manual_seed(0)
     for parent in space.sample(50, generator=g):
-        child = baselines.mutate_one(space, parent, g)
+        child = mutate_one(space, parent, g)
         assert space.is_valid(child) and str(child) != str(parent)
         if name != "transnas-macro":  # product spaces: exactly one row differs
             diff = (space.encode([child]) != space.encode([parent])).any(dim=-1)

@@ -1,0 +1,273 @@
+"""`search()`: every searcher behind one interface, and the `SEARCHERS` registry.
+
+```
+search(name, space, fitness, max_queries=, seed=, target=, callback=, **options)
+   -> SearchResult(best_arch, best_fitness, queries, top_k(k), history, metadata, save/load)
+```
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import math
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..fitness import CachedFitness, FitnessSource
+from ..spaces import SearchSpace, get_space
+from .baselines import run_random, run_rea
+from .checkpoint import Checkpoint
+from .ednag import run_ednag
+from .observers import JsonLinesLog, ProgressBar
+from .result import SearchResult
+from .surrogate import run_surrogate
+from .tracker import Tracker
+
+__all__ = ["SEARCHERS", "Searcher", "register_searcher", "search"]
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """A registered searcher.
+
+    Attributes:
+        name: registry key.
+        run: ``run(space, tracker, *, seed, **options) -> extras``; it queries through the
+            tracker until ``tracker.done``.
+        needs_budget: whether ``max_queries`` is required.
+        summary: one line for listings.
+    """
+
+    name: str
+    run: Callable[..., dict[str, Any]]
+    needs_budget: bool
+    summary: str
+
+    def option_names(self) -> list[str]:
+        params = inspect.signature(self.run).parameters.values()
+        return [p.name for p in params if p.kind is p.KEYWORD_ONLY and p.name != "seed"]
+
+    def accepts_any(self) -> bool:
+        return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(self.run).parameters.values())
+
+
+#: Every searcher, by name. Add your own with :func:`register_searcher`.
+SEARCHERS: dict[str, Searcher] = {}
+
+
+def register_searcher(name: str, run: Callable[..., dict[str, Any]], *, needs_budget: bool,
+                      summary: str) -> Searcher:  # fmt: skip
+    """Add a searcher to :data:`SEARCHERS` (see :class:`Searcher` for the contract)."""
+    if not callable(run):
+        raise TypeError(f"run must be callable, got {type(run).__name__}")
+    SEARCHERS[name] = Searcher(name, run, bool(needs_budget), summary)
+    return SEARCHERS[name]
+
+
+register_searcher("ednag", run_ednag, needs_budget=False,
+                  summary="evolutionary diffusion (EDNAG), restarts until the budget is spent")
+register_searcher("surrogate", run_surrogate, needs_budget=True,
+                  summary="EDNAG on a learned predictor; only its best candidates are queried")
+register_searcher("rea", run_rea, needs_budget=True,
+                  summary="regularised (aging) evolution, Real et al. 2019")
+register_searcher("random", run_random, needs_budget=True,
+                  summary="random search without replacement")  # fmt: skip
+
+
+def search(
+    searcher: str,
+    space: str | SearchSpace,
+    fitness: FitnessSource | Callable[[list[Any]], Any],
+    *,
+    max_queries: int | None = None,
+    seed: int = 0,
+    target: float | None = None,
+    maximize: bool | None = None,
+    callback: Callable[[dict[str, Any]], None] | None = None,
+    progress: bool = False,
+    log: str | Path | None = None,
+    checkpoint: str | Path | None = None,
+    threads: int | None = 1,
+    **options: Any,
+) -> SearchResult:
+    """Search ``space`` for architectures that score well under ``fitness``.
+
+    Args:
+        searcher: a key of :data:`SEARCHERS` (``"ednag"``, ``"surrogate"``, ``"rea"``,
+            ``"random"``, ...).
+        space: a search-space name (``ednag_opt.spaces.list_spaces()``) or object.
+        fitness: a fitness source (it declares ``maximize``), a
+            :class:`~ednag_opt.fitness.CachedFitness` (its cache is used and kept), or a
+            plain function of a list of architectures (then ``maximize=`` is required).
+        max_queries: budget of unique queries, never exceeded. ``None`` (``"ednag"``
+            only): one diffusion run.
+        seed: seeds everything: same seed, same queries, same result.
+        target: stop once a value at least this good has been queried (finite).
+        maximize: direction; must agree with the fitness source's when it declares one.
+        callback: called with each history row (one format for every searcher).
+        progress: show a rich progress bar.
+        log: append each history row as a JSON line to this file.
+        checkpoint: save the search here after each batch and on any exit; rerunning
+            the same call resumes bit-identically (see ``search.checkpoint``).
+        threads: torch threads during the search (1: fastest for small populations on a
+            busy machine); ``None`` leaves torch's setting alone.
+        **options: the searcher's own options (e.g. ``popsize`` for ``"ednag"``); an
+            unknown name raises ``TypeError``.
+
+    Returns:
+        SearchResult: the best architecture, every query in order, the history and the
+        metadata of the run. If the fitness raises or the search is interrupted, the
+        exception carries the partial result as ``exc.partial_result`` (and the
+        checkpoint, if any, is written first).
+    """
+    spec = _searcher(searcher)
+    space = get_space(space) if isinstance(space, str) else space
+    if not isinstance(space, SearchSpace):
+        raise TypeError(f"space must be a name or a SearchSpace, got {type(space).__name__}")
+    _check_options(spec, options)
+    max_queries, target, seed = _check_run(spec, max_queries, target, seed, callback)
+    cache, maximize = _cache(fitness, maximize)
+    meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
+    ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
+    replay = [] if ckpt is None else ckpt.load()
+    with contextlib.ExitStack() as stack:
+        observers: list[Callable[[dict[str, Any]], None]] = []
+        if progress:
+            label = f"{spec.name} on {space.name}"
+            observers.append(stack.enter_context(ProgressBar(label, max_queries)))
+        if log is not None:
+            observers.append(_log(stack, log))
+        if callback is not None:
+            observers.append(callback)
+        tracker = Tracker(space, cache, maximize=maximize, max_queries=max_queries,
+                          target=target, observers=observers, replay=replay)  # fmt: skip
+        if ckpt is not None:
+            observers.insert(0, lambda row: ckpt.save(tracker))
+        stack.enter_context(_torch_threads(threads))
+        try:
+            extras = spec.run(space, tracker, seed=seed, **options)
+        except BaseException as exc:
+            tracker.stop("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
+            if ckpt is not None:
+                ckpt.save(tracker, force=True)
+            exc.partial_result = tracker.result(meta)  # type: ignore[attr-defined]
+            raise
+        if ckpt is not None:
+            ckpt.save(tracker, force=True)
+    return tracker.result(meta, extras)
+
+
+def _log(stack: contextlib.ExitStack, path: str | Path) -> JsonLinesLog:
+    logger = JsonLinesLog(path)
+    stack.callback(logger.close)
+    return logger
+
+
+def _searcher(name: Any) -> Searcher:
+    if isinstance(name, Searcher):
+        return name
+    if not isinstance(name, str) or name not in SEARCHERS:
+        raise ValueError(f"unknown searcher {name!r}; choose one of {sorted(SEARCHERS)}")
+    return SEARCHERS[name]
+
+
+def _check_options(spec: Searcher, options: dict[str, Any]) -> None:
+    allowed = set(spec.option_names())
+    if spec.accepts_any():
+        if spec.name not in ("ednag", "surrogate"):
+            return  # a user's searcher with **options validates them itself
+        from ..strategy import DDIMConfig  # the built-ins pass them to the strategy
+
+        allowed |= set(DDIMConfig.__dataclass_fields__) - {"maximize"}
+        if spec.name == "surrogate":
+            allowed |= {"device", "novelty", "novelty_tries"}  # of the inner EDNAG search
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise TypeError(
+            f"searcher {spec.name!r} has no option(s) {unknown}; its options: {sorted(allowed)}"
+        )
+
+
+def _check_run(spec: Searcher, max_queries: Any, target: Any, seed: Any, callback: Any):
+    if max_queries is not None:
+        if isinstance(max_queries, bool) or not isinstance(max_queries, int | np.integer):
+            raise TypeError(f"max_queries must be an integer, got {max_queries!r}")
+        if max_queries < 1:
+            raise ValueError(f"max_queries must be >= 1, got {max_queries}")
+        max_queries = int(max_queries)
+    elif spec.needs_budget:
+        raise ValueError(f"searcher {spec.name!r} needs a budget: give max_queries=")
+    if target is not None:
+        if isinstance(target, bool) or not isinstance(target, int | float | np.number):
+            raise TypeError(f"target must be a real number, got {target!r}")
+        if not math.isfinite(float(target)):
+            raise ValueError(f"target must be finite, got {target}")
+        target = float(target)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an integer, got {seed!r}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+    return max_queries, target, int(seed)
+
+
+def _cache(fitness: Any, maximize: bool | None) -> tuple[CachedFitness, bool]:
+    """The cache every query goes through, and the direction (one rule for all)."""
+    declared = isinstance(fitness, FitnessSource) or hasattr(fitness, "maximize")
+    if not declared and maximize is None:
+        raise ValueError(
+            "a plain fitness function has no direction: pass maximize=True (accuracies) "
+            "or maximize=False (losses, latencies)"
+        )
+    if maximize is not None and not isinstance(maximize, bool | np.bool_):
+        raise TypeError(f"maximize must be True or False, got {maximize!r}")
+    if isinstance(fitness, CachedFitness):
+        cache = fitness
+    else:
+        cache = CachedFitness(fitness, maximize=None if declared else maximize)
+    if maximize is not None and bool(maximize) != cache.maximize:
+        raise ValueError(
+            f"fitness {cache.name!r} declares maximize={cache.maximize}, "
+            f"but maximize={maximize} was given"
+        )
+    return cache, cache.maximize
+
+
+def _metadata(spec, space, cache, options, seed, max_queries, target, maximize) -> dict:
+    from .. import __version__
+
+    opts = {k: (v if isinstance(v, bool | int | float | str | type(None)) else repr(v))
+            for k, v in sorted(options.items())}  # fmt: skip
+    return {
+        "searcher": spec.name,
+        "options": opts,
+        "seed": seed,
+        "max_queries": max_queries,
+        "target": target,
+        "maximize": maximize,
+        "space": space.name,
+        "fitness": cache.name,
+        "version": __version__,
+    }
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Use ``n`` torch threads inside the block (unless OMP_NUM_THREADS is set)."""
+    if n is None or "OMP_NUM_THREADS" in os.environ:
+        yield
+        return
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"threads must be a positive integer or None, got {n!r}")
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -1,0 +1,82 @@
+"""Checkpoint and resume by replay.
+
+A checkpoint holds the search's description (searcher, options, seed, space, direction)
+and every query made so far with its value, written atomically after each evaluated batch
+(at most once a second) and on any exit, including an exception or Ctrl-C. Rerunning the
+same search with the same ``checkpoint=`` path replays it: the searcher runs again from
+its seed and every query it repeats is answered from the checkpoint instead of the
+fitness, so the run reaches the interruption point without a single re-evaluation and
+continues bit-identically to an uninterrupted run (searchers are deterministic given their
+seed and the values they receive). A replay that asks for a different query than the
+recorded one means the checkpoint belongs to another search, and raises.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+from .._io import atomic_write
+
+__all__ = ["Checkpoint"]
+
+_FORMAT = "ednag_opt.Checkpoint"
+_SAME = ("searcher", "options", "seed", "space", "maximize", "fitness")
+
+
+class Checkpoint:
+    """The checkpoint file of one search.
+
+    Args:
+        path: the JSON file (created on the first save; its folder too).
+        meta: the search's description; a resumed file must match it in ``searcher``,
+            ``options``, ``seed``, ``space``, ``maximize`` and ``fitness`` (the budget and
+            target may change: a finished search can be extended).
+        interval: minimum seconds between two periodic saves.
+    """
+
+    def __init__(self, path: str | Path, meta: dict[str, Any], interval: float = 1.0) -> None:
+        self.path, self.meta, self.interval = Path(path), meta, float(interval)
+        if self.path.is_dir():
+            raise ValueError(f"checkpoint path {self.path} is a directory")
+        self._last = -math.inf
+
+    def load(self) -> list[tuple[str, float]]:
+        """The recorded ``(key, value)`` queries, or ``[]`` when there is no file yet."""
+        if not self.path.exists():
+            return []
+        try:
+            doc = json.loads(self.path.read_text())
+            if doc.get("format") != _FORMAT:
+                raise ValueError(f"format is not {_FORMAT!r}")
+            queries = [(str(k), float(v)) for k, v in doc["queries"]]
+            saved = doc["meta"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{self.path} is not a readable checkpoint: {exc}") from None
+        mine = json.loads(json.dumps(self.meta, default=str))
+        diff = [k for k in _SAME if saved.get(k) != mine.get(k)]
+        if diff:
+            shown = "; ".join(f"{k}: saved {saved.get(k)!r}, now {mine.get(k)!r}" for k in diff)
+            raise ValueError(
+                f"checkpoint {self.path} belongs to another search ({shown}); use another "
+                "path or delete it"
+            )
+        return queries
+
+    def save(self, tracker: Any, *, force: bool = False) -> None:
+        """Write the tracker's queries (skipped within ``interval`` of the last save)."""
+        now = time.monotonic()
+        if not force and now - self._last < self.interval:
+            return
+        doc = {
+            "format": _FORMAT,
+            "meta": self.meta,
+            "stop_reason": tracker.stop_reason,
+            "queries": [[tracker.key(a), v if math.isfinite(v) else str(v)]
+                        for a, v in tracker.queries],  # fmt: skip
+        }
+        atomic_write(self.path, json.dumps(doc, default=str))
+        self._last = now

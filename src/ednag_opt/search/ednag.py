@@ -1,0 +1,203 @@
+"""The EDNAG searcher: evolutionary diffusion over a space's one-hot encoding.
+
+```
+EvolutionaryDDIM.ask() -> x (N, D1, D2) -> space.decode(x) -> archs -> tracker.query -> tell
+```
+An offspring that decodes to an architecture already queried (or repeated within its
+batch) costs nothing but teaches nothing; ``novelty`` decides what happens to it before
+evaluation:
+
+- ``"parent"`` (default): its latent is replaced by that of a parent picked by a
+  tournament of 5 in the current population, then mutated in one row (one edge/op)
+  until it decodes to a new architecture (at most ``novelty_tries`` times);
+- ``"mutate"``: its own latent is mutated the same way;
+- ``False``: it is evaluated as is (from the cache), as in the paper.
+
+Each query is labelled by its origin (``"diffusion"`` when the diffusion's sample was
+evaluated as is, ``"repair"`` when the novelty move changed it), so the share of the
+search carried by the diffusion is reported. With a query budget the diffusion restarts
+from noise whenever a run ends; a run that adds no new query ends the search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from ..spaces import SearchSpace
+from ..strategy import DDIMConfig, EvolutionaryDDIM
+from ..strategy.mutation import mutate_rows
+from .tracker import Tracker
+
+__all__ = ["PRESETS", "EDNAGPreset", "run_ednag"]
+
+NOVELTY = ("parent", "mutate", False)
+
+
+@dataclass(frozen=True)
+class EDNAGPreset:
+    """A named EDNAG configuration: the strategy's hyperparameters and the novelty move."""
+
+    strategy: DDIMConfig = field(default_factory=DDIMConfig)
+    novelty: str | bool = "parent"
+
+    def __post_init__(self) -> None:
+        if self.novelty not in NOVELTY:
+            raise ValueError(f"novelty must be one of {NOVELTY}, got {self.novelty!r}")
+
+
+_PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
+
+#: Named configurations. ``"paper"`` is the configuration of the EDNAG paper and its
+#: reference code (N=30, T=100, cosine schedule, sigma 0.8, energy map, no novelty); its
+#: ablations are ``"naive"`` (plain diffusion evolution) and ``"fd"`` (fitness-guided
+#: denoising without selection); ``"fd-selection"`` is the paper's full method, named for
+#: the ablation ladder. ``"naive"`` uses the identity map, which needs non-negative fitness
+#: (accuracies). ``"default"`` is ours (N=10, T=30, novelty by parent tournament).
+PRESETS: dict[str, EDNAGPreset] = {
+    "default": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent"),
+    "paper": EDNAGPreset(_PAPER, False),
+    "fd-selection": EDNAGPreset(_PAPER, False),
+    "fd": EDNAGPreset(DDIMConfig(schedule="cosine", fitness_map="energy", selection=False), False),
+    "naive": EDNAGPreset(
+        DDIMConfig(schedule="cosine", fitness_map="identity", selection=False), False
+    ),
+}
+
+
+def resolve_preset(
+    preset: str | EDNAGPreset, novelty: Any, popsize: Any, num_steps: Any, **strategy: Any
+) -> EDNAGPreset:
+    """The preset with explicit options applied (unknown strategy options raise)."""
+    if isinstance(preset, str):
+        if preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
+        preset = PRESETS[preset]
+    elif not isinstance(preset, EDNAGPreset):
+        raise TypeError(f"preset must be a name or an EDNAGPreset, got {type(preset).__name__}")
+    sizes = {"popsize": popsize, "num_steps": num_steps}
+    changes = {**{k: v for k, v in sizes.items() if v is not None}, **strategy}
+    if "maximize" in changes:
+        raise TypeError("give maximize= to search(), not as a strategy option")
+    cfg = preset.strategy.replace(**changes) if changes else preset.strategy
+    return EDNAGPreset(cfg, preset.novelty if novelty is None else novelty)
+
+
+def run_ednag(
+    space: SearchSpace,
+    tracker: Tracker,
+    *,
+    seed: int = 0,
+    preset: str | EDNAGPreset = "default",
+    popsize: int | None = None,
+    num_steps: int | None = None,
+    novelty: str | bool | None = None,
+    novelty_tries: int = 10,
+    device: str | torch.device | None = None,
+    **strategy_options: Any,
+) -> dict[str, Any]:
+    """Evolutionary diffusion until the tracker stops it (or one run without a budget).
+
+    Args:
+        space: the search space.
+        tracker: counts queries, keeps the best, decides when to stop.
+        seed: seeds the strategy, restarts and mutations: same seed, same queries.
+        preset: a key of :data:`PRESETS` or an :class:`EDNAGPreset`.
+        popsize, num_steps: population size N and diffusion steps T of one run
+            (default: the preset's).
+        novelty: ``"parent"``, ``"mutate"`` or ``False`` (see the module docstring);
+            default: the preset's.
+        novelty_tries: mutation attempts per duplicate offspring (>= 1).
+        device: where the population lives.
+        **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
+            fitness_map, ...); unknown names raise ``TypeError``.
+
+    Returns:
+        Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
+    """
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, **strategy_options)
+    if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
+        raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
+    strategy = cfg.strategy.replace(maximize=tracker.maximize)
+    seeds = torch.Generator().manual_seed(seed)
+    mut_gen = torch.Generator().manual_seed(seed + 7919)
+    run, es = 0, None
+    while not tracker.done:
+        run_seed = seed if run == 0 else int(torch.randint(2**31 - 1, (1,), generator=seeds))
+        es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
+        before = tracker.unique_queries
+        while not es.done and not tracker.done:
+            _generation(space, tracker, es, cfg.novelty, novelty_tries, mut_gen, run)
+        run += 1
+        if tracker.max_queries is None:
+            tracker.stop("steps")
+        elif tracker.unique_queries == before:
+            tracker.stop("stalled")  # a whole run found nothing new: more runs will not
+    latent = None if es is None else es.state.latent
+    pop = [] if latent is None else space.decode(latent)
+    fit = es.fitness.clone() if es is not None and es.fitness is not None else torch.empty(0)
+    return {"population": pop, "population_fitness": fit, "runs": run}
+
+
+def _generation(space, tracker, es, novelty, tries, mut_gen, run) -> None:
+    x = es.ask()
+    archs = space.decode(x)
+    changed: set[int] = set()
+    if novelty and es.generation > 0:
+        if novelty == "parent":
+            x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
+        x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
+        changed |= more
+    origin = ["repair" if i in changed else "diffusion" for i in range(len(archs))]
+    keys = [tracker.key(a) for a in archs]
+    info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
+    f = tracker.query(archs, origin=origin, info=info)
+    if tracker.stop_reason == "budget" and bool(torch.isnan(f).any()):
+        return  # the budget cut this batch: its tail was never evaluated, nothing to tell
+    es.tell(f, keys=keys, solutions=x if novelty else None)
+
+
+def _duplicates(archs, tracker) -> list[int]:
+    """Positions of architectures already queried or repeated earlier in the batch."""
+    seen: set[str] = set()
+    dup = []
+    for i, a in enumerate(archs):
+        k = tracker.key(a)
+        if tracker.seen(a) or k in seen:
+            dup.append(i)
+        seen.add(k)
+    return dup
+
+
+def _from_parents(space, x, archs, es, tracker, generator, size=5):
+    """Replace duplicate offspring by tournament-selected parents (to be mutated next)."""
+    dup = _duplicates(archs, tracker)
+    if not dup:
+        return x, archs, set()
+    x, archs = x.clone(), list(archs)
+    pop, fit = es.state.latent, es.state.fitness
+    score = torch.nan_to_num(fit if es.maximize else -fit, nan=-torch.inf).cpu()
+    cand = torch.randint(pop.shape[0], (len(dup), size), generator=generator)
+    winners = cand[torch.arange(len(dup)), score[cand].argmax(dim=1)]
+    idx = torch.tensor(dup, device=x.device)
+    x[idx] = pop[winners.to(pop.device)].to(x.dtype)
+    for i, a in zip(dup, space.decode(x[idx])):
+        archs[i] = a
+    return x, archs, set(dup)
+
+
+def _make_novel(space, x, archs, tracker, mask, generator, tries):
+    """Mutate offspring whose architecture was already queried or repeats in the batch."""
+    x, archs, changed = x.clone(), list(archs), set()
+    for _ in range(tries):
+        dup = _duplicates(archs, tracker)
+        if not dup:
+            break
+        changed.update(dup)
+        idx = torch.tensor(dup, device=x.device)
+        x[idx] = mutate_rows(x[idx], mask, generator)
+        for i, a in zip(dup, space.decode(x[idx])):
+            archs[i] = a
+    return x, archs, changed

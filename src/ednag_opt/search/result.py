@@ -1,0 +1,195 @@
+"""`SearchResult`: what every searcher returns, with a JSON round trip.
+
+The result is self-describing: the searcher, its options, the seed, the budget, the
+package version and every query in order are stored, and architectures are written in
+their benchmark's string format, so a saved result can be read back (and compared) without
+the code that produced it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._io import atomic_write
+from ..fitness.base import arch_key
+
+__all__ = ["SearchResult", "is_better"]
+
+_FORMAT = "ednag_opt.SearchResult"
+_VERSION = 1
+
+
+def is_better(value: float, best: float | None, maximize: bool) -> bool:
+    """True when ``value`` beats ``best``. Only finite values can ever be best: NaN, +inf
+    and -inf never are (a failed evaluation, an overflow or a table hole is no optimum)."""
+    if not math.isfinite(value):
+        return False
+    return best is None or (value > best if maximize else value < best)
+
+
+def _num(v: float) -> float | str:
+    return v if math.isfinite(v) else str(v)  # "nan", "inf", "-inf" in JSON
+
+
+@dataclass
+class SearchResult:
+    """Outcome of :func:`ednag_opt.search` (every searcher returns this type).
+
+    Attributes:
+        best_arch, best_fitness: best finite-valued architecture queried and its value
+            (``None`` when no query returned a finite value).
+        unique_queries, total_queries: distinct architectures queried, and all queries
+            with repeats (repeats are answered by the cache).
+        wall_time: seconds spent in the search.
+        history: one row per evaluated batch, the same keys for every searcher
+            (``step``, ``unique_queries``, ``total_queries``, ``best_fitness``,
+            ``batch_size``, ``batch_best``, ``wall_time``) plus searcher-specific extras.
+        queries: every distinct architecture queried and its value, in query order.
+        maximize: direction of the fitness.
+        metadata: ``searcher``, ``options``, ``seed``, ``max_queries``, ``target``,
+            ``space``, ``fitness``, ``version``, ``stop_reason`` and the like.
+        space: the search space object (not saved; its name is in ``metadata``).
+        cache: the :class:`~ednag_opt.fitness.CachedFitness` used (not saved).
+        extras: searcher-specific objects (e.g. the final population); not saved.
+    """
+
+    best_arch: Any
+    best_fitness: float | None
+    unique_queries: int
+    total_queries: int
+    wall_time: float
+    history: list[dict[str, Any]] = field(default_factory=list)
+    queries: list[tuple[Any, float]] = field(default_factory=list)
+    maximize: bool = True
+    metadata: dict[str, Any] = field(default_factory=dict)
+    space: Any = field(default=None, repr=False)
+    cache: Any = field(default=None, repr=False)
+    extras: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ views
+    def top_k(self, k: int = 5) -> list[tuple[Any, float]]:
+        """The ``k`` best distinct architectures over everything queried, best first.
+
+        Only finite values are ranked; ties keep query order. ``top_k(1)[0]`` is
+        ``(best_arch, best_fitness)``.
+        """
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, got {k!r}")
+        finite = [(i, a, v) for i, (a, v) in enumerate(self.queries) if math.isfinite(v)]
+        sign = -1.0 if self.maximize else 1.0
+        finite.sort(key=lambda t: (sign * t[2], t[0]))
+        out, seen = [], set()
+        for _, a, v in finite:
+            key = arch_key(a)
+            if key not in seen:
+                seen.add(key)
+                out.append((a, v))
+            if len(out) == k:
+                break
+        return out
+
+    def queries_to_reach(self, target: float, *, tol: float = 0.0) -> int | None:
+        """1-based position of the first query at least as good as ``target`` (within
+        ``tol``), or ``None`` if never reached."""
+        for i, (_, v) in enumerate(self.queries, start=1):
+            if math.isfinite(v) and ((v >= target - tol) if self.maximize else (v <= target + tol)):
+                return i
+        return None
+
+    def best_within(self, budget: int) -> float | None:
+        """Best finite value among the first ``budget`` queries (judging at a budget)."""
+        best = None
+        for _, v in self.queries[:budget]:
+            if is_better(v, best, self.maximize):
+                best = v
+        return best
+
+    # ------------------------------------------------------------------ persistence
+    def to_dict(self, k: int = 5) -> dict[str, Any]:
+        """JSON-ready description: summary, the top ``k``, metadata, history, queries."""
+        return {
+            "format": _FORMAT,
+            "version": _VERSION,
+            "best_arch": None if self.best_arch is None else str(self.best_arch),
+            "best_fitness": None if self.best_fitness is None else _num(self.best_fitness),
+            "top_k": [{"arch": str(a), "fitness": _num(v)} for a, v in self.top_k(k)],
+            "unique_queries": self.unique_queries,
+            "total_queries": self.total_queries,
+            "wall_time": self.wall_time,
+            "maximize": self.maximize,
+            "metadata": _jsonable(self.metadata),
+            "history": _jsonable(self.history),
+            "queries": [[str(a), _num(v)] for a, v in self.queries],
+        }
+
+    def save(self, path: str | Path, k: int = 5) -> Path:
+        """Write :meth:`to_dict` as JSON, atomically (a crash never leaves half a file)."""
+        return atomic_write(path, json.dumps(self.to_dict(k), indent=1))
+
+    @classmethod
+    def load(cls, path: str | Path, space: Any = None) -> SearchResult:
+        """Read a result written by :meth:`save`.
+
+        Args:
+            path: the JSON file.
+            space: a space object or name to parse architectures with; by default the
+                recorded space is tried, and architectures stay strings if it is unknown.
+        """
+        path = Path(path)
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"cannot read a SearchResult from {path}: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
+            raise ValueError(f"{path} is not a SearchResult file (format {_FORMAT!r})")
+        parse = _parser(space if space is not None else doc.get("metadata", {}).get("space"))
+        try:
+            queries = [(parse(a), float(v)) for a, v in doc["queries"]]
+            best = doc["best_fitness"]
+            return cls(
+                best_arch=None if doc["best_arch"] is None else parse(doc["best_arch"]),
+                best_fitness=None if best is None else float(best),
+                unique_queries=int(doc["unique_queries"]),
+                total_queries=int(doc["total_queries"]),
+                wall_time=float(doc["wall_time"]),
+                history=list(doc.get("history", [])),
+                queries=queries,
+                maximize=bool(doc["maximize"]),
+                metadata=dict(doc.get("metadata", {})),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: malformed SearchResult ({exc!r})") from None
+
+
+def _parser(space: Any):
+    """``space.from_str`` when the space is known, else keep strings."""
+    if space is None:
+        return str
+    if isinstance(space, str):
+        from ..spaces import get_space
+
+        try:
+            space = get_space(space)
+        except ValueError:
+            return str
+    return getattr(space, "from_str", str)
+
+
+def _jsonable(obj: Any) -> Any:
+    """Floats made JSON-safe, tuples to lists, unknown objects to strings."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float):
+        return _num(obj)
+    if obj is None or isinstance(obj, bool | int | str):
+        return obj
+    if isinstance(obj, Sequence):
+        return [_jsonable(v) for v in obj]
+    return str(obj)

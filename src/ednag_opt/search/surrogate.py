@@ -1,0 +1,206 @@
+"""Surrogate mode: the diffusion generator searches a learned predictor, and only its best
+new architectures are queried for real, in rounds.
+
+```
+random init -> real queries -> fit ArchSurrogate -> EDNAG on the acquisition
+     ^                                                  | (already-queried archs excluded)
+     +---- real queries of the top `per_round` new -----+
+```
+Each round trains a fresh :class:`~ednag_opt.fitness.predictors.ArchSurrogate` on every
+architecture queried so far, runs the EDNAG searcher against the acquisition (``"mean"``:
+predicted fitness; ``"ucb"``: mean plus ``beta`` ensemble standard deviations) for
+``search_queries`` cheap surrogate evaluations, and queries the real fitness for the
+``per_round`` best architectures it produced that were not queried before. Already-queried
+architectures are known to the inner search's cache, so its novelty move steers away.
+
+If ``restart_after`` real queries bring no improvement, the search restarts from a fresh
+random sample and the surrogate forgets the earlier queries (they stay excluded and
+counted). Only real queries count; ``wall_time`` includes fitting and searching.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..fitness import CachedFitness
+from ..fitness.predictors.surrogate import ArchSurrogate
+from ..spaces import SearchSpace
+from .ednag import run_ednag
+from .tracker import Tracker
+
+__all__ = ["run_surrogate"]
+
+ACQUISITIONS = ("mean", "ucb")
+
+
+def run_surrogate(
+    space: SearchSpace,
+    tracker: Tracker,
+    *,
+    seed: int = 0,
+    init: int = 10,
+    per_round: int = 3,
+    acquisition: str = "mean",
+    beta: float = 1.0,
+    surrogate: ArchSurrogate | dict[str, Any] | None = None,
+    restart_after: int | None = 100,
+    optimizer: str = "generate",
+    search_queries: int = 1000,
+    popsize: int = 50,
+    num_steps: int = 20,
+    preset: str = "default",
+    **strategy_options: Any,
+) -> dict[str, Any]:
+    """Query the real fitness only for the generator's best candidates under a surrogate.
+
+    Args:
+        space: the search space.
+        tracker: the real fitness's budget, best and history.
+        seed: seeds the initial sample, the surrogate and the generator.
+        init: distinct random architectures queried before the first fit (>= 2).
+        per_round: new architectures queried per round (the surrogate's top-k).
+        acquisition: ``"mean"`` or ``"ucb"`` (mean plus ``beta`` ensemble std).
+        beta: exploration weight of ``"ucb"``.
+        surrogate: an unfitted :class:`ArchSurrogate` used as a template (refitted from
+            scratch each round) or a dict of its keyword arguments.
+        restart_after: real queries without improvement before a restart (``None``:
+            never).
+        optimizer: ``"generate"`` (the diffusion generator) or ``"exhaustive"`` (score all
+            of ``space.enumerate()``: small spaces, an ablation).
+        search_queries: surrogate evaluations the generator may spend per round.
+        popsize, num_steps, preset, **strategy_options: the inner EDNAG search's options.
+
+    Returns:
+        Extras: ``rounds``.
+    """
+    _check(acquisition, optimizer, init, per_round, search_queries)
+    sign = 1.0 if tracker.maximize else -1.0
+    params = _surrogate_params(surrogate, space)
+    g = torch.Generator().manual_seed(seed)
+    before = set(tracker.cache.values)  # known before this search: never proposed again
+    pool = space.enumerate() if optimizer == "exhaustive" else None
+    inner = dict(popsize=popsize, num_steps=num_steps, preset=preset, **strategy_options)
+    first = _random_new(space, tracker, min(init, tracker.remaining), before, g)
+    tracker.query(first, origin="random", info={"round": 0})
+    rnd, segment, improved_at = 0, 0, tracker.unique_queries
+    while not tracker.done:
+        rnd += 1
+        last_best = tracker.best_fitness
+        if restart_after is not None and tracker.unique_queries - improved_at >= restart_after:
+            segment = tracker.unique_queries
+            taken = before | {tracker.key(a) for a, _ in tracker.queries}
+            fresh = _random_new(space, tracker, min(init, tracker.remaining), taken, g)
+            if not fresh:
+                tracker.stop("exhausted")
+                break
+            tracker.query(fresh, origin="random", info={"round": rnd, "restart": True})
+            improved_at = tracker.unique_queries
+            continue
+        batch, row = _propose(space, tracker, params, sign, seed * 1009 + rnd, beta
+                              if acquisition == "ucb" else 0.0, pool, before, segment,
+                              per_round, search_queries, inner, g)  # fmt: skip
+        if not batch:
+            tracker.stop("exhausted")
+            break
+        tracker.query(batch, origin="surrogate", info={"round": rnd, **row})
+        if last_best is None or tracker.best_fitness != last_best:
+            improved_at = tracker.unique_queries
+    return {"rounds": rnd}
+
+
+def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k, budget,
+             inner, g) -> tuple[list[Any], dict[str, Any]]:  # fmt: skip
+    """Fit the surrogate on the current segment's queries; the top ``k`` new candidates."""
+    t_fit = time.perf_counter()
+    data = [(a, v) for a, v in tracker.queries[segment:] if math.isfinite(v)]
+    taken = before | {tracker.key(a) for a, _ in tracker.queries}
+    k = int(min(k, tracker.remaining))
+    if len(data) < 2:  # nothing to learn from (failed evaluations): sample at random
+        return _random_new(space, tracker, k, taken, g), {"fit_time": 0.0, "search_time": 0.0}
+    model = ArchSurrogate(**{**params, "seed": rseed})
+    model.fit([a for a, _ in data], [sign * v for _, v in data])  # larger: better
+    t_search = time.perf_counter()
+    acq = _Acquisition(model, beta)
+    if pool is not None:
+        cand = [a for a in pool if tracker.key(a) not in taken]
+        scores = acq(cand).numpy() if cand else np.empty(0)
+    else:
+        surr = CachedFitness(acq, maximize=True, name="acquisition", key=tracker.cache.key)
+        known = [a for a, _ in tracker.queries]
+        surr.values.update(zip([tracker.key(a) for a in known], acq(known).tolist()))
+        sub = Tracker(space, surr, maximize=True, max_queries=budget)
+        run_ednag(space, sub, seed=rseed, **inner)
+        new = [(a, v) for a, v in sub.queries if tracker.key(a) not in taken]
+        cand = [a for a, _ in new]
+        scores = np.array([v for _, v in new], dtype=np.float64)
+    order = np.argsort(-scores, kind="stable")[:k]
+    batch = [cand[i] for i in order]
+    if len(batch) < k:  # the generator found too few new ones: top up at random
+        taken |= {tracker.key(a) for a in batch}
+        batch += _random_new(space, tracker, k - len(batch), taken, g)
+    pred = [float(scores[i]) for i in order]
+    return batch, {
+        "fit_time": t_search - t_fit,
+        "search_time": time.perf_counter() - t_search,
+        "predicted_best": sign * pred[0] if pred else float("nan"),
+    }
+
+
+def _check(acquisition: str, optimizer: str, init: int, per_round: int, budget: int) -> None:
+    if acquisition not in ACQUISITIONS:
+        raise ValueError(f"acquisition must be one of {ACQUISITIONS}, got {acquisition!r}")
+    if optimizer not in ("generate", "exhaustive"):
+        raise ValueError(f"optimizer must be 'generate' or 'exhaustive', got {optimizer!r}")
+    for name, v, low in (("init", init, 2), ("per_round", per_round, 1),
+                         ("search_queries", budget, 1)):  # fmt: skip
+        if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+
+
+class _Acquisition:
+    """Acquisition score of a surrogate fitted on ``sign * y`` (higher is better)."""
+
+    def __init__(self, model: ArchSurrogate, beta: float) -> None:
+        self.model, self.beta = model, beta
+
+    def __call__(self, archs: list[Any]) -> torch.Tensor:
+        archs = list(archs)
+        if not archs:
+            return torch.empty(0, dtype=torch.float64)
+        if self.beta == 0.0:
+            return torch.from_numpy(self.model.predict(archs))
+        mean, std = self.model.predict(archs, return_std=True)
+        return torch.from_numpy(mean + self.beta * std)
+
+
+def _surrogate_params(surrogate: Any, space: SearchSpace) -> dict[str, Any]:
+    if surrogate is None:
+        return {"space": space}
+    if isinstance(surrogate, ArchSurrogate):
+        params = surrogate.get_params()
+        params.update(space=surrogate.space, device=surrogate.device)
+        return params
+    if isinstance(surrogate, dict):
+        return {"space": space, **surrogate}
+    raise TypeError(f"surrogate must be an ArchSurrogate or a dict, got {type(surrogate)}")
+
+
+def _random_new(space, tracker, n, taken: set[str], g: torch.Generator) -> list[Any]:
+    """Up to ``n`` distinct random architectures whose keys are not in ``taken``."""
+    out: list[Any] = []
+    seen = set(taken)
+    n = int(min(n, 10**9))
+    for _ in range(100):
+        if len(out) >= n:
+            break
+        for a in space.sample(max(2 * (n - len(out)), 8), generator=g):
+            k = tracker.key(a)
+            if k not in seen and len(out) < n:
+                seen.add(k)
+                out.append(a)
+    return out
