@@ -9,7 +9,7 @@ Spaces: ``nas-bench-201``, ``nas-bench-101``, ``darts`` (alias ``nas-bench-301``
 ``transnas-micro``, ``transnas-macro``, ``mobilenetv3``. See docs/spaces.md.
 """
 
-from .base import SearchSpace, get_space, list_spaces, register_space
+from .base import ProductSpace, SearchSpace, get_space, list_spaces, register_space
 from .darts import DARTS_OPS, DartsArch, DartsSpace
 from .mobilenetv3 import MobileNetV3Space, OFAArch
 from .nb101 import NB101_OPS, NB101Cell, NB101Space
@@ -35,6 +35,7 @@ __all__ = [
     "NB201Arch",
     "NB201Space",
     "OFAArch",
+    "ProductSpace",
     "SearchSpace",
     "TransNASMacroArch",
     "TransNASMacroSpace",

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import numpy as np
 import torch
 
-__all__ = ["SearchSpace", "get_space", "list_spaces", "register_space"]
+__all__ = ["ProductSpace", "SearchSpace", "get_space", "list_spaces", "register_space"]
 
 A = TypeVar("A")
 
@@ -26,16 +26,38 @@ A = TypeVar("A")
 ENUMERATE_LIMIT = 1_000_000
 
 
+#: Public subclass hooks and the private names the built-in spaces implement (aliases).
+_HOOKS = (("to_rows", "_to_rows"), ("from_rows", "_decode"), ("check_arch", "_check_arch"))
+
+
 class SearchSpace(ABC, Generic[A]):
     """A NAS search space with a continuous one-hot encoding.
 
-    Subclasses set ``name``, ``arch_type`` and ``choice_counts`` (number of valid options
-    per row) and implement the row conversions, string format and validity rule.
+    To add a space, subclass it (or :class:`ProductSpace` when every combination of row
+    choices is valid), set ``name``, ``arch_type`` and ``choice_counts`` (number of valid
+    options per row), and implement :meth:`to_rows`, :meth:`from_rows`, :meth:`check_arch`,
+    :meth:`from_str` and :attr:`num_architectures` (see docs/spaces.md, "Adding your own
+    space"). ``_to_rows``, ``_decode`` and ``_check_arch`` are the same hooks under their
+    older private names; a subclass implements either name of each.
     """
 
     name: ClassVar[str]
     arch_type: ClassVar[type]
     choice_counts: tuple[int, ...]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> SearchSpace[A]:
+        missing = [
+            pub
+            for pub, priv in _HOOKS
+            if getattr(cls, pub) is getattr(SearchSpace, pub)
+            and getattr(cls, priv) is getattr(SearchSpace, priv)
+        ]
+        if missing:
+            raise TypeError(
+                f"can't instantiate search space {cls.__name__}: implement {missing} "
+                "(see docs/spaces.md, 'Adding your own space')"
+            )
+        return super().__new__(cls)
 
     # ------------------------------------------------------------------ layout
     @property
@@ -112,22 +134,38 @@ class SearchSpace(ABC, Generic[A]):
         raise NotImplementedError(f"{self.name} has no benchmark index order")
 
     # ---------------------------------------------------------- subclass API
-    @abstractmethod
-    def _to_rows(self, arch: A) -> Sequence[int]:
-        """Row choices (length D1) of a valid architecture."""
+    def to_rows(self, arch: A) -> Sequence[int]:
+        """Row choices of a valid architecture: ``D1`` ints, row ``j`` in
+        ``range(choice_counts[j])``. Subclass hook (private alias ``_to_rows``)."""
+        return self._to_rows(arch)
 
-    @abstractmethod
-    def _decode(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[A]:
-        """Architectures from argmax rows ``idx`` (N, D1); repair with ``logits``.
+    def from_rows(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[A]:
+        """Architectures from row choices ``idx`` (int array ``(N, D1)``, the masked argmax
+        of each row). Subclass hook (private alias ``_decode``).
 
-        ``logits`` is the checked (unmasked) float tensor, or None when ``idx`` comes
-        from :meth:`sample` (then ``idx`` must already describe valid architectures,
-        or the subclass overrides :meth:`sample`).
+        Where validity couples rows, repair invalid combinations deterministically, using
+        ``logits`` (the checked, unmasked float tensor ``(N, D1, D2)``) to pick the
+        next-best options. ``logits`` is None when ``idx`` comes from :meth:`sample`; then
+        ``idx`` is uniform over each row's choices (override :meth:`sample` if that can be
+        invalid).
         """
+        return self._decode(idx, logits)
 
-    @abstractmethod
+    def check_arch(self, arch: A) -> str | None:
+        """None if ``arch`` (already of ``arch_type``) is valid, else the reason (a short
+        phrase). Subclass hook (private alias ``_check_arch``)."""
+        return self._check_arch(arch)
+
+    # Private names of the hooks, implemented by the built-in spaces; by default each
+    # calls its public counterpart (``__new__`` refuses a class that defines neither).
+    def _to_rows(self, arch: A) -> Sequence[int]:
+        return self.to_rows(arch)
+
+    def _decode(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[A]:
+        return self.from_rows(idx, logits)
+
     def _check_arch(self, arch: A) -> str | None:
-        """None if ``arch`` (already of ``arch_type``) is valid, else the reason."""
+        return self.check_arch(arch)
 
     # --------------------------------------------------------------- helpers
     def _require_type(self, arch: Any) -> None:
@@ -174,30 +212,49 @@ class SearchSpace(ABC, Generic[A]):
 class ProductSpace(SearchSpace[A]):
     """A space where every combination of row choices is one valid architecture.
 
-    All architectures are tabulated once per class (lexicographic row order), so decode
-    is a table lookup and returns shared immutable objects.
+    A subclass implements :meth:`make` (row choices -> architecture), :meth:`to_rows`, its
+    validity rule :meth:`check_arch` and :meth:`from_str`; decoding, sampling and
+    :attr:`num_architectures` come from here. Spaces of up to ``ENUMERATE_LIMIT``
+    architectures are tabulated once per class and ``choice_counts`` (lexicographic row
+    order), so decode is a table lookup and returns shared immutable objects.
     """
 
-    _TABLES: ClassVar[dict[type, list[Any]]] = {}
+    _TABLES: ClassVar[dict[tuple[type, tuple[int, ...]], list[Any]]] = {}
 
     @property
     def num_architectures(self) -> int:
         return math.prod(self.choice_counts)
 
-    @abstractmethod
+    def make(self, rows: tuple[int, ...]) -> A:
+        """The architecture with these row choices. Subclass hook (private alias ``_make``)."""
+        return self._make(rows)
+
     def _make(self, rows: tuple[int, ...]) -> A:
-        """The architecture with these row choices."""
+        if type(self).make is ProductSpace.make:
+            raise NotImplementedError(f"{type(self).__name__} must implement make(rows)")
+        return self.make(rows)
 
     def _table(self) -> list[A]:
-        table = ProductSpace._TABLES.get(type(self))
+        key = (type(self), tuple(self.choice_counts))
+        table = ProductSpace._TABLES.get(key)
         if table is None:
             grid = itertools.product(*(range(c) for c in self.choice_counts))
-            table = ProductSpace._TABLES[type(self)] = [self._make(r) for r in grid]
+            table = ProductSpace._TABLES[key] = [self._make(r) for r in grid]
         return table
 
     def _decode(self, idx: np.ndarray, logits: torch.Tensor | None) -> list[A]:
+        if type(self).from_rows is not SearchSpace.from_rows:
+            return self.from_rows(idx, logits)
+        if self.num_architectures > ENUMERATE_LIMIT:
+            return [self._make(tuple(r)) for r in np.asarray(idx).tolist()]
         table = self._table()
         return [table[c] for c in rows_to_code(idx, self.choice_counts).tolist()]
+
+    def enumerate(self) -> list[A]:
+        """All architectures in lexicographic row order (small spaces only)."""
+        if self.num_architectures > ENUMERATE_LIMIT:
+            return super().enumerate()
+        return list(self._table())
 
     def _lex(self, arch: A) -> int:
         code = 0
