@@ -25,11 +25,10 @@ from typing import Any
 
 import numpy as np
 import torch
-from baselines import random_search, regularized_evolution
 from scipy import stats
 
 from ednag_opt.fitness import CachedFitness
-from ednag_opt.generate import PRESETS, generate
+from ednag_opt.search import PRESETS, generate, search
 from ednag_opt.spaces import SearchSpace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +70,9 @@ def aliases() -> dict[str, str]:
         if m.kind != "generate":
             continue
         kw = dict(m.kwargs)
-        cfg = {**PRESETS[kw.pop("preset", "default")], **kw}
-        key = repr(sorted(cfg.items()))
+        preset = PRESETS[kw.pop("preset", "default")]
+        novelty = kw.pop("novelty", preset.novelty)
+        key = repr((preset.strategy.replace(**kw), novelty))
         if key in seen:
             out[m.name] = seen[key]
         else:
@@ -100,9 +100,9 @@ def run_method(
     if method.kind == "generate":
         generate(space, cache, seed=seed, max_queries=budget, **method.kwargs)
     elif method.kind == "random":
-        random_search(space, cache, max_queries=budget, seed=seed)
+        search("random", space, cache, max_queries=budget, seed=seed)
     elif method.kind == "rea":
-        regularized_evolution(space, cache, max_queries=budget, seed=seed)
+        search("rea", space, cache, max_queries=budget, seed=seed)
     else:
         raise ValueError(f"unknown method kind {method.kind!r}")
     return cache, time.perf_counter() - t0, time.process_time() - c0

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _nas_common import ROOT, git_rev, machine, md_table, print_table, update_section  # noqa: E402
 
 from ednag_opt.fitness import CachedFitness, NB201Fitness  # noqa: E402
-from ednag_opt.generate import generate  # noqa: E402
+from ednag_opt.search import generate  # noqa: E402
 from ednag_opt.spaces import get_space  # noqa: E402
 
 DOC = ROOT / "docs" / "results_nas.md"

@@ -43,9 +43,8 @@ import torch
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from baselines import random_search, regularized_evolution  # noqa: E402
 
-from ednag_opt import generate  # noqa: E402
+from ednag_opt import generate, search  # noqa: E402
 from ednag_opt.fitness import CachedFitness  # noqa: E402
 from ednag_opt.fitness.predictors import (  # noqa: E402
     LatencyConstrained,
@@ -109,9 +108,9 @@ def run_one(task: tuple[str, str, int, list[int]]) -> dict[str, Any]:
     if kind == "generate":
         generate(space, cache, seed=seed, max_queries=top, **kw)
     elif kind == "random":
-        random_search(space, cache, max_queries=top, seed=seed, batch_size=100)
+        search("random", space, cache, max_queries=top, seed=seed, batch_size=100)
     else:
-        regularized_evolution(space, cache, max_queries=top, seed=seed, **kw)
+        search("rea", space, cache, max_queries=top, seed=seed, **kw)
     wall = time.perf_counter() - t0
     rec: dict[str, Any] = {
         "problem": problem,

@@ -47,12 +47,10 @@ from _nas_common import (  # noqa: E402
     print_table,
     update_section,
 )
-from baselines import regularized_evolution  # noqa: E402
 
 from ednag_opt.fitness import CachedFitness, NB201Fitness  # noqa: E402
-from ednag_opt.generate import generate  # noqa: E402
+from ednag_opt.search import generate, search  # noqa: E402
 from ednag_opt.spaces import get_space  # noqa: E402
-from ednag_opt.surrogate_search import surrogate_generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "results" / "surrogate_runs.json"
@@ -121,15 +119,16 @@ def _run(task: tuple[str, str, str, int, int]) -> dict[str, Any]:
             hist: list[dict[str, Any]] = []
             kw = VARIANTS[variant][0]
             try:
-                surrogate_generate(
-                    space, cache, max_queries=budget, seed=seed, callback=hist.append, **kw
+                search(
+                    "surrogate", space, cache, max_queries=budget, seed=seed,
+                    callback=hist.append, **kw,
                 )
             finally:
-                rounds = len(hist) - 1
-                fit_t = sum(h["fit_time"] for h in hist)
-                search_t = sum(h["search_time"] for h in hist)
+                rounds = max((h.get("round", 0) for h in hist), default=0)
+                fit_t = sum(h.get("fit_time", 0.0) for h in hist)
+                search_t = sum(h.get("search_time", 0.0) for h in hist)
         elif method == "REA":
-            regularized_evolution(space, cache, max_queries=budget, seed=seed)
+            search("rea", space, cache, max_queries=budget, seed=seed)
         elif method == "generate (default)":
             generate(space, cache, max_queries=budget, seed=seed, preset="default")
         else:
