@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from .bounds import BOUND_MODES
+from .constraints import CONSTRAINT_HANDLINGS
 from .guidance import FITNESS_MAPS
 from .schedules import get_schedule
 
@@ -114,6 +115,15 @@ class DDIMConfig:
         init_scale: standard deviation of the first latent population.
         dtype: float type of the population, ``torch.float32`` or ``torch.float64`` (or
             their names).
+        constraint_handling: how ``tell(violation=...)`` ranks members:
+            ``"feasibility"`` (default), ``"epsilon"`` or ``"stochastic-ranking"``
+            (see ``strategy.constraints``).
+        epsilon_level: ``"epsilon"``: quantile of the non-zero violations tolerated at the
+            start of the diffusion, in [0, 1].
+        epsilon_until: ``"epsilon"``: share of the diffusion after which only feasible
+            members rank on their objective, in (0, 1].
+        ranking_pf: ``"stochastic-ranking"``: probability of comparing two members by
+            objective when one is infeasible, in [0, 1).
     """
 
     popsize: int = 30
@@ -131,6 +141,10 @@ class DDIMConfig:
     bounds_mode: str = "reflect"
     init_scale: float = 1.0
     dtype: torch.dtype = torch.float32
+    constraint_handling: str = "feasibility"
+    epsilon_level: float = 0.5
+    epsilon_until: float = 0.8
+    ranking_pf: float = 0.45
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -155,6 +169,7 @@ class DDIMConfig:
         if self.bounds_mode not in BOUND_MODES:
             raise ValueError(f"bounds_mode must be one of {BOUND_MODES}, got {self.bounds_mode!r}")
         put(self, "dtype", resolve_dtype(self.dtype))
+        _check_constraint_options(self)
         put(self, "schedule", _check_schedule(self.schedule, self.num_steps))
         fmap = self.fitness_map
         if isinstance(fmap, str) and fmap not in FITNESS_MAPS:
@@ -194,6 +209,22 @@ class DDIMConfig:
         if unknown:
             raise TypeError(f"unknown DDIMConfig option(s): {sorted(unknown)}")
         return cls(**d)
+
+
+def _check_constraint_options(cfg: DDIMConfig) -> None:
+    if cfg.constraint_handling not in CONSTRAINT_HANDLINGS:
+        raise ValueError(
+            f"constraint_handling must be one of {CONSTRAINT_HANDLINGS}, "
+            f"got {cfg.constraint_handling!r}"
+        )
+    limits = {"epsilon_level": (0.0, 1.0, False), "epsilon_until": (0.0, 1.0, True),
+              "ranking_pf": (0.0, 1.0, False)}  # fmt: skip
+    for name, (low, high, strict) in limits.items():
+        v = _finite(name, getattr(cfg, name), low, strict=strict)
+        if v > high or (name == "ranking_pf" and v == high):
+            raise ValueError(f"{name} must be at most {high:g}"
+                             f"{' (exclusive)' if name == 'ranking_pf' else ''}, got {v}")
+        object.__setattr__(cfg, name, v)
 
 
 def _check_schedule(schedule: Any, num_steps: int) -> str | tuple[float, ...]:

@@ -23,6 +23,7 @@ import torch
 
 from .bounds import as_bounds, fold, to_latent, to_problem
 from .config import DDIMConfig, resolve_device
+from .constraints import constrained_scores
 from .ddim import ddim_step
 from .guidance import estimate_x0, get_fitness_map
 from .schedules import get_schedule
@@ -312,11 +313,12 @@ class EvolutionaryDDIM:
         """Higher-is-better scores; non-finite -> -inf; infeasible below all feasible."""
         s = f if self.maximize else -f
         s = torch.where(torch.isfinite(s), s, torch.full_like(s, -torch.inf))
-        if cv is not None and (cv > 0).any():
-            bad = cv > 0
-            ok = ~bad & torch.isfinite(s)
-            floor = s[ok].min() if ok.any() else s.new_tensor(0.0)
-            s = torch.where(bad & torch.isfinite(s), floor - 1.0 - cv, s)
+        if cv is not None and (cv > 0).any():  # see strategy.constraints
+            c = self.config
+            s = constrained_scores(
+                s, cv, c.constraint_handling, self.state.generation / self.num_steps,
+                self.generator, level=c.epsilon_level, until=c.epsilon_until, pf=c.ranking_pf,
+            )  # fmt: skip
         return s
 
     def _as_fitness(self, fitness: Any, what: str = "fitness") -> torch.Tensor:
