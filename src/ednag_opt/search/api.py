@@ -25,9 +25,11 @@ from ..spaces import SearchSpace, get_space
 from .baselines import run_random, run_rea
 from .checkpoint import Checkpoint
 from .ednag import run_ednag
+from .local import run_local
 from .observers import JsonLinesLog, ProgressBar
 from .result import SearchResult
 from .surrogate import run_surrogate
+from .tpe import run_tpe
 from .tracker import Tracker
 
 __all__ = ["SEARCHERS", "Searcher", "register_searcher", "search"]
@@ -79,6 +81,10 @@ register_searcher("rea", run_rea, needs_budget=True,
                   summary="regularised (aging) evolution, Real et al. 2019")
 register_searcher("random", run_random, needs_budget=True,
                   summary="random search without replacement")  # fmt: skip
+register_searcher("local", run_local, needs_budget=True,
+                  summary="local search, one-row neighbours, random restarts (White et al. 2021)")
+register_searcher("tpe", run_tpe, needs_budget=True,
+                  summary="Optuna's multivariate TPE sampler (extra 'tpe')")  # fmt: skip
 
 
 def search(
