@@ -42,10 +42,15 @@ class EDNAGPreset:
 
     strategy: DDIMConfig = field(default_factory=DDIMConfig)
     novelty: str | bool = "parent"
+    diffusion: bool = True
 
     def __post_init__(self) -> None:
         if self.novelty not in NOVELTY:
             raise ValueError(f"novelty must be one of {NOVELTY}, got {self.novelty!r}")
+        if not isinstance(self.diffusion, bool):
+            raise TypeError(f"diffusion must be True or False, got {self.diffusion!r}")
+        if not self.diffusion and self.novelty != "parent":
+            raise ValueError("diffusion=False needs novelty='parent' (the move that remains)")
 
 
 _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
@@ -56,8 +61,12 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: denoising without selection); ``"fd-selection"`` is the paper's full method, named for
 #: the ablation ladder. ``"naive"`` uses the identity map, which needs non-negative fitness
 #: (accuracies). ``"default"`` is ours (N=10, T=30, novelty by parent tournament).
+#: ``"repair-only"`` is the default with the diffusion step switched off: after the first
+#: generation every offspring is a tournament parent mutated in one row (the ablation that
+#: shows what the diffusion itself contributes).
 PRESETS: dict[str, EDNAGPreset] = {
     "default": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent"),
+    "repair-only": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent", diffusion=False),
     "paper": EDNAGPreset(_PAPER, False),
     "fd-selection": EDNAGPreset(_PAPER, False),
     "fd": EDNAGPreset(DDIMConfig(schedule="cosine", fitness_map="energy", selection=False), False),
@@ -68,7 +77,12 @@ PRESETS: dict[str, EDNAGPreset] = {
 
 
 def resolve_preset(
-    preset: str | EDNAGPreset, novelty: Any, popsize: Any, num_steps: Any, **strategy: Any
+    preset: str | EDNAGPreset,
+    novelty: Any,
+    popsize: Any,
+    num_steps: Any,
+    diffusion: Any = None,
+    **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise)."""
     if isinstance(preset, str):
@@ -82,7 +96,11 @@ def resolve_preset(
     if "maximize" in changes:
         raise TypeError("give maximize= to search(), not as a strategy option")
     cfg = preset.strategy.replace(**changes) if changes else preset.strategy
-    return EDNAGPreset(cfg, preset.novelty if novelty is None else novelty)
+    return EDNAGPreset(
+        cfg,
+        preset.novelty if novelty is None else novelty,
+        preset.diffusion if diffusion is None else diffusion,
+    )
 
 
 def run_ednag(
@@ -95,6 +113,7 @@ def run_ednag(
     num_steps: int | None = None,
     novelty: str | bool | None = None,
     novelty_tries: int = 10,
+    diffusion: bool | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -110,6 +129,9 @@ def run_ednag(
         novelty: ``"parent"``, ``"mutate"`` or ``False`` (see the module docstring);
             default: the preset's.
         novelty_tries: mutation attempts per duplicate offspring (>= 1).
+        diffusion: ``False`` switches the diffusion step off: after the first generation
+            every offspring is replaced by the novelty move (parent tournament + one-row
+            mutation, labelled ``"repair"``); default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -117,7 +139,7 @@ def run_ednag(
     Returns:
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
-    cfg = resolve_preset(preset, novelty, popsize, num_steps, **strategy_options)
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, **strategy_options)
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     strategy = cfg.strategy.replace(maximize=tracker.maximize)
@@ -129,7 +151,7 @@ def run_ednag(
         es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
         before = tracker.unique_queries
         while not es.done and not tracker.done:
-            _generation(space, tracker, es, cfg.novelty, novelty_tries, mut_gen, run)
+            _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run)
         run += 1
         if tracker.max_queries is None:
             tracker.stop("steps")
@@ -141,12 +163,18 @@ def run_ednag(
     return {"population": pop, "population_fitness": fit, "runs": run}
 
 
-def _generation(space, tracker, es, novelty, tries, mut_gen, run) -> None:
+def _generation(space, tracker, es, cfg, tries, mut_gen, run) -> None:
     x = es.ask()
     archs = space.decode(x)
     changed: set[int] = set()
+    novelty = cfg.novelty
     if novelty and es.generation > 0:
-        if novelty == "parent":
+        if not cfg.diffusion:  # ablation: every offspring is a mutated tournament parent
+            everyone = list(range(len(archs)))
+            x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen, everyone)
+            x = mutate_rows(x, space.mask, mut_gen)
+            archs = space.decode(x)
+        elif novelty == "parent":
             x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
@@ -171,9 +199,10 @@ def _duplicates(archs, tracker) -> list[int]:
     return dup
 
 
-def _from_parents(space, x, archs, es, tracker, generator, size=5):
-    """Replace duplicate offspring by tournament-selected parents (to be mutated next)."""
-    dup = _duplicates(archs, tracker)
+def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
+    """Replace duplicate offspring (or those at ``dup``) by tournament-selected parents
+    (to be mutated next)."""
+    dup = _duplicates(archs, tracker) if dup is None else dup
     if not dup:
         return x, archs, set()
     x, archs = x.clone(), list(archs)
