@@ -30,9 +30,10 @@ def _numbered_rows(path: str | Path) -> list[tuple[int, dict[str, str]]]:
     for rec in reader:
         line = numbered[reader.line_num - 1][0]
         if None in rec or None in rec.values():
+            n = sum(k is not None and v is not None for k, v in rec.items())
             raise TableFormatError(
-                f"{path}, line {line}: {len(rec) - (None in rec)} fields where the header "
-                f"has {len(reader.fieldnames or [])} (a truncated or corrupt row)"
+                f"{path}, line {line}: {n + len(rec.get(None) or [])} fields where the "
+                f"header has {len(reader.fieldnames or [])} (a truncated or corrupt row)"
             )
         rows.append((line, rec))
     if reader.fieldnames is None:

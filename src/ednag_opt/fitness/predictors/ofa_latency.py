@@ -18,6 +18,7 @@ Feature maps shrink as ``(f - 1) // stride + 1`` after ``(r + 1) // 2`` at the s
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -105,6 +106,8 @@ def _read_table(path: Path) -> dict[str, float]:
     for key, entry in doc.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("mean"), int | float):
             raise ValueError(f"{path}: entry {key!r} has no numeric 'mean'")
+        if not math.isfinite(entry["mean"]):
+            raise ValueError(f"{path}: entry {key!r} has a non-finite 'mean' {entry['mean']}")
         out[str(key)] = float(entry["mean"])
     return out
 

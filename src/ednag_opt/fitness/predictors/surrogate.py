@@ -21,6 +21,7 @@ features needed the fewest real queries to reach the optimum.
 from __future__ import annotations
 
 import itertools
+import pickle
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -327,19 +328,28 @@ class ArchSurrogate:
     ) -> ArchSurrogate:
         """Read a model written by :meth:`save` (``space``: pass a configured space object
         when the saved name alone does not rebuild it)."""
-        doc = torch.load(Path(path), map_location="cpu", weights_only=True)
+        try:
+            doc = torch.load(Path(path), map_location="cpu", weights_only=True)
+        except (pickle.UnpicklingError, EOFError, RuntimeError) as exc:
+            raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
         if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
             raise ValueError(f"{path} is not an ArchSurrogate file (format {_FORMAT!r})")
-        params = dict(doc["params"])
-        if space is not None:
-            params["space"] = space
-        model = cls(**params, device=device)
-        g = torch.Generator().manual_seed(0)
-        net = _Ensemble(model.n_models, int(doc["n_in"]), model.hidden, g)
-        net.load_state_dict(doc["state"])
+        try:
+            params = dict(doc["params"])
+            if space is not None:
+                params["space"] = space
+            model = cls(**params, device=device)
+            g = torch.Generator().manual_seed(0)
+            net = _Ensemble(model.n_models, int(doc["n_in"]), model.hidden, g)
+            net.load_state_dict(doc["state"])
+            scale, n_train = doc["scale"], int(doc["n_train"])
+        except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
+            raise ValueError(
+                f"{path}: malformed ArchSurrogate file ({type(exc).__name__}: {exc})"
+            ) from None
         model.net_ = net.to(model.device)
-        model.scale_ = doc["scale"].to(model.device)
-        model.n_train_ = int(doc["n_train"])
+        model.scale_ = scale.to(model.device)
+        model.n_train_ = n_train
         return model
 
     def __repr__(self) -> str:
