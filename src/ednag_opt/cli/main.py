@@ -1,135 +1,171 @@
-"""``ednag-opt``: generate architectures from the command line.
+"""``ednag-opt``: search a NAS space from the command line.
 
 ```
 ednag-opt generate --space nas-bench-201 --dataset cifar10 --seed 0 --output result.json
-ednag-opt generate --space transnas-micro --task class_scene --table PATH
+ednag-opt generate --space transnas-micro --task class_scene --searcher rea --max-queries 200
 ednag-opt generate --space nas-bench-201 --dataset ImageNet16-120 --surrogate --max-queries 150
+ednag-opt generate --space mobilenetv3 --max-latency-ms 25 --max-queries 1000
+ednag-opt generate --space darts --fitness my_module:score --maximize --max-queries 100
 ednag-opt spaces
 ```
+Every error is one line on stderr and exit code 2, found before the search starts.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
-import torch
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..generate import PRESETS, generate
+from .. import __version__
+from ..search import PRESETS, SEARCHERS, search
 from ..spaces import get_space, list_spaces
+from .sources import CLIError, build_fitness, check_budget, check_positive
 
 __all__ = ["main", "build_parser"]
 
-TABULAR = {"nas-bench-201", "transnas-micro", "transnas-macro"}
 SURROGATE_BUDGET = 200
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ednag-opt", description=__doc__.split("\n")[0])
+    from ..fitness.nb201_encoding import NB201_DATASETS
+    from ..fitness.transnas import TNB_TASKS
+
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+    p = argparse.ArgumentParser(prog="ednag-opt", description=__doc__.split("\n")[0],
+                                formatter_class=fmt)  # fmt: skip
+    p.add_argument("--version", action="version", version=f"ednag-opt {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    g = sub.add_parser("generate", help="generate architectures with EvolutionaryDDIM")
+    g = sub.add_parser("generate", help="search a space", formatter_class=fmt)
     g.add_argument("--space", required=True, help=f"one of {', '.join(list_spaces())}")
-    g.add_argument("--dataset", default="cifar10", help="NAS-Bench-201 dataset")
-    g.add_argument("--task", default="class_scene", help="TransNAS-Bench-101 task")
-    g.add_argument("--metric", default=None, help="fitness metric (default: validation)")
+    g.add_argument("--searcher", default="ednag", choices=sorted(SEARCHERS))
+    g.add_argument("--surrogate", action="store_true",
+                   help=f"same as --searcher surrogate (budget {SURROGATE_BUDGET} by default)")
+    g.add_argument("--dataset", default=None,
+                   help=f"NAS-Bench-201 dataset: {', '.join(NB201_DATASETS)} (default cifar10)")
+    g.add_argument("--task", default=None,
+                   help=f"TransNAS task: {', '.join(TNB_TASKS)} (default class_scene)")
+    g.add_argument("--metric", default=None,
+                   help="searched table column (default: NB201 'val', TransNAS 'valid')")
     g.add_argument("--table", default=None, help="benchmark table (CSV or official file)")
     g.add_argument("--test-table", default=None, help="NB201 table with test accuracy")
+    g.add_argument("--max-latency-ms", type=float, default=None,
+                   help="MobileNetV3: Note10 latency budget (OFA predictor under it)")
+    g.add_argument("--fitness", default=None,
+                   help="your own fitness: module:function of a list of architectures")
+    d = g.add_mutually_exclusive_group()
+    d.add_argument("--maximize", dest="direction", action="store_const", const=True,
+                   default=None, help="--fitness is to be maximised")
+    d.add_argument("--minimize", dest="direction", action="store_const", const=False,
+                   help="--fitness is to be minimised")
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--preset", default="default", choices=sorted(PRESETS))
-    g.add_argument("--popsize", type=int, default=None)
-    g.add_argument("--num-steps", type=int, default=None)
+    g.add_argument("--preset", default=None, choices=sorted(PRESETS),
+                   help="EDNAG configuration (default: 'default')")
+    g.add_argument("--popsize", type=int, default=None, help="EDNAG population size (>= 2)")
+    g.add_argument("--num-steps", type=int, default=None, help="EDNAG diffusion steps (>= 2)")
     g.add_argument("--max-queries", type=int, default=None, help="unique-query budget")
-    g.add_argument(
-        "--surrogate",
-        action="store_true",
-        help="surrogate mode: the generator searches a predictor fitted on the queries so "
-        f"far and only its top candidates are queried (budget default {SURROGATE_BUDGET})",
-    )
-    g.add_argument("--top-k", type=int, default=5)
+    g.add_argument("--target", type=float, default=None, help="stop once this is reached")
+    g.add_argument("--top-k", type=int, default=5, help="rows of the ranking (>= 1)")
     g.add_argument("--output", default=None, help="write the result as JSON here")
     g.add_argument("--plot", default=None, help="save the best-so-far curve (PNG)")
+    g.add_argument("--checkpoint", default=None,
+                   help="save progress here; rerun the same command to resume")
+    g.add_argument("--log", default=None, help="append each history row as a JSON line")
+    g.add_argument("--workers", type=int, default=None, help="evaluate batches in parallel")
+    g.add_argument("--backend", default="process", choices=("process", "ray"),
+                   help="parallel backend with --workers")
+    g.add_argument("--ray-address", default=None, help="join this Ray cluster ('auto')")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("spaces", help="list the search spaces")
     return p
 
 
-def _fitness(args: argparse.Namespace) -> tuple[Any, Any]:
-    """The search fitness and, when available, a test-accuracy reporter."""
-    if args.space not in TABULAR:
-        raise SystemExit(
-            f"error: no benchmark table exists for {args.space!r}; the command line covers "
-            f"{', '.join(sorted(TABULAR))}. Use the Python API with your own fitness: "
-            "ednag_opt.generate(space, fitness)"
-        )
-    if args.space == "nas-bench-201":
-        from ..fitness import NB201Fitness
+def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """Check everything a run needs; return (space, fitness, test reporter, search kwargs)."""
+    if args.surrogate:
+        if args.searcher not in ("ednag", "surrogate"):
+            raise CLIError("--surrogate contradicts --searcher " + args.searcher)
+        args.searcher = "surrogate"
+    check_positive("--popsize", args.popsize, 2)
+    check_positive("--num-steps", args.num_steps, 2)
+    check_positive("--max-queries", args.max_queries, 1)
+    check_positive("--top-k", args.top_k, 1)
+    check_positive("--workers", args.workers, 1)
+    check_budget(args.max_latency_ms)
+    if args.target is not None and not math.isfinite(args.target):
+        raise CLIError(f"--target must be finite, got {args.target}")
+    ednag_only = {"--preset": args.preset, "--popsize": args.popsize,
+                  "--num-steps": args.num_steps}  # fmt: skip
+    if args.searcher not in ("ednag", "surrogate"):
+        bad = [k for k, v in ednag_only.items() if v is not None]
+        if bad:
+            raise CLIError(f"{', '.join(bad)} apply to EDNAG, not to --searcher {args.searcher}")
+    if args.ray_address and args.backend != "ray":
+        raise CLIError("--ray-address needs --backend ray")
+    for flag in ("output", "plot", "log", "checkpoint"):
+        _check_writable(f"--{flag}", getattr(args, flag))
+    try:
+        space = get_space(args.space)
+        if space.name == "mobilenetv3" and args.max_latency_ms is not None:
+            from ..fitness.predictors.ofa_latency import NOTE10_RESOLUTIONS
 
-        source = args.table or "auto"
-        fit = NB201Fitness(args.dataset, metric=args.metric or "val", source=source)
-        test = None
-        if args.test_table:
-            test = NB201Fitness(args.dataset, metric="test", source=args.test_table)
-        elif "test" in fit.table.columns:
-            test = fit
-        return fit, (None if test is None else test.test_accuracy)
-    from ..fitness import TransNASFitness
+            space = get_space(args.space, resolutions=NOTE10_RESOLUTIONS)  # timed ones only
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    fitness, test = build_fitness(args, space)
+    if args.workers:
+        from ..fitness import ParallelFitness
 
-    kind = args.space.split("-")[1]
-    fit = TransNASFitness(
-        args.task, space=kind, metric=args.metric or "valid", source=args.table or "auto"
-    )
-    return fit, None
+        fitness = ParallelFitness(fitness, num_workers=args.workers, backend=args.backend,
+                                  address=args.ray_address)  # fmt: skip
+    kwargs: dict[str, Any] = dict(seed=args.seed, max_queries=args.max_queries,
+                                  target=args.target, checkpoint=args.checkpoint, log=args.log)
+    if args.searcher == "surrogate" and args.max_queries is None:
+        kwargs["max_queries"] = SURROGATE_BUDGET
+    elif SEARCHERS[args.searcher].needs_budget and args.max_queries is None:
+        raise CLIError(f"--searcher {args.searcher} needs --max-queries")
+    for key in ("preset", "popsize", "num_steps"):
+        if getattr(args, key) is not None:
+            kwargs[key] = getattr(args, key)
+    return space, fitness, test, kwargs
+
+
+def _check_writable(flag: str, path: str | None) -> None:
+    if path is None:
+        return
+    p = Path(path)
+    if p.is_dir():
+        raise CLIError(f"{flag} {path} is a directory; give a file name")
+    parent = p.parent if str(p.parent) else Path(".")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True)
+        except OSError as exc:
+            raise CLIError(f"{flag}: cannot create folder {parent}: {exc}") from None
+    elif not parent.is_dir():
+        raise CLIError(f"{flag}: {parent} is not a folder")
 
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
-    try:
-        space = get_space(args.space)
-        fitness, test_fn = _fitness(args)
-    except (ValueError, FileNotFoundError, ImportError, KeyError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 2
-    kwargs = dict(seed=args.seed, preset=args.preset, max_queries=args.max_queries)
-    if args.popsize:
-        kwargs["popsize"] = args.popsize
-    if args.num_steps:
-        kwargs["num_steps"] = args.num_steps
-    cfg = PRESETS[args.preset]
-    steps = args.num_steps or cfg.get("num_steps", 100)
-    pop = args.popsize or cfg.get("popsize", 30)
-    total = args.max_queries or steps * pop
-    run = generate
-    if args.surrogate:
-        from ..surrogate_search import surrogate_generate as run
-
-        total = kwargs["max_queries"] = args.max_queries or SURROGATE_BUDGET
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, TimeElapsedColumn(), console=console, disable=args.quiet) as bar:
-        budget = kwargs["max_queries"] is not None
-        label = "unique queries" if budget else "queries"
-        task = bar.add_task(f"{args.space} {label}", total=total)
-
-        def tick(row: dict[str, Any]) -> None:
-            done = row["unique_queries"] if budget else row["total_queries"]
-            bar.update(task, completed=min(done, total))
-
-        res = run(space, fitness, callback=tick, **kwargs)
+    space, fitness, test_fn, kwargs = _prepare(args)
+    res = search(args.searcher, space, fitness, progress=not args.quiet, **kwargs)
     out = res.to_dict(args.top_k)
-    out["fitness"] = getattr(fitness, "name", "fitness")
-    out["mode"] = "surrogate" if args.surrogate else "generate"
+    out["mode"] = args.searcher
     top = res.top_k(args.top_k)
-    if test_fn is not None:
+    if test_fn is not None and res.best_arch is not None:
         out["best_arch_test"] = float(test_fn([res.best_arch])[0])
         out["top_k_test"] = [float(v) for v in test_fn([a for a, _ in top])]
     _summary(console, res, top, out)
     if args.output:
-        Path(args.output).write_text(json.dumps(out, indent=2))
+        from .._io import atomic_write
+
+        atomic_write(args.output, json.dumps(out, indent=1))
         console.print(f"result written to {args.output}")
     if args.plot:
         _plot(res, args.plot, console)
@@ -137,25 +173,21 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
 
 
 def _summary(console: Console, res, top, out: dict[str, Any]) -> None:
-    t = Table(title=f"EDNAG on {res.space.name} ({out['fitness']})")
-    t.add_column("rank")
-    t.add_column("architecture")
-    t.add_column("fitness", justify="right")
-    if "top_k_test" in out:
-        t.add_column("test", justify="right")
+    meta = res.metadata
+    t = Table(title=f"{meta['searcher']} on {meta['space']} ({meta['fitness']}): best queried")
+    for col in ("rank", "architecture", "fitness") + (("test",) if "top_k_test" in out else ()):
+        t.add_column(col, justify="right" if col in ("fitness", "test") else "left")
     for i, (a, f) in enumerate(top):
         row = [str(i + 1), str(a), f"{f:.4f}"]
         if "top_k_test" in out:
             row.append(f"{out['top_k_test'][i]:.4f}")
         t.add_row(*row)
     console.print(t)
-    line = f"best queried: {res.best_arch}  fitness {res.best_fitness:.4f}"
-    if "best_arch_test" in out:
-        line += f"  test {out['best_arch_test']:.4f}"
-    console.print(line)
+    if res.best_arch is None:
+        console.print("no query returned a finite value")
     console.print(
-        f"unique queries {res.unique_queries}, total {res.total_queries}, "
-        f"wall time {res.wall_time:.2f} s"
+        f"unique queries {res.unique_queries}, total {res.total_queries}, wall time "
+        f"{res.wall_time:.2f} s, stopped: {meta['stop_reason']}"
     )
 
 
@@ -174,7 +206,7 @@ def _plot(res, path: str, console: Console) -> None:
     ax.step(xs, ys, where="post")
     ax.set_xlabel("unique queries")
     ax.set_ylabel("best fitness")
-    ax.set_title(res.space.name)
+    ax.set_title(res.metadata["space"])
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     console.print(f"plot written to {path}")
@@ -182,15 +214,18 @@ def _plot(res, path: str, console: Console) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if "OMP_NUM_THREADS" not in os.environ:
-        torch.set_num_threads(1)  # populations are tiny: extra threads only add latency
     console = Console(stderr=False)
     if args.command == "spaces":
         for name in list_spaces():
             s = get_space(name)
             console.print(f"{name:16s} shape {s.shape}  {s.num_architectures:.4g} architectures")
         return 0
-    return _generate(args, console)
+    try:
+        return _generate(args, console)
+    except (CLIError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError) as exc:
+        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"ednag-opt: error: {msg}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,158 @@
+"""Command-line behaviour a careful user relies on: the ranking, errors before work, resume."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+import pytest
+
+from ednag_opt.cli import main
+
+
+def _gen(*extra: str) -> list[str]:
+    return ["generate", "--quiet", *extra]
+
+
+def test_ranking_lists_the_best_queried_cell_first(tmp_path, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    out = tmp_path / "r.json"
+    rc = main(_gen("--space", "nas-bench-201", "--max-queries", "1000", "--output", str(out)))
+    assert rc == 0
+    res = json.loads(out.read_text())
+    best = max(v for _, v in res["queries"] if isinstance(v, float))
+    assert res["top_k"][0]["fitness"] == best == res["best_fitness"]
+    assert res["top_k"][0]["arch"] == res["best_arch"]
+    assert res["unique_queries"] == 1000 == len(res["queries"])
+    meta = res["metadata"]
+    assert meta["searcher"] == "ednag" and meta["seed"] == 0 and meta["max_queries"] == 1000
+    assert meta["version"] and meta["fitness"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--space", "nas-bench-201", "--popsize", "0"], "--popsize must be >= 2"),
+        (["--space", "nas-bench-201", "--num-steps", "0"], "--num-steps must be >= 2"),
+        (["--space", "nas-bench-201", "--top-k", "0"], "--top-k must be >= 1"),
+        (["--space", "nas-bench-201", "--top-k", "-1"], "--top-k must be >= 1"),
+        (["--space", "nas-bench-201", "--max-queries", "0"], "--max-queries must be >= 1"),
+        (["--space", "nas-bench-201", "--task", "room_layout"], "--task cannot be used"),
+        (["--space", "transnas-micro", "--dataset", "cifar10"], "--dataset cannot be used"),
+        (["--space", "nas-bench-201", "--searcher", "rea"], "needs --max-queries"),
+        (["--space", "nas-bench-201", "--searcher", "rea", "--popsize", "5",
+          "--max-queries", "5"], "apply to EDNAG"),  # fmt: skip
+        (["--space", "nas-bench-201", "--metric", "nope"], "nope"),
+        (["--space", "mobilenetv3", "--max-latency-ms", "-3"], "--max-latency-ms"),
+        (["--space", "nas-bench-101"], "--fitness module:function"),
+        (["--space", "darts", "--fitness", "os:getcwd"], "--maximize or --minimize"),
+        (["--space", "darts", "--fitness", "no_such_module_x:f", "--maximize"], "cannot import"),
+        (["--space", "nas-bench-201", "--ray-address", "auto"], "--backend ray"),
+    ],
+)
+def test_errors_are_one_line_on_stderr_before_any_work(argv, message, capsys, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    assert main(_gen(*argv)) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and err.startswith("ednag-opt: error:")
+
+
+def test_output_into_a_directory_fails_before_the_search(tmp_path, capsys, monkeypatch):
+    cli = sys.modules["ednag_opt.cli.main"]
+    monkeypatch.setattr(cli, "search", lambda *a, **k: pytest.fail("the search ran"))
+    assert main(_gen("--space", "nas-bench-201", "--output", str(tmp_path))) == 2
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_output_into_a_missing_folder_is_created(tmp_path, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    out = tmp_path / "new" / "deeper" / "r.json"
+    assert main(_gen("--space", "nas-bench-201", "--num-steps", "3", "--output", str(out))) == 0
+    assert json.loads(out.read_text())["unique_queries"] > 0
+
+
+def test_all_nan_metric_is_refused_before_the_run(tmp_path, capsys):
+    from ednag_opt.spaces import get_space
+
+    rows = ["arch,val,test"] + [f'"{a}",nan,nan' for a in get_space("nas-bench-201").enumerate()]
+    table = tmp_path / "t.csv"
+    table.write_text("\n".join(rows) + "\n")
+    assert main(_gen("--space", "nas-bench-201", "--table", str(table))) == 2
+    err = capsys.readouterr().err
+    assert "no finite value" in err or "t.csv" in err
+
+
+def test_user_fitness_for_darts_and_nb101(tmp_path, monkeypatch):
+    mod = tmp_path / "my_fitness_mod.py"
+    mod.write_text(textwrap.dedent('''
+        def score(archs):
+            return [float(len(str(a)) % 17) for a in archs]
+        def edges(archs):
+            return [float(a.num_edges) for a in archs]
+        edges.maximize = True
+    '''))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "d.json"
+    assert main(_gen("--space", "darts", "--fitness", "my_fitness_mod:score", "--maximize",
+                     "--max-queries", "30", "--output", str(out))) == 0  # fmt: skip
+    assert json.loads(out.read_text())["unique_queries"] == 30
+    assert main(_gen("--space", "nb101", "--fitness", "my_fitness_mod:edges",
+                     "--searcher", "rea", "--max-queries", "20", "--output", str(out))) == 0
+    assert json.loads(out.read_text())["metadata"]["space"] == "nas-bench-101"
+    sys.modules.pop("my_fitness_mod", None)
+
+
+def test_mobilenetv3_with_latency_budget(tmp_path, data_file):
+    data_file("ofa/acc_predictor.pth")
+    out = tmp_path / "m.json"
+    rc = main(_gen("--space", "mobilenetv3", "--max-latency-ms", "25", "--max-queries", "40",
+                   "--output", str(out)))  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    assert res["unique_queries"] == 40 and "<=25ms" in res["metadata"]["fitness"]
+
+
+def test_checkpoint_resume_is_bit_identical(tmp_path, data_file, monkeypatch):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    full, part, ck = tmp_path / "full.json", tmp_path / "part.json", tmp_path / "ck.json"
+    base = _gen("--space", "nas-bench-201", "--dataset", "cifar100", "--max-queries", "300")
+    assert main([*base, "--output", str(full)]) == 0
+    from ednag_opt.fitness import NB201Fitness
+
+    calls = {"n": 0}
+    real = NB201Fitness.__call__
+
+    def dying(self, archs):  # the "machine" dies after 120 evaluations
+        calls["n"] += len(archs)
+        if calls["n"] > 120:
+            raise KeyboardInterrupt
+        return real(self, archs)
+
+    monkeypatch.setattr(NB201Fitness, "__call__", dying)
+    with pytest.raises(KeyboardInterrupt):
+        main([*base, "--checkpoint", str(ck)])
+    saved = json.loads(ck.read_text())["queries"]
+    assert 100 <= len(saved) <= 120
+    monkeypatch.setattr(NB201Fitness, "__call__", real)
+    evaluated = {"n": 0}
+
+    def counting(self, archs):
+        evaluated["n"] += len(archs)
+        return real(self, archs)
+
+    monkeypatch.setattr(NB201Fitness, "__call__", counting)
+    assert main([*base, "--checkpoint", str(ck), "--output", str(part)]) == 0
+    a, b = json.loads(full.read_text()), json.loads(part.read_text())
+    assert a["queries"] == b["queries"] and a["best_arch"] == b["best_arch"]
+    assert evaluated["n"] == 300 - len(saved)  # nothing evaluated twice
+
+
+def test_version_and_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert "ednag-opt" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["generate", "--help"])
+    text = capsys.readouterr().out
+    assert "ImageNet16-120" in text and "class_scene" in text and "default" in text
