@@ -80,20 +80,13 @@ def arch_str_from_code(code: str) -> str:
 
 
 def _str_ops(arch_str: str) -> list[str]:
-    nodes = arch_str.split("+")
-    ops: list[str] = []
-    for node, n_in in zip(nodes, (1, 2, 3), strict=False):
-        entries = [t for t in node.split("|") if t]
-        if len(entries) != n_in:
-            break
-        for j, entry in enumerate(entries):
-            op, _, src = entry.partition("~")
-            if src != str(j) or op not in _OP_ID:
-                raise ValueError(f"invalid NAS-Bench-201 architecture string {arch_str!r}")
-            ops.append(op)
-    if len(nodes) != 3 or len(ops) != 6:
-        raise ValueError(f"invalid NAS-Bench-201 architecture string {arch_str!r}")
-    return ops
+    """The 6 op names of an NB201 string (parsed by the space: one parser for the package)."""
+    from ..spaces.nb201 import NB201Space
+
+    try:
+        return list(NB201Space().from_str(arch_str).op_names)
+    except ValueError as exc:
+        raise ValueError(f"invalid NAS-Bench-201 architecture string {arch_str!r}: {exc}") from None
 
 
 def code_from_arch_str(arch_str: str) -> str:

@@ -104,7 +104,7 @@ class ProxyFitness(ArchFitness):
         task: a task or a registered task name.
         proxy: ``"naswot"`` or ``"synflow"``.
         seed: seed of the initial weights (and of the NASWOT batch).
-        device: ``"cpu"``, ``"cuda"``, or ``None``/``"auto"``.
+        device: ``"cpu"`` (or ``None``), ``"cuda"``, or ``"auto"`` (CUDA when available).
         size: network size, as for training (default ``C=8, N=1``).
     """
 

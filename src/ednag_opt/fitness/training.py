@@ -7,6 +7,8 @@ from typing import Any
 
 import torch
 
+from ednag_opt._device import resolve_device
+
 from ..training.archs import NB201_OPS, arch_key, nb201_string
 from ..training.networks import count_flops
 from ..training.tasks import Task, get_task
@@ -14,13 +16,6 @@ from ..training.trainer import TrainConfig, TrainResult, train_architecture
 from .base import FitnessSource
 
 __all__ = ["ArchFitness", "TrainingFitness", "decode_nb201", "resolve_device"]
-
-
-def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``None``/``"auto"`` -> CUDA when available, else CPU."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def decode_nb201(x: torch.Tensor) -> list[str]:
@@ -80,7 +75,7 @@ class TrainingFitness(ArchFitness):
         C, N: NB201 network width and cells per stage (DARTS: ``C`` and ``layers``).
         batch_size, lr, weight_decay: SGD protocol (see :class:`TrainConfig`).
         seed: initialisation and sample-order seed; the same arch and seed give the same number.
-        device: ``"cpu"``, ``"cuda"``, a ``torch.device``, or ``None``/``"auto"``.
+        device: ``"cpu"`` (or ``None``), ``"cuda"``, a ``torch.device``, or ``"auto"``.
         layers: DARTS network depth.
     """
 

@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._device import resolve_device
+from .adaptation import ADAPT_MODES
 from .bounds import BOUND_MODES
 from .constraints import CONSTRAINT_HANDLINGS
 from .guidance import FITNESS_MAPS
@@ -52,27 +54,6 @@ def resolve_dtype(dtype: Any) -> torch.dtype:
             else "the population is real-valued (a floating point type)"
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}: {why}")
     raise TypeError(f"dtype must be a torch float dtype or its name, got {type(dtype).__name__}")
-
-
-def resolve_device(device: Any) -> torch.device:
-    """A ``torch.device`` that exists on this machine (``None``: the CPU).
-
-    Raises at once (not at the first ``ask``) when CUDA or MPS is asked for and absent.
-    """
-    if device is None:
-        return torch.device("cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError) as exc:
-        raise ValueError(f"unknown device {device!r}: {exc}") from None
-    if dev.type == "cuda":
-        if not torch.cuda.is_available():
-            raise ValueError(f"device {device!r} asked for, but CUDA is not available here")
-        if dev.index is not None and dev.index >= torch.cuda.device_count():
-            raise ValueError(f"device {device!r}: only {torch.cuda.device_count()} CUDA devices")
-    if dev.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"device {device!r} asked for, but MPS is not available here")
-    return dev
 
 
 def _positive_int(name: str, v: Any, low: int) -> int:
@@ -115,6 +96,15 @@ class DDIMConfig:
         init_scale: standard deviation of the first latent population.
         dtype: float type of the population, ``torch.float32`` or ``torch.float64`` (or
             their names).
+        objectives: number M of objectives; ``M >= 2`` makes ``tell`` take an (N, M)
+            fitness ranked by Pareto dominance (non-dominated rank, then crowding; see
+            ``strategy.pareto``), each column in the direction of ``maximize``.
+        adapt: ``"none"`` (default: the paper's diffusion in the latent space itself),
+            ``"full"`` or ``"diag"``: the diffusion runs in a frame whose location, scale
+            and shape (full or diagonal covariance) follow the ranked offspring each
+            generation (see ``strategy.adaptation``); needed on unbounded problems.
+        adapt_cycle: with ``adapt``, 0 runs the schedule once over ``num_steps``; ``c >= 2``
+            repeats a ``c``-step schedule (the frame keeps the progress).
         constraint_handling: how ``tell(violation=...)`` ranks members:
             ``"feasibility"`` (default), ``"epsilon"`` or ``"stochastic-ranking"``
             (see ``strategy.constraints``).
@@ -141,6 +131,9 @@ class DDIMConfig:
     bounds_mode: str = "reflect"
     init_scale: float = 1.0
     dtype: torch.dtype = torch.float32
+    objectives: int = 1
+    adapt: str = "none"
+    adapt_cycle: int = 0
     constraint_handling: str = "feasibility"
     epsilon_level: float = 0.5
     epsilon_until: float = 0.8
@@ -169,6 +162,13 @@ class DDIMConfig:
         if self.bounds_mode not in BOUND_MODES:
             raise ValueError(f"bounds_mode must be one of {BOUND_MODES}, got {self.bounds_mode!r}")
         put(self, "dtype", resolve_dtype(self.dtype))
+        put(self, "objectives", _positive_int("objectives", self.objectives, 1))
+        if self.objectives > 1 and getattr(self, "adapt", "none") != "none":
+            raise ValueError("objectives > 1 needs adapt='none' (a frame follows one ranking)")
+        if self.adapt not in ADAPT_MODES:
+            raise ValueError(f"adapt must be one of {ADAPT_MODES}, got {self.adapt!r}")
+        if self.adapt_cycle != 0:
+            put(self, "adapt_cycle", _positive_int("adapt_cycle", self.adapt_cycle, 2))
         _check_constraint_options(self)
         put(self, "schedule", _check_schedule(self.schedule, self.num_steps))
         fmap = self.fitness_map

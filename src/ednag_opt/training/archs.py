@@ -49,21 +49,9 @@ def parse_nb201(arch: Any) -> tuple[str, ...]:
     """Return the 6 op names of an NB201 cell in edge order (see :data:`NB201_EDGES`)."""
     if not isinstance(arch, str) and isinstance(arch, Sequence) and len(arch) == 6:
         return tuple(_op_name(o) for o in arch)
-    s = str(arch).strip()
-    nodes = s.split("+")
-    if len(nodes) != 3:
-        raise ValueError(f"not an NB201 arch string: {s!r}")
-    ops: list[str] = []
-    for to_node, node in enumerate(nodes, start=1):
-        parts = [p for p in node.split("|") if p]
-        if len(parts) != to_node:
-            raise ValueError(f"node {to_node} of {s!r} must have {to_node} inputs")
-        for j, part in enumerate(parts):
-            name, _, src = part.partition("~")
-            if src != str(j):
-                raise ValueError(f"bad edge {part!r} in {s!r}")
-            ops.append(_op_name(name))
-    return tuple(ops)
+    from ..spaces.nb201 import NB201Space  # the one NB201 string parser
+
+    return NB201Space().from_str(str(arch)).op_names
 
 
 def nb201_string(ops: Sequence[Any]) -> str:

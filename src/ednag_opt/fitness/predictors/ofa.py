@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ednag_opt._device import resolve_device
 from ednag_opt.datasets import find_data_file
 from ednag_opt.fitness.base import FitnessSource
 from ednag_opt.spaces.mobilenetv3 import (
@@ -60,18 +61,6 @@ _LAYOUT: dict[str, tuple[int, ...]] = {
 }
 #: Space used to check and featurise architectures: every resolution the predictor knows.
 _SPACE = MobileNetV3Space(resolutions=PREDICTOR_RESOLUTIONS)
-
-
-def resolve_device(device: str | torch.device | None) -> torch.device:
-    """``None`` -> CPU, ``"auto"`` -> CUDA when available else CPU, else ``torch.device``."""
-    if device is None:
-        return torch.device("cpu")
-    if isinstance(device, str) and device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    dev = torch.device(device)
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"device {str(dev)!r} requested but CUDA is not available")
-    return dev
 
 
 def load_ofa_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
