@@ -8,6 +8,7 @@ import torch
 from pymoo.operators.survival.rank_and_crowding.metrics import calc_crowding_distance
 from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
 
+from ednag_opt import EvolutionaryDDIM
 from ednag_opt.strategy.pareto import (
     as_objectives,
     crowding_distance,
@@ -91,8 +92,9 @@ def test_hypervolume_contribution_exact():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_mask_matches_rank_zero(seed):
-    F = _random(300, 3, seed, grid=6)
+@pytest.mark.parametrize("m", [2, 3])
+def test_mask_matches_rank_zero(seed, m):
+    F = _random(300, m, seed, grid=6 if seed else 0)
     F[7, 0] = float("nan")
     mask = pareto_mask(F.numpy(), chunk=64)
     expect = (non_dominated_rank(F) == 0) & torch.isfinite(F).all(dim=1)
@@ -110,3 +112,43 @@ def test_bad_input_is_named():
         pareto_scores(torch.zeros(4))
     with pytest.raises(ValueError, match="k must be"):
         pareto_select(_random(4, 2, 0), 5)
+
+
+def _zdt1(x: torch.Tensor) -> torch.Tensor:
+    """ZDT1 (both minimised); the front is g = 1, f2 = 1 - sqrt(f1)."""
+    f1 = x[:, 0]
+    g = 1.0 + 9.0 * x[:, 1:].mean(dim=1)
+    return torch.stack([f1, g * (1.0 - (f1 / g).sqrt())], dim=1).to(torch.float64)
+
+
+def _run_zdt1(seed: int, **kw) -> EvolutionaryDDIM:
+    es = EvolutionaryDDIM(shape=(5,), popsize=40, num_steps=60, seed=seed, bounds=(0.0, 1.0),
+                          objectives=2, **kw)  # fmt: skip
+    while not es.done:
+        es.tell(_zdt1(es.ask()))
+    return es
+
+
+def test_strategy_vector_fitness_converges_and_spreads(one_thread):
+    es = _run_zdt1(0)
+    F = es.fitness
+    assert F.shape == (40, 2)
+    x = es.population
+    assert x[:, 1:].mean() < 0.05  # g close to 1: on the front
+    assert F[:, 0].max() - F[:, 0].min() > 0.8  # spread along it
+    assert es.best_fitness == pytest.approx(float(F[:, 0].min()), abs=1e-6)
+    again = _run_zdt1(0)
+    assert torch.equal(again.fitness, F) and torch.equal(again.population, x)
+
+
+def test_strategy_vector_fitness_bad_input():
+    es = EvolutionaryDDIM(shape=(3,), popsize=4, num_steps=3, objectives=2)
+    es.ask()
+    with pytest.raises(ValueError, match=r"objectives=2"):
+        es.tell(torch.zeros(4))
+    with pytest.raises(ValueError, match="objectives"):
+        EvolutionaryDDIM(shape=(3,), popsize=4, num_steps=3, objectives=0)
+    # a violation ranks infeasible members below every feasible one
+    es.tell(torch.rand(4, 2), violation=torch.tensor([0.0, 0.0, 1.0, 2.0]))
+    scores = es._scores(es.fitness, es.state.violation)
+    assert scores[:2].min() > scores[2:].max()

@@ -26,6 +26,7 @@ from .baselines import run_random, run_rea
 from .checkpoint import Checkpoint
 from .ednag import run_ednag
 from .local import run_local
+from .multiobjective import MultiFitness, attach_objectives, run_ednag_mo
 from .observers import JsonLinesLog, ProgressBar
 from .result import SearchResult
 from .surrogate import run_surrogate
@@ -87,6 +88,12 @@ register_searcher("tpe", run_tpe, needs_budget=True,
                   summary="Optuna's multivariate TPE sampler (extra 'tpe')")  # fmt: skip
 
 
+#: The multi-objective EDNAG searcher: ``search("ednag", ...)`` runs it when the fitness is
+#: a list of sources (see ``search.multiobjective``); not in SEARCHERS (one fitness each).
+MO_EDNAG = Searcher("ednag-mo", run_ednag_mo, False,
+                    "EDNAG ranking by Pareto dominance, several objectives")  # fmt: skip
+
+
 def search(
     searcher: str,
     space: str | SearchSpace,
@@ -112,6 +119,8 @@ def search(
         fitness: a fitness source (it declares ``maximize``), a
             :class:`~ednag_opt.fitness.CachedFitness` (its cache is used and kept), or a
             plain function of a list of architectures (then ``maximize=`` is required).
+            A list of sources is a multi-objective search (``result.pareto_front()``;
+            ``maximize=`` then gives one direction per source that declares none).
         max_queries: budget of unique queries, never exceeded. ``None`` (``"ednag"``
             only): one diffusion run.
         seed: seeds everything: same seed, same queries, same result.
@@ -140,6 +149,8 @@ def search(
     _check_options(spec, options)
     max_queries, target, seed = _check_run(spec, max_queries, target, seed, callback)
     cache, maximize = _cache(fitness, maximize)
+    if spec.name == "ednag" and isinstance(cache.source, MultiFitness):
+        spec = MO_EDNAG  # several objectives: Pareto ranking
     meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
     replay = [] if ckpt is None else ckpt.load()
@@ -163,11 +174,11 @@ def search(
             tracker.stop("interrupted" if isinstance(exc, KeyboardInterrupt) else "error")
             if ckpt is not None:
                 ckpt.save(tracker, force=True)
-            exc.partial_result = tracker.result(meta)  # type: ignore[attr-defined]
+            exc.partial_result = attach_objectives(tracker.result(meta))  # type: ignore[attr-defined]
             raise
         if ckpt is not None:
             ckpt.save(tracker, force=True)
-    return tracker.result(meta, extras)
+    return attach_objectives(tracker.result(meta, extras))
 
 
 def _log(stack: contextlib.ExitStack, path: str | Path) -> JsonLinesLog:
@@ -225,6 +236,8 @@ def _check_run(spec: Searcher, max_queries: Any, target: Any, seed: Any, callbac
 
 def _cache(fitness: Any, maximize: bool | None) -> tuple[CachedFitness, bool]:
     """The cache every query goes through, and the direction (one rule for all)."""
+    if isinstance(fitness, list | tuple):  # several objectives (search.multiobjective)
+        fitness, maximize = MultiFitness(fitness, maximize=maximize), None
     declared = isinstance(fitness, FitnessSource) or hasattr(fitness, "maximize")
     if not declared and maximize is None:
         raise ValueError(

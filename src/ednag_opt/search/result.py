@@ -56,6 +56,8 @@ class SearchResult:
         space: the search space object (not saved; its name is in ``metadata``).
         cache: the :class:`~ednag_opt.fitness.CachedFitness` used (not saved).
         extras: searcher-specific objects (e.g. the final population); not saved.
+        objectives: multi-objective searches: every query's value of each objective, in
+            query order (``metadata["objectives"]`` names them); see :meth:`pareto_front`.
     """
 
     best_arch: Any
@@ -70,6 +72,7 @@ class SearchResult:
     space: Any = field(default=None, repr=False)
     cache: Any = field(default=None, repr=False)
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
+    objectives: list[list[float]] | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ views
     def top_k(self, k: int = 5) -> list[tuple[Any, float]]:
@@ -109,6 +112,33 @@ class SearchResult:
                 best = v
         return best
 
+    def pareto_front(self, budget: int | None = None) -> list[tuple[Any, tuple[float, ...]]]:
+        """Non-dominated ``(arch, objective values)`` over everything queried (or the first
+        ``budget`` queries), best first by the first objective; only architectures within
+        the objectives' limits count.
+
+        Raises:
+            ValueError: the search had one objective (give ``search`` a list of sources).
+        """
+        if self.objectives is None:
+            raise ValueError("pareto_front() needs a multi-objective search: pass a list of "
+                             "fitness sources to search()")  # fmt: skip
+        from .multiobjective import pareto_front
+
+        objs = self.metadata.get("objectives", [])
+        n = len(self.queries) if budget is None else budget
+        return pareto_front(self.queries[:n], self.objectives[:n], [o["maximize"] for o in objs],
+                            [o.get("limit") for o in objs])  # fmt: skip
+
+    def _objectives_doc(self) -> dict[str, Any]:
+        if self.objectives is None:
+            return {}
+        names = [o["name"] for o in self.metadata.get("objectives", [])]
+        front = [{"arch": str(a), "values": dict(zip(names, map(_num, v)))}
+                 for a, v in self.pareto_front()]  # fmt: skip
+        return {"objectives": [[_num(x) for x in row] for row in self.objectives],
+                "pareto_front": front}  # fmt: skip
+
     # ------------------------------------------------------------------ persistence
     def to_dict(self, k: int = 5) -> dict[str, Any]:
         """JSON-ready description: summary, the top ``k``, metadata, history, queries."""
@@ -125,6 +155,7 @@ class SearchResult:
             "metadata": _jsonable(self.metadata),
             "history": _jsonable(self.history),
             "queries": [[str(a), _num(v)] for a, v in self.queries],
+            **self._objectives_doc(),
         }
 
     def save(self, path: str | Path, k: int = 5) -> Path:
@@ -161,6 +192,8 @@ class SearchResult:
                 queries=queries,
                 maximize=bool(doc["maximize"]),
                 metadata=dict(doc.get("metadata", {})),
+                objectives=None if doc.get("objectives") is None else
+                [[float(x) for x in row] for row in doc["objectives"]],
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{path}: malformed SearchResult ({exc!r})") from None

@@ -26,6 +26,7 @@ from .config import DDIMConfig, resolve_device
 from .constraints import constrained_scores
 from .ddim import ddim_step
 from .guidance import estimate_x0, get_fitness_map
+from .pareto import as_objectives, pareto_scores
 from .schedules import get_schedule
 from .selection import select
 from .state import DDIMState, TellResult
@@ -137,7 +138,8 @@ class EvolutionaryDDIM:
         """Record the fitness of the last ``ask`` and select the next population.
 
         Args:
-            fitness: N values (tensor, array or list). NaN and +-inf are treated as the
+            fitness: N values (tensor, array or list), or (N, M) with ``objectives=M``
+                (ranked by Pareto dominance). NaN and +-inf are treated as the
                 worst possible fitness: never elites, zero weight in x0 and roulette.
             keys: optional hashable identities of the asked members (e.g. decoded
                 architectures); members with equal keys count as one in selection.
@@ -312,6 +314,8 @@ class EvolutionaryDDIM:
     def _scores(self, f: torch.Tensor, cv: torch.Tensor | None = None) -> torch.Tensor:
         """Higher-is-better scores; non-finite -> -inf; infeasible below all feasible."""
         s = f if self.maximize else -f
+        if s.ndim == 2:  # vector fitness: -front index + crowding (strategy.pareto)
+            s = pareto_scores(s)
         s = torch.where(torch.isfinite(s), s, torch.full_like(s, -torch.inf))
         if cv is not None and (cv > 0).any():  # see strategy.constraints
             c = self.config
@@ -322,6 +326,8 @@ class EvolutionaryDDIM:
         return s
 
     def _as_fitness(self, fitness: Any, what: str = "fitness") -> torch.Tensor:
+        if what == "fitness" and self.config.objectives > 1:
+            return as_objectives(fitness, self.popsize, self.config.objectives, self.device)
         if isinstance(fitness, torch.Tensor):
             f = fitness.detach()
         else:
@@ -342,6 +348,7 @@ class EvolutionaryDDIM:
         return f
 
     def _update_best(self, z: torch.Tensor, f: torch.Tensor, cv: torch.Tensor | None) -> None:
+        f = f[:, 0] if f.ndim == 2 else f  # vector fitness: best by the first objective
         s = self._scores(f)
         if cv is not None:
             s = torch.where(cv > 0, torch.full_like(s, -torch.inf), s)
@@ -353,7 +360,7 @@ class EvolutionaryDDIM:
             self.state.best_latent, self.state.best_fitness = z[i].clone(), float(f[i])
 
     def _summary(self, f: torch.Tensor, keys: list | None) -> dict[str, Any]:
-        fv = f.cpu().numpy()
+        fv = (f[:, 0] if f.ndim == 2 else f).cpu().numpy()
         finite = fv[np.isfinite(fv)]  # host arrays: a few numpy calls beat many torch ops
         latent = self.state.latent.reshape(self.popsize, -1)
         row = {

@@ -202,7 +202,8 @@ def pareto_select(F: torch.Tensor, k: int, density: str = "crowding") -> torch.T
 def pareto_mask(F: Any, chunk: int = 1024) -> np.ndarray:
     """Bool mask of the non-dominated rows of ``F`` (N, M), higher is better.
 
-    Works on numpy in row chunks, so a whole benchmark table (15,625 rows) is cheap.
+    Two objectives: one sort; more: numpy in row chunks (a whole benchmark table of
+    15,625 rows takes seconds).
     Rows with a non-finite value are never in the mask; equal rows are all kept.
     """
     A = np.asarray(F, dtype=np.float64)
@@ -210,8 +211,8 @@ def pareto_mask(F: Any, chunk: int = 1024) -> np.ndarray:
         raise ValueError(f"objective values must be 2-D (N, M), got shape {A.shape}")
     ok = np.isfinite(A).all(axis=1)
     B = A[ok]
-    keep = np.zeros(len(B), dtype=bool)
-    for start in range(0, len(B), chunk):
+    keep = _front_2d(B) if A.shape[1] == 2 else np.zeros(len(B), dtype=bool)
+    for start in range(0, len(B) if A.shape[1] != 2 else 0, chunk):
         c = B[start : start + chunk]
         ge = (B[None, :, :] >= c[:, None, :]).all(axis=2)
         gt = (B[None, :, :] > c[:, None, :]).any(axis=2)
@@ -219,3 +220,16 @@ def pareto_mask(F: Any, chunk: int = 1024) -> np.ndarray:
     out = np.zeros(len(A), dtype=bool)
     out[np.flatnonzero(ok)[keep]] = True
     return out
+
+
+def _front_2d(B: np.ndarray) -> np.ndarray:
+    """Non-dominated rows of finite (N, 2) scores by one sort (O(N log N))."""
+    order = np.lexsort((-B[:, 1], -B[:, 0]))  # f0 descending, then f1 descending
+    s0, s1 = B[order, 0], B[order, 1]
+    first = np.r_[True, s0[1:] != s0[:-1]] if len(s0) else np.zeros(0, dtype=bool)
+    group = np.cumsum(first) - 1
+    top = s1[first]  # the best f1 of each f0 group
+    before = np.r_[-np.inf, np.maximum.accumulate(top)[:-1]] if len(top) else top
+    keep = np.zeros(len(B), dtype=bool)
+    keep[order] = (s1 == top[group]) & (s1 > before[group])
+    return keep
