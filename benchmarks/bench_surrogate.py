@@ -1,4 +1,4 @@
-"""NAS-Bench-201 in surrogate mode: ``surrogate_generate`` vs REA and plain ``generate``.
+"""NAS-Bench-201 in surrogate mode: ``search("surrogate", ...)`` vs REA and plain ``generate``.
 
 Search on the validation accuracy (``NB201Fitness(ds, metric="val")``), report the TEST
 accuracy of the returned cell (the best-by-validation architecture of the first ``budget``
@@ -59,9 +59,9 @@ DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
 TUNING_SEED = 1000
 
 #: Surrogate-mode configurations compared in the ablation; "default" is what the main table
-#: (and ``surrogate_generate``'s defaults) use. Each entry: keyword arguments, note.
+#: (and the surrogate searcher's defaults) use. Each entry: keyword arguments, note.
 VARIANTS: dict[str, tuple[dict[str, Any], str]] = {
-    "default": ({}, "the defaults of surrogate_generate"),
+    "default": ({}, "the defaults of the surrogate searcher"),
     "pairwise": ({"surrogate": {"features": "pairwise"}}, "one-hot + pairwise row features"),
     "mse": ({"surrogate": {"loss": "mse"}}, "squared error instead of the ranking loss"),
     "bootstrap": ({"surrogate": {"bootstrap": True}}, "Bayesian-bootstrap weights per member"),
