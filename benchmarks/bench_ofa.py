@@ -15,7 +15,8 @@ Problems:
 
 Methods: EDNAG through ``generate`` with population 100 (the paper's size for this space),
 random search (uniform, without replacement) and regularised evolution (REA, Real et al.
-2019: population 100, tournament 10, one-gene mutation, aging) from ``ednag_opt.search`` (``search("rea", ...)``).
+2019: population 100, tournament 10, one-gene mutation, aging), both through
+``ednag_opt.search``.
 
 Usage::
 
