@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ednag_opt._io import atomic_open
 from ednag_opt.fitness.predictors.ofa import resolve_device
 from ednag_opt.spaces import SearchSpace, get_space
 
@@ -315,7 +316,8 @@ class ArchSurrogate:
             "n_train": self.n_train_,
             "n_in": int(self.net_.w1.shape[1]),
         }
-        torch.save(doc, path)
+        with atomic_open(path, "wb") as fh:  # an interrupted save keeps the old file
+            torch.save(doc, fh)
         return path
 
     @classmethod

@@ -28,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from ednag_opt._io import atomic_open
 from ednag_opt.fitness.base import FitnessSource
 from ednag_opt.fitness.predictors.coreset import FixedFeatureExtractor, TaskCoreset, kmeans_coreset
 from ednag_opt.fitness.predictors.graph_encoder import (
@@ -336,7 +337,8 @@ class TransferablePredictor:
             "tasks": list(self.tasks_),
             "history": list(self.history_),
         }
-        torch.save(doc, path)
+        with atomic_open(path, "wb") as fh:  # an interrupted save keeps the old file
+            torch.save(doc, fh)
         return path
 
     @classmethod
