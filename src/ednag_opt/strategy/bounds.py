@@ -52,15 +52,25 @@ def as_bounds(
         lower, upper = bounds
     except (TypeError, ValueError) as exc:
         raise ValueError("bounds must be a pair (lower, upper)") from exc
-    lo = torch.as_tensor(lower, dtype=dtype, device=device)
-    hi = torch.as_tensor(upper, dtype=dtype, device=device)
     try:
+        lo = torch.as_tensor(lower, dtype=torch.float64)
+        hi = torch.as_tensor(upper, dtype=torch.float64)
         lo = torch.broadcast_to(lo, shape).clone()
         hi = torch.broadcast_to(hi, shape).clone()
     except RuntimeError as exc:
         raise ValueError(f"bounds must broadcast to the solution shape {shape}") from exc
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"bounds must be real numbers: {exc}") from None
     if not (torch.isfinite(lo).all() and torch.isfinite(hi).all()):
         raise ValueError("bounds must be finite")
     if (hi <= lo).any():
         raise ValueError("each upper bound must be greater than its lower bound")
-    return lo, hi
+    width, centre = (hi - lo).to(dtype), ((hi + lo) * 0.5).to(dtype)
+    if not (torch.isfinite(width).all() and torch.isfinite(centre).all()):
+        raise ValueError(
+            f"bounds span {float((hi - lo).max()):.3g}, beyond the range of {dtype}: "
+            "use dtype=torch.float64 or narrower bounds"
+        )
+    if ((width == 0) | (hi.to(dtype) <= lo.to(dtype))).any():
+        raise ValueError(f"bounds are too close to tell apart in {dtype}: use torch.float64")
+    return lo.to(device=device, dtype=dtype), hi.to(device=device, dtype=dtype)
