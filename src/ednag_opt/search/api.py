@@ -27,6 +27,7 @@ from .checkpoint import Checkpoint
 from .ednag import run_ednag
 from .local import run_local
 from .multiobjective import MultiFitness, attach_objectives, run_ednag_mo
+from .multiobjective import MultiFitness, attach_objectives, is_multi, run_ednag_mo
 from .observers import JsonLinesLog, ProgressBar
 from .result import SearchResult
 from .surrogate import run_surrogate
@@ -143,6 +144,8 @@ def search(
         checkpoint, if any, is written first).
     """
     spec = _searcher(searcher)
+    if spec.name == "ednag" and is_multi(fitness):
+        spec = MO_EDNAG  # several objectives: Pareto ranking (search.multiobjective)
     space = get_space(space) if isinstance(space, str) else space
     if not isinstance(space, SearchSpace):
         raise TypeError(f"space must be a name or a SearchSpace, got {type(space).__name__}")

@@ -27,11 +27,18 @@ from ..fitness.base import FitnessSource, as_fitness
 from ..fitness.cache import CachedFitness
 from ..spaces import SearchSpace
 from ..strategy import EvolutionaryDDIM
-from ..strategy.pareto import pareto_mask, pareto_scores
+from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
 from .ednag import _duplicates, _make_novel, resolve_preset
 from .tracker import Tracker
 
-__all__ = ["MultiFitness", "objectives_from_names", "pareto_front", "run_ednag_mo"]
+__all__ = [
+    "MultiFitness",
+    "attach_objectives",
+    "is_multi",
+    "objectives_from_names",
+    "pareto_front",
+    "run_ednag_mo",
+]
 
 
 class MultiFitness(FitnessSource):
@@ -208,6 +215,13 @@ def pareto_front(
     return [(queries[i][0], tuple(float(x) for x in V[i])) for i in idx]
 
 
+def is_multi(fitness: Any) -> bool:
+    """Whether ``fitness`` is several objectives (a list of sources or a MultiFitness)."""
+    return isinstance(fitness, list | tuple | MultiFitness) or isinstance(
+        getattr(fitness, "source", None), MultiFitness
+    )
+
+
 def attach_objectives(result: Any) -> Any:
     """Store the objective values of every query on a result of a multi-objective search."""
     multi = getattr(result.cache, "source", None)
@@ -227,6 +241,7 @@ def run_ednag_mo(
     num_steps: int | None = None,
     novelty: str | bool | None = None,
     novelty_tries: int = 10,
+    warm_restarts: bool = True,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -244,6 +259,9 @@ def run_ednag_mo(
         seed: seeds everything.
         preset, popsize, num_steps, novelty, novelty_tries, device, **strategy_options:
             as for the ``"ednag"`` searcher (``popsize`` defaults to 20 here).
+        warm_restarts: a restarted diffusion starts from the front found so far: up to
+            ``popsize // 2`` of its architectures (spread by crowding; cached, so free)
+            replace noise members of the first population.
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -265,8 +283,10 @@ def run_ednag_mo(
         run_seed = seed if run == 0 else int(torch.randint(2**31 - 1, (1,), generator=seeds))
         es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
         before = tracker.unique_queries
+        seeds_from = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
         while not es.done and not tracker.done:
-            _generation(space, tracker, es, multi, cfg.novelty, novelty_tries, mut_gen, run)
+            _generation(space, tracker, es, multi, (cfg.novelty, novelty_tries), mut_gen, run,
+                        seeds_from if es.generation == 0 else [])  # fmt: skip
         run += 1
         if tracker.max_queries is None:
             tracker.stop("steps")
@@ -276,8 +296,28 @@ def run_ednag_mo(
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
 
 
-def _generation(space, tracker, es, multi, novelty, tries, mut_gen, run) -> None:
+def _front_archs(tracker: Tracker, multi: MultiFitness, k: int) -> list[Any]:
+    """Up to ``k`` feasible non-dominated architectures queried so far, spread by crowding."""
+    archs = [a for a, _ in tracker.queries]
+    if not archs or k < 1:
+        return []
+    values = multi.values(archs)
+    S = multi.scores(values)
+    cv = multi.violation(values)
+    if cv is not None:
+        S[cv > 0] = math.nan
+    idx = np.flatnonzero(pareto_mask(S.numpy()))
+    if len(idx) > k:
+        idx = idx[pareto_select(S[idx], k).numpy()]
+    return [archs[i] for i in idx]
+
+
+def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> None:
+    novelty, tries = moves
     x = es.ask()
+    if inject:  # a warm restart: the front so far replaces the first noise members
+        x = x.clone()
+        x[: len(inject)] = space.encode(inject).to(device=x.device, dtype=x.dtype)
     archs = space.decode(x)
     changed: set[int] = set()
     if novelty and es.generation > 0:
@@ -293,7 +333,7 @@ def _generation(space, tracker, es, multi, novelty, tries, mut_gen, run) -> None
         return  # the budget cut this batch: its tail was never evaluated
     values = multi.values(archs)
     es.tell(multi.scores(values), keys=keys, violation=multi.violation(values),
-            solutions=x if novelty else None)  # fmt: skip
+            solutions=x if novelty or inject else None)  # fmt: skip
 
 
 def _from_parents(space, x, archs, es, tracker, generator, size=5):

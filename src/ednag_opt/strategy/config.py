@@ -162,6 +162,9 @@ class DDIMConfig:
         if self.bounds_mode not in BOUND_MODES:
             raise ValueError(f"bounds_mode must be one of {BOUND_MODES}, got {self.bounds_mode!r}")
         put(self, "dtype", resolve_dtype(self.dtype))
+        put(self, "objectives", _positive_int("objectives", self.objectives, 1))
+        if self.objectives > 1 and getattr(self, "adapt", "none") != "none":
+            raise ValueError("objectives > 1 needs adapt='none' (a frame follows one ranking)")
         if self.init_scale * 64.0 > torch.finfo(self.dtype).max:  # x_T would overflow
             raise ValueError(f"init_scale={self.init_scale:g} overflows {self.dtype}")
         put(self, "objectives", _positive_int("objectives", self.objectives, 1))

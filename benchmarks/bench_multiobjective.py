@@ -1,0 +1,292 @@
+"""Multi-objective NAS: EDNAG (Pareto ranking) vs pymoo NSGA-II, random search, scalarised REA.
+
+NAS-Bench-201 validation accuracy (maximised) x one HW-NAS-Bench cost (minimised), per
+dataset and device. The whole table is known, so the true Pareto front is too; every method
+queries through one cache per run, is judged on its first ``budget`` unique queries, and is
+never told the front. Reported per cell and budget:
+
+* hypervolume ratio: HV(front found) / HV(true front), both objectives scaled to [0, 1] by
+  the table's ranges (evaluation only), reference point (1.1, 1.1) in the minimised space
+  (pymoo's ``HV`` indicator);
+* recovered: share of the true front's architectures among the queries.
+
+Methods (same encoding: one categorical choice per edge):
+
+* ``ednag``: ``search("ednag", space, [acc, cost])`` (EvolutionaryDDIM with objectives=2);
+* ``nsga2``: pymoo's NSGA-II by ask/tell on the integer choice vector (SBX + polynomial
+  mutation with rounding, duplicates eliminated), pop 20 (tuned on seeds 100-104);
+* ``random``: random search without replacement;
+* ``rea-scalar``: aging evolution (P 20, S 5) on a weighted sum of the two objectives,
+  each scaled by the range queried so far, the weight sweeping 5 values over the budget.
+
+Usage::
+
+    python benchmarks/bench_multiobjective.py --seeds 0-19          # writes results/ + doc
+    python benchmarks/bench_multiobjective.py --seeds 100-104 --no-doc --methods ednag,nsga2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from pymoo.algorithms.moo.nsga2 import NSGA2  # noqa: E402
+from pymoo.core.problem import Problem  # noqa: E402
+from pymoo.indicators.hv import HV  # noqa: E402
+from pymoo.operators.crossover.sbx import SBX  # noqa: E402
+from pymoo.operators.mutation.pm import PM  # noqa: E402
+from pymoo.operators.repair.rounding import RoundingRepair  # noqa: E402
+from pymoo.operators.sampling.rnd import IntegerRandomSampling  # noqa: E402
+from scipy import stats  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nas_common import ROOT, ci95, git_rev, machine, md_table, update_section  # noqa: E402
+
+from ednag_opt import get_space, search  # noqa: E402
+from ednag_opt.fitness import NB201Fitness  # noqa: E402
+from ednag_opt.search.api import Searcher  # noqa: E402
+from ednag_opt.search.baselines import mutate_one  # noqa: E402
+from ednag_opt.strategy.pareto import pareto_mask  # noqa: E402
+
+DOC = ROOT / "docs" / "results_multiobjective.md"
+DATASETS = ("cifar10", "cifar100", "ImageNet16-120")
+DEVICES = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency",
+           "fpga_latency")  # fmt: skip
+METHODS = ("ednag", "nsga2", "random", "rea-scalar")
+
+
+# ----------------------------------------------------------------------------- baselines
+def _archs_from_choices(space: Any, X: np.ndarray) -> list[Any]:
+    x = torch.zeros(len(X), *space.shape)
+    rows = torch.arange(space.shape[0])
+    for i, choice in enumerate(torch.as_tensor(X, dtype=torch.long)):
+        x[i, rows, choice] = 1.0
+    return space.decode(x)
+
+
+def run_nsga2(space: Any, tracker: Any, *, seed: int = 0, pop_size: int = 20) -> dict[str, Any]:
+    """pymoo NSGA-II, ask/tell, every batch through the tracker (a searcher function)."""
+    multi = tracker.cache.source
+    counts = np.asarray(space.choice_counts)
+    problem = Problem(n_var=len(counts), n_obj=multi.num_objectives, xl=0, xu=counts - 1,
+                      vtype=int)  # fmt: skip
+    algo = NSGA2(pop_size=pop_size, sampling=IntegerRandomSampling(),
+                 crossover=SBX(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
+                 mutation=PM(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
+                 eliminate_duplicates=True)  # fmt: skip
+    algo.setup(problem, termination=("n_gen", 10**9), seed=seed, verbose=False)
+    stale = 0
+    while not tracker.done and stale < 50:
+        pop = algo.ask()
+        archs = _archs_from_choices(space, pop.get("X"))
+        before = tracker.unique_queries
+        v = tracker.query(archs, origin="nsga2")
+        if torch.isnan(v).any() and tracker.done:
+            break
+        stale = stale + 1 if tracker.unique_queries == before else 0
+        pop.set("F", -multi.scores(multi.values(archs)).numpy())
+        algo.tell(infills=pop)
+    tracker.stop("stalled")
+    return {}
+
+
+def run_rea_scalar(space: Any, tracker: Any, *, seed: int = 0, population: int = 20,
+                   sample: int = 5, weights: int = 5) -> dict[str, Any]:  # fmt: skip
+    """Aging evolution on a weighted sum whose weight sweeps ``weights`` values."""
+    multi = tracker.cache.source
+    g = torch.Generator().manual_seed(seed)
+    init = space.sample(population, generator=g)
+    tracker.query(init, origin="random")
+    pop: deque[Any] = deque(init)
+    seen: list[np.ndarray] = [multi.scores(multi.values(init)).numpy()]
+    budget = tracker.max_queries
+    cycles = 0
+    while not tracker.done and cycles < 50 * budget:
+        cycles += 1
+        w = np.linspace(0.0, 1.0, weights)[min(weights - 1, tracker.unique_queries * weights
+                                               // budget)]  # fmt: skip
+        S = np.concatenate(seen)
+        lo, span = S.min(axis=0), np.maximum(S.max(axis=0) - S.min(axis=0), 1e-12)
+        idx = torch.randperm(len(pop), generator=g)[:sample].tolist()
+        sc = (multi.scores(multi.values([pop[i] for i in idx])).numpy() - lo) / span
+        parent = pop[idx[int(np.argmax(w * sc[:, 0] + (1 - w) * sc[:, 1]))]]
+        child = mutate_one(space, parent, g)
+        v = tracker.query([child], origin="mutation")
+        if not torch.isnan(v).all():
+            seen.append(multi.scores(multi.values([child])).numpy())
+        pop.append(child)
+        pop.popleft()
+    tracker.stop("stalled")
+    return {}
+
+
+SEARCHERS = {
+    "ednag": "ednag",
+    "random": "random",
+    "nsga2": Searcher("nsga2", run_nsga2, True, "pymoo NSGA-II"),
+    "rea-scalar": Searcher("rea-scalar", run_rea_scalar, True, "scalarised REA"),
+}
+
+
+# ----------------------------------------------------------------------------- one cell
+class Cell:
+    """One (dataset, device) problem with its true front and normalisation."""
+
+    def __init__(self, dataset: str, device: str) -> None:
+        self.dataset, self.device = dataset, device
+        self.space = get_space("nas-bench-201")
+        self.acc = NB201Fitness(dataset, metric="val")
+        self.cost = NB201Fitness(dataset, metric=device)
+        archs = self.space.enumerate()
+        V = np.column_stack([self.acc(archs).numpy(), self.cost(archs).numpy()])
+        self.lo, self.hi = V.min(axis=0), V.max(axis=0)
+        front = pareto_mask(V * [1.0, -1.0])
+        self.front_keys = {str(archs[i]) for i in np.flatnonzero(front)}
+        self.hv = HV(ref_point=np.array([1.1, 1.1]))
+        self.true_hv = self.hv(self._norm(V[front]))
+
+    def _norm(self, V: np.ndarray) -> np.ndarray:
+        span = self.hi - self.lo
+        return np.column_stack([(self.hi[0] - V[:, 0]) / span[0], (V[:, 1] - self.lo[1]) / span[1]])
+
+    def score(self, res: Any, budget: int) -> dict[str, float]:
+        front = res.pareto_front(budget=budget)
+        V = np.array([v for _, v in front]) if front else np.empty((0, 2))
+        hv = self.hv(self._norm(V)) if len(V) else 0.0
+        queried = {str(a) for a, _ in res.queries[:budget]}
+        return {"hv": hv / self.true_hv, "recovered": len(queried & self.front_keys)
+                / len(self.front_keys)}  # fmt: skip
+
+
+def run_cell(cell: Cell, methods: list[str], seeds: list[int], budgets: list[int],
+             options: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:  # fmt: skip
+    out = []
+    for m in methods:
+        for s in seeds:
+            t0 = time.perf_counter()
+            res = search(SEARCHERS[m], cell.space, [cell.acc, cell.cost], max_queries=max(budgets),
+                         seed=s, **options.get(m, {}))  # fmt: skip
+            row = {"dataset": cell.dataset, "device": cell.device, "method": m, "seed": s,
+                   "time": time.perf_counter() - t0}  # fmt: skip
+            for b in budgets:
+                for k, v in cell.score(res, b).items():
+                    row[f"{k}@{b}"] = v
+            out.append(row)
+    return out
+
+
+# ----------------------------------------------------------------------------- report
+def _cellstat(rows: list[dict[str, Any]], key: str) -> str:
+    mean, half = ci95([r[key] for r in rows])
+    return f"{mean:.3f} ± {half:.3f}"
+
+
+def _p(a: list[float], b: list[float]) -> str:
+    if len(a) < 2 or np.allclose(a, a[0]) and np.allclose(b, a[0]):
+        return "-"
+    return f"{stats.mannwhitneyu(a, b, alternative='two-sided').pvalue:.2g}"
+
+
+def report(rows: list[dict[str, Any]], budgets: list[int], methods: list[str]) -> str:
+    """Markdown: HV ratio per cell and budget, recovered share at the largest budget."""
+    cells = sorted({(r["dataset"], r["device"]) for r in rows}, key=lambda c: (
+        DATASETS.index(c[0]) if c[0] in DATASETS else 9, c[1]))  # fmt: skip
+    by = {(r["dataset"], r["device"], r["method"]): [] for r in rows}
+    for r in rows:
+        by[(r["dataset"], r["device"], r["method"])].append(r)
+    out = []
+    for b in budgets:
+        header = ["dataset", "cost", *methods, "p (ednag vs nsga2)", "ednag >= nsga2"]
+        body = []
+        for d, dev in cells:
+            rs = {m: by.get((d, dev, m), []) for m in methods}
+            line = [d, dev, *(_cellstat(rs[m], f"hv@{b}") if rs[m] else "-" for m in methods)]
+            if rs.get("ednag") and rs.get("nsga2"):
+                e = [r[f"hv@{b}"] for r in rs["ednag"]]
+                n = [r[f"hv@{b}"] for r in rs["nsga2"]]
+                line += [_p(e, n), "yes" if np.mean(e) >= np.mean(n) else "**no**"]
+            else:
+                line += ["-", "-"]
+            body.append(line)
+        out.append(f"**Hypervolume ratio at {b} unique queries** (mean ± 95% CI)\n\n"
+                   + md_table(header, body))  # fmt: skip
+    b = max(budgets)
+    header = ["dataset", "cost", "front size", *methods]
+    body = []
+    for d, dev in cells:
+        size = rows_front_size(d, dev)
+        body.append([d, dev, str(size), *(
+            _cellstat(by[(d, dev, m)], f"recovered@{b}") if by.get((d, dev, m)) else "-"
+            for m in methods)])  # fmt: skip
+    out.append(f"**Share of the true front recovered within {b} queries** (mean ± 95% CI)\n\n"
+               + md_table(header, body))  # fmt: skip
+    return "\n\n".join(out)
+
+
+_FRONT_SIZES: dict[tuple[str, str], int] = {}
+
+
+def rows_front_size(dataset: str, device: str) -> int:
+    return _FRONT_SIZES.get((dataset, device), 0)
+
+
+def _ints(text: str) -> list[int]:
+    if "-" in text:
+        a, b = text.split("-")
+        return list(range(int(a), int(b) + 1))
+    return [int(t) for t in text.split(",")]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seeds", default="0-19", help="'a-b' or a comma list (report: 0-19)")
+    ap.add_argument("--datasets", default=",".join(DATASETS))
+    ap.add_argument("--devices", default=",".join(DEVICES))
+    ap.add_argument("--budgets", default="100,300,1000")
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--ednag", default="{}", help="JSON options of the ednag method")
+    ap.add_argument("--out", default=str(ROOT / "results" / "mo" / "bench_multiobjective.json"))
+    ap.add_argument("--section", default="bench_multiobjective", help="doc section name")
+    ap.add_argument("--no-doc", action="store_true")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    seeds, budgets = _ints(args.seeds), sorted(_ints(args.budgets))
+    methods = args.methods.split(",")
+    options = {"ednag": json.loads(args.ednag)}
+    rows: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for d in args.datasets.split(","):
+        for dev in args.devices.split(","):
+            cell = Cell(d, dev)
+            _FRONT_SIZES[(d, dev)] = len(cell.front_keys)
+            rows += run_cell(cell, methods, seeds, budgets, options)
+            print(f"{d} {dev}: front {len(cell.front_keys)}, {time.perf_counter() - t0:.0f} s",
+                  flush=True)  # fmt: skip
+    text = report(rows, budgets, methods)
+    print(text)
+    secs = {m: np.mean([r["time"] for r in rows if r["method"] == m]) for m in methods}
+    cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
+        argv if argv is not None else sys.argv[1:])  # fmt: skip
+    head = (f"Command: `{cmd}` (commit {git_rev()}); seeds {args.seeds}; {machine()}; "
+            f"mean seconds per run at {max(budgets)} queries: "
+            + ", ".join(f"{m} {s:.2f}" for m, s in secs.items()) + ".")  # fmt: skip
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"command": cmd, "rows": rows, "fronts": {
+        f"{d}/{dev}": n for (d, dev), n in _FRONT_SIZES.items()}}, indent=1))  # fmt: skip
+    if not args.no_doc:
+        update_section(DOC, args.section, head + "\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
