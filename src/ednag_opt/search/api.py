@@ -26,7 +26,6 @@ from .baselines import run_random, run_rea
 from .checkpoint import Checkpoint
 from .ednag import run_ednag
 from .local import run_local
-from .multiobjective import MultiFitness, attach_objectives, run_ednag_mo
 from .multiobjective import MultiFitness, attach_objectives, is_multi, run_ednag_mo
 from .observers import JsonLinesLog, ProgressBar
 from .result import SearchResult
@@ -152,8 +151,6 @@ def search(
     _check_options(spec, options)
     max_queries, target, seed = _check_run(spec, max_queries, target, seed, callback)
     cache, maximize = _cache(fitness, maximize)
-    if spec.name == "ednag" and isinstance(cache.source, MultiFitness):
-        spec = MO_EDNAG  # several objectives: Pareto ranking
     meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
     replay = [] if ckpt is None else ckpt.load()
