@@ -14,6 +14,7 @@ evaluated twice.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .adaptation import frame_scale, from_frame, init_frame, success_rate, to_frame, update_frame
 from .bounds import as_bounds, fold, to_latent, to_problem
 from .config import DDIMConfig, resolve_device
 from .constraints import constrained_scores
@@ -30,6 +32,7 @@ from .pareto import as_objectives, pareto_scores
 from .schedules import get_schedule
 from .selection import select
 from .state import DDIMState, TellResult
+from .validation import as_fitness, resolve_shape, same_bounds
 
 __all__ = ["EvolutionaryDDIM"]
 
@@ -69,7 +72,7 @@ class EvolutionaryDDIM:
         device: str | torch.device | None = None,
         **options: Any,
     ) -> None:
-        self.shape = _resolve_shape(shape, num_dims)
+        self.shape = resolve_shape(shape, num_dims)
         if config is not None and not isinstance(config, DDIMConfig):
             raise TypeError(f"config must be a DDIMConfig, got {type(config).__name__}")
         sizes = {"popsize": popsize, "num_steps": num_steps}
@@ -84,6 +87,9 @@ class EvolutionaryDDIM:
         self.log_density = get_fitness_map(fmap, cfg.temperature, cfg.power)
         sched = cfg.schedule if isinstance(cfg.schedule, str) else torch.tensor(cfg.schedule)
         self.alphas = get_schedule(sched, cfg.num_steps)
+        if cfg.adapt_cycle:
+            self.cycle_alphas = get_schedule(cfg.schedule if isinstance(cfg.schedule, str)
+                                             else "log-cosine", cfg.adapt_cycle)  # fmt: skip
         self.elite_frac, self.diversity_frac = cfg.elite_frac, cfg.diversity_frac
         self.selection, self.roulette = cfg.selection, cfg.roulette
         self.device = resolve_device(device)
@@ -119,12 +125,19 @@ class EvolutionaryDDIM:
             raise RuntimeError(f"the run is done after {self.num_steps} generations")
         if st.generation == 0:
             z = self._randn() * self.init_scale
+            if self.config.adapt != "none":  # the frame starts as N(0, init_scale² I)
+                st.frame = init_frame(z[0].numel(), self.popsize, self.config.adapt,
+                                      self.init_scale)  # fmt: skip
         else:
-            t = self.timestep
-            a_t, a_prev = float(self.alphas[t]), float(self.alphas[t - 1])
+            a_t, a_prev = self._alpha_pair()
             scores = self._scores(st.fitness, st.violation)
-            x0 = estimate_x0(st.latent, self.log_density(scores), a_t)
-            z = ddim_step(st.latent, x0, a_t, a_prev, self.sigma, self._randn())
+            pop, noise = st.latent, self._randn()
+            if st.frame is not None:  # the diffusion runs in the frame's coordinates
+                pop, noise = to_frame(st.frame, pop), noise.cpu().to(torch.float64)
+            x0 = estimate_x0(pop, self.log_density(scores), a_t)
+            z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))
+            if st.frame is not None:
+                z = from_frame(st.frame, z, st.latent)
         st.pending = z
         return self.to_problem(z)
 
@@ -176,6 +189,9 @@ class EvolutionaryDDIM:
             z = fold(z, self.bounds_mode)
         st.pending = None
         self._update_best(z, f, cv)
+        if st.frame is not None:  # before selection replaces the parents
+            parents = None if st.fitness is None else self._scores(st.fitness, st.violation)
+            success = success_rate(self._scores(f, cv), parents)
         n_parents = 0 if st.latent is None else st.latent.shape[0]
         if st.generation == 0 or not self.selection:
             st.latent, st.fitness, st.keys, st.violation = z, f, keys, cv
@@ -193,6 +209,8 @@ class EvolutionaryDDIM:
             st.latent, st.fitness = pool_x[idx], pool_f[idx]
             st.violation = None if pool_cv is None else pool_cv[idx]
             st.keys = None if pool_keys is None else [pool_keys[i] for i in idx.tolist()]
+        if st.frame is not None:  # move/rescale/reshape the frame from the ranked offspring
+            update_frame(st.frame, z, self._scores(f, cv), success)
         st.generation += 1
         st.evaluations += self.popsize
         row = self._summary(f, keys)
@@ -262,7 +280,8 @@ class EvolutionaryDDIM:
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
         """A copy of the state and RNG, enough to continue bit-identically."""
-        st = replace(self.state, history=[dict(h) for h in self.state.history])
+        st = replace(self.state, history=[dict(h) for h in self.state.history],
+                     frame=copy.deepcopy(self.state.frame))  # fmt: skip
         return {
             "config": self._config(),
             "bounds": None if self.bounds is None else [b.cpu().clone() for b in self.bounds],
@@ -283,13 +302,14 @@ class EvolutionaryDDIM:
                 f"{k}: {config.get(k)!r} != {mine.get(k)!r}" for k in sorted(mismatched)
             )
             raise ValueError(f"state_dict was taken under another configuration ({diff})")
-        if not _same_bounds(state_dict.get("bounds"), self.bounds):
+        if not same_bounds(state_dict.get("bounds"), self.bounds):
             raise ValueError("state_dict was taken with other bounds than this strategy's")
         moved = {
             k: (v.to(self.device) if isinstance(v, torch.Tensor) else v) for k, v in state.items()
         }
         self.state = DDIMState(**moved)
         self.state.history = [dict(h) for h in state["history"]]
+        self.state.frame = copy.deepcopy(state.get("frame"))
         self.generator.set_state(rng.clone())
 
     def __getstate__(self) -> dict[str, Any]:
@@ -306,6 +326,16 @@ class EvolutionaryDDIM:
     # ------------------------------------------------------------------ helpers
     def _config(self) -> dict[str, Any]:
         return {"shape": list(self.shape), **self.config.to_dict()}
+
+    def _alpha_pair(self) -> tuple[float, float]:
+        """``(alpha_t, alpha_{t-1})`` of this generation's step; with ``adapt_cycle = c``
+        the diffusion repeats a ``c``-step schedule (the frame carries the progress)."""
+        c = self.config.adapt_cycle
+        if not c:
+            t = self.timestep
+            return float(self.alphas[t]), float(self.alphas[t - 1])
+        t = c - 1 - (self.state.generation - 1) % (c - 1)
+        return float(self.cycle_alphas[t]), float(self.cycle_alphas[t - 1])
 
     def _randn(self) -> torch.Tensor:
         z = torch.randn((self.popsize, *self.shape), generator=self.generator, dtype=self.dtype)
@@ -328,24 +358,7 @@ class EvolutionaryDDIM:
     def _as_fitness(self, fitness: Any, what: str = "fitness") -> torch.Tensor:
         if what == "fitness" and self.config.objectives > 1:
             return as_objectives(fitness, self.popsize, self.config.objectives, self.device)
-        if isinstance(fitness, torch.Tensor):
-            f = fitness.detach()
-        else:
-            try:
-                f = torch.as_tensor(np.asarray(fitness, dtype=np.float64))
-            except (TypeError, ValueError) as exc:
-                raise TypeError(f"{what} must be numeric, got {type(fitness).__name__}") from exc
-        if f.is_complex() or f.dtype == torch.bool:
-            raise TypeError(f"{what} must be real numbers, got dtype {f.dtype}")
-        f = f.to(device=self.device, dtype=torch.float64)
-        if f.ndim == 2 and f.shape[1] == 1:
-            f = f[:, 0]
-        if f.ndim != 1 or f.shape[0] != self.popsize:
-            raise ValueError(
-                f"{what} must have shape ({self.popsize},) for popsize={self.popsize}, "
-                f"got {tuple(f.shape)}"
-            )
-        return f
+        return as_fitness(fitness, self.popsize, self.device, what)
 
     def _update_best(self, z: torch.Tensor, f: torch.Tensor, cv: torch.Tensor | None) -> None:
         f = f[:, 0] if f.ndim == 2 else f  # vector fitness: best by the first objective
@@ -375,25 +388,7 @@ class EvolutionaryDDIM:
         }  # fmt: skip
         if keys is not None:
             row["distinct"] = len(set(keys)) / len(keys)
+        if self.state.frame is not None:
+            row["frame_scale"] = frame_scale(self.state.frame)
         return row
 
-
-def _resolve_shape(shape: Sequence[int] | int | None, num_dims: int | None) -> tuple[int, ...]:
-    if shape is None and num_dims is None:
-        raise ValueError("give the solution shape: shape=(...) or num_dims=n")
-    if shape is not None and num_dims is not None:
-        raise ValueError("give either shape or num_dims, not both")
-    if shape is None:
-        shape = (num_dims,)
-    if isinstance(shape, int):
-        shape = (shape,)
-    shape = tuple(shape)
-    if not shape or not all(isinstance(s, int | np.integer) and s >= 1 for s in shape):
-        raise ValueError(f"shape must be a non-empty tuple of positive integers, got {shape!r}")
-    return tuple(int(s) for s in shape)
-
-
-def _same_bounds(saved: Any, bounds: tuple[torch.Tensor, torch.Tensor] | None) -> bool:
-    if saved is None or bounds is None:
-        return saved is None and bounds is None
-    return all(torch.equal(a.cpu().to(b.dtype), b.cpu()) for a, b in zip(saved, bounds))

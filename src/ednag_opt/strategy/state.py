@@ -23,6 +23,7 @@ class DDIMState:
         pending: latent points returned by the last ``ask`` and awaiting ``tell``.
         best_latent, best_fitness: best member ever told (raw fitness).
         evaluations: number of fitness values told so far.
+        frame: the adapted coordinate frame (``strategy.adaptation.Frame``) or None.
         history: one dict of summary figures per generation.
     """
 
@@ -35,6 +36,7 @@ class DDIMState:
     best_latent: torch.Tensor | None = None
     best_fitness: float | None = None
     evaluations: int = 0
+    frame: Any = None
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
