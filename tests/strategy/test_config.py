@@ -118,3 +118,24 @@ def test_tell_returns_survivors_and_metrics():
     assert told.survivors.shape == (5,) and told.metrics == es.history[-1]
     assert torch.equal(es.population, pool[told.survivors])
     assert 0 in told.survivors.tolist()  # the best parent (fitness 0) is an elite
+
+
+def test_small_populations_run_single_threaded_and_restore(monkeypatch):
+    from ednag_opt.strategy.guidance import rank_map
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    seen: list[int] = []
+
+    def fmap(scores):  # called inside ask and tell
+        seen.append(torch.get_num_threads())
+        return rank_map(scores)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        es = EvolutionaryDDIM(shape=(5,), popsize=8, num_steps=3, fitness_map=fmap)
+        while not es.done:
+            es.tell(es.ask().pow(2).sum(1))
+        assert seen and set(seen) == {1} and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
