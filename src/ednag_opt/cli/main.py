@@ -110,6 +110,11 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         raise CLIError("--ray-address needs --backend ray")
     for flag in ("output", "plot", "log", "checkpoint"):
         _check_writable(f"--{flag}", getattr(args, flag))
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            raise CLIError("--plot needs matplotlib: pip install 'ednag-opt[bench]'") from None
     try:
         space = get_space(args.space)
         if space.name == "mobilenetv3" and args.max_latency_ms is not None:
@@ -154,7 +159,17 @@ def _check_writable(flag: str, path: str | None) -> None:
 
 def _generate(args: argparse.Namespace, console: Console) -> int:
     space, fitness, test_fn, kwargs = _prepare(args)
-    res = search(args.searcher, space, fitness, progress=not args.quiet, **kwargs)
+    try:
+        res = search(args.searcher, space, fitness, progress=not args.quiet, **kwargs)
+    except BaseException as exc:  # keep what was computed: the partial result, then re-raise
+        partial = getattr(exc, "partial_result", None)
+        if partial is not None and args.output:
+            from .._io import atomic_write
+
+            atomic_write(args.output, json.dumps(partial.to_dict(args.top_k), indent=1))
+            print(f"ednag-opt: partial result ({partial.unique_queries} queries) written to "
+                  f"{args.output}", file=sys.stderr)  # fmt: skip
+        raise
     out = res.to_dict(args.top_k)
     out["mode"] = args.searcher
     top = res.top_k(args.top_k)
@@ -222,6 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return _generate(args, console)
+    except KeyboardInterrupt:
+        where = ""
+        if args.checkpoint:
+            where = f"; rerun the same command to resume from {args.checkpoint}"
+        print(f"ednag-opt: interrupted{where}", file=sys.stderr)
+        return 130
     except (CLIError, ValueError, TypeError, FileNotFoundError, ImportError, KeyError) as exc:
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"ednag-opt: error: {msg}", file=sys.stderr)
