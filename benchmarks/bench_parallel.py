@@ -86,18 +86,19 @@ def load() -> str:
 
 # ----------------------------------------------------------------------------- 1. training
 def bench_train(args) -> str:
-    fit = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, seed=0)
+    fit = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, device=args.device)
     gens = [random_cells(args.pop, 1000 + g) for g in range(args.gens)]
-    configs = [("in-process", None, 1), ("process", "process", 1), ("process", "process", 2)]
-    configs += [("ray", "ray", 1), ("ray", "ray", 2)]
+    configs = [("in-process", None, 1)]
+    configs += [(b, b, w) for b in args.backends for w in args.train_workers]
     rows, values, per_gen = [], {}, {}
     for label, backend, workers in configs:
         pool = None
         if backend is None:  # a fresh source: nothing cached from another configuration
-            run = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, seed=0)
+            run = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, device=args.device)
         else:
             t0 = time.perf_counter()
-            run = pool = ParallelFitness(fit, workers, backend=backend).start()
+            gpus = args.gpus_per_worker
+            run = pool = ParallelFitness(fit, workers, backend, num_gpus_per_worker=gpus).start()
             print(f"  {label} x{workers}: started in {time.perf_counter() - t0:.1f} s")
         times, vals = [], []
         for cells in gens:
@@ -113,7 +114,7 @@ def bench_train(args) -> str:
     for (label, workers), t in per_gen.items():
         one = per_gen.get((label, 1), t)
         same = all(a == b for a, b in zip(values[(label, workers)], ref))
-        speed = f"{one / t:.2f}" if workers == 2 else "1 (baseline)"
+        speed = f"{one / t:.2f}" if workers > 1 else "1 (baseline)"
         seq = per_gen[("in-process", 1)] / t
         rows.append([label, str(workers), f"{t:.2f}", speed, f"{seq:.2f}", "yes" if same else "NO"])
     header = ["backend", "workers", "s / generation (median)", "speedup vs 1 worker"]
@@ -227,6 +228,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--gens", type=int, default=3, help="training generations")
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--C", type=int, default=16)
+    p.add_argument("--train-workers", default="1,2")
+    p.add_argument("--device", default="cpu", help="training device ('cuda' on GPU nodes)")
+    p.add_argument("--gpus-per-worker", type=float, default=0.0)
+    p.add_argument("--backends", default="process,ray")
+    p.add_argument("--ray-address", default=None, help="join this Ray cluster ('auto')")
     p.add_argument("--sim-workers", default="2,8,32,128")
     p.add_argument("--sim-gens", type=int, default=5)
     p.add_argument("--median", type=float, default=0.2)
@@ -235,8 +241,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--write", type=Path, default=None, help="update sections of this file")
     args = p.parse_args(argv)
     args.sim_workers = [int(w) for w in args.sim_workers.split(",")]
+    args.train_workers = [int(w) for w in args.train_workers.split(",")]
+    args.backends = args.backends.split(",")
     torch.set_num_threads(1)
-    ensure_ray(None, {"num_cpus": 2, "log_to_driver": False})
+    if args.ray_address is None:
+        ensure_ray(None, {"num_cpus": 2, "log_to_driver": False})
+    else:
+        ensure_ray(args.ray_address, None)
     print(f"{machine()}; git {git_rev()}; {load()}")
     parts = {"train": bench_train, "sim": bench_sim, "overhead": bench_overhead}
     for name in args.parts.split(","):

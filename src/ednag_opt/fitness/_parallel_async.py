@@ -1,4 +1,5 @@
-"""Futures and the steady-state loop of :class:`~ednag_opt.fitness.parallel.ParallelFitness`."""
+"""Futures, the scheduler and the steady-state loop of
+:class:`~ednag_opt.fitness.parallel.ParallelFitness`."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ednag_opt.fitness._parallel_backends import Event
 from ednag_opt.fitness.base import arch_key
 
 if TYPE_CHECKING:
     from ednag_opt.fitness.parallel import ParallelFitness
 
-__all__ = ["EvalFuture", "steady_state", "check_args"]
+__all__ = ["EvalFuture", "Scheduler", "steady_state", "check_args"]
 
 BACKENDS = ("process", "ray")
 
@@ -65,6 +67,137 @@ class EvalFuture:
         return f"EvalFuture({arch_key(self.arch)!r}, {state}, attempts={self.attempts})"
 
 
+class Scheduler:
+    """The driver-side scheduling of :class:`ParallelFitness` (a mixin).
+
+    Slots are ``starting`` (worker loading the fitness), ``idle`` or ``running`` one
+    evaluation (with its deadline). Queued evaluations go to idle slots in order; a
+    failed attempt goes back to the front of the queue until ``max_retries`` is spent.
+    Everything runs in the calling thread, inside :meth:`_step`.
+    """
+
+    START_TIMEOUT: float
+    backend: str
+    timeout: float | None
+    max_retries: int
+    stats: dict[str, Any]
+    errors: dict[str, str]
+    on_result: Any
+    _pool: Any
+    _tasks: dict[int, EvalFuture]
+    _queue: Any
+    _idle: list[int]
+    _starting: set[int]
+    _running: dict[int, tuple[int, float, float]]
+    _start_failures: dict[int, int]
+    _last_progress: float
+
+    def close(self) -> None:  # implemented by ParallelFitness
+        raise NotImplementedError
+
+    def _start_slot(self, slot: int) -> None:  # implemented by ParallelFitness
+        raise NotImplementedError
+
+    def _dispatch(self) -> None:
+        now = time.monotonic()
+        while self._queue and self._idle:
+            slot, tid = self._idle.pop(), self._queue.popleft()
+            fut = self._tasks[tid]
+            fut.attempts += 1
+            self.stats["evaluations"] += 1
+            deadline = now + self.timeout if self.timeout is not None else math.inf
+            self._running[slot] = (tid, now, deadline)
+            self._pool.send(slot, tid, fut.arch, fut.metric)
+
+    def _step(self, block: float) -> None:
+        """Dispatch, wait up to ``block`` seconds for events, handle them and timeouts."""
+        if self._pool is None:
+            raise RuntimeError("the pool was closed while evaluations were pending")
+        self._dispatch()
+        now = time.monotonic()
+        if not self._idle and not self._running:
+            if now - self._last_progress > self.START_TIMEOUT:
+                self.close()
+                raise RuntimeError(
+                    f"no {self.backend} worker became ready within {self.START_TIMEOUT} s "
+                    "(not enough free resources for num_cpus/num_gpus_per_worker?)"
+                )
+        soonest = min((d for _, _, d in self._running.values()), default=math.inf)
+        self._handle(self._pool.wait(max(0.0, min(block, soonest - now))))
+        now = time.monotonic()
+        for slot, (tid, t0, deadline) in list(self._running.items()):
+            if now >= deadline:
+                del self._running[slot]
+                self._restart(slot)
+                self._attempt_failed(tid, f"TimeoutError: no result within {self.timeout} s", t0)
+        self._dispatch()
+
+    def _handle(self, events: list[Event]) -> None:
+        for slot, kind, tid, payload in events:
+            if kind == "init_error":
+                self.close()
+                raise RuntimeError(f"a {self.backend} worker could not load the fitness: {payload}")
+            self._last_progress = time.monotonic()
+            if kind == "ready":
+                self._starting.discard(slot)
+                self._start_failures.pop(slot, None)
+                self._idle.append(slot)
+                continue
+            run = self._running.pop(slot, None)
+            if kind == "died":
+                self._died(slot, payload)
+                if run is not None:
+                    self._attempt_failed(run[0], f"WorkerDied: {payload}", run[1])
+            elif run is not None and run[0] == tid:
+                self._idle.append(slot)
+                if kind == "ok":
+                    self._finish(tid, float(payload), None, run[1])
+                else:
+                    self._attempt_failed(tid, str(payload), run[1])
+
+    def _died(self, slot: int, message: str) -> None:
+        if slot in self._starting:
+            fails = self._start_failures[slot] = self._start_failures.get(slot, 0) + 1
+            if fails > 3:
+                self.close()
+                hint = (
+                    " (a script using the process backend must guard its code with "
+                    "`if __name__ == '__main__':`, since workers import the main module)"
+                    if self.backend == "process"
+                    else ""
+                )
+                raise RuntimeError(
+                    f"a {self.backend} worker died {fails} times while starting: {message}{hint}"
+                )
+        self._restart(slot)
+
+    def _restart(self, slot: int) -> None:
+        self.stats["worker_restarts"] += 1
+        if slot in self._idle:
+            self._idle.remove(slot)
+        self._start_slot(slot)
+
+    def _attempt_failed(self, tid: int, message: str, t0: float) -> None:
+        fut = self._tasks[tid]
+        if fut.attempts <= self.max_retries:
+            self.stats["retries"] += 1
+            self.stats["busy_seconds"] += time.monotonic() - t0
+            self._queue.appendleft(tid)
+            return
+        self.stats["failures"] += 1
+        self._finish(tid, math.nan, f"{message} (after {fut.attempts} attempts)", t0)
+
+    def _finish(self, tid: int, value: float, error: str | None, t0: float) -> None:
+        fut = self._tasks.pop(tid)
+        fut.seconds = time.monotonic() - t0
+        self.stats["busy_seconds"] += fut.seconds
+        fut._value, fut._error, fut._done = value, error, True
+        if error is not None:
+            self.errors[arch_key(fut.arch)] = error
+        if self.on_result is not None:
+            self.on_result(fut.arch, value, error)
+
+
 def steady_state(
     pool: ParallelFitness,
     propose: Callable[[int], Sequence[Any]],
@@ -108,7 +241,7 @@ def steady_state(
 
 
 def check_args(
-    num_workers, backend, address, num_gpus, max_retries, timeout, num_cpus, start_method
+    num_workers, backend, address, num_gpus, max_retries, timeout, num_cpus, start_method, lanes
 ) -> None:
     """Clear errors for bad constructor arguments."""
     if backend not in BACKENDS:
@@ -129,3 +262,7 @@ def check_args(
         raise ValueError(f"num_cpus_per_worker must be >= 0; got {num_cpus!r}")
     if start_method not in ("spawn", "forkserver"):
         raise ValueError(f"start_method must be 'spawn' or 'forkserver'; got {start_method!r}")
+    if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:
+        raise ValueError(f"concurrency_per_actor must be an int >= 1; got {lanes!r}")
+    if lanes > 1 and backend != "ray":
+        raise ValueError("concurrency_per_actor > 1 is for backend='ray' only")

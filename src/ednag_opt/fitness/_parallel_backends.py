@@ -223,37 +223,51 @@ class _RayWorker:
 
 
 class RayBackend:
-    """One Ray actor per slot, on a local Ray instance or a cluster.
+    """Ray actors on a local Ray instance or a cluster; ``lanes`` slots share one actor.
 
     Args:
         fitness: The fitness source (put in the object store once).
         threads: torch threads per worker.
         num_cpus: CPUs each actor reserves (fractions allowed, e.g. for sleeping tasks).
         num_gpus: GPUs each actor reserves (Ray sets ``CUDA_VISIBLE_DEVICES``).
+        lanes: Concurrent evaluations per actor (threads; ``max_concurrency``). Slot ``s``
+            runs on actor ``s // lanes``; when that actor dies or is killed, every lane's
+            running evaluation fails with it.
     """
 
-    def __init__(self, fitness: Any, threads: int | None, num_cpus: float, num_gpus: float):
+    def __init__(
+        self, fitness: Any, threads: int | None, num_cpus: float, num_gpus: float, lanes: int = 1
+    ) -> None:
         import ray
 
         self._ray = ray
         self._fitness_ref = ray.put(fitness)
         self._threads = threads
+        self._lanes = lanes
         self._actor_cls = ray.remote(_RayWorker).options(
-            num_cpus=num_cpus, num_gpus=num_gpus, max_restarts=0, max_task_retries=0
+            num_cpus=num_cpus,
+            num_gpus=num_gpus,
+            max_restarts=0,
+            max_task_retries=0,
+            max_concurrency=lanes,
         )
-        self._actors: dict[int, Any] = {}
+        self._actors: dict[int, Any] = {}  # actor index -> its live handle
+        self._slot_actor: dict[int, Any] = {}  # slot -> the handle it runs on
         self._refs: dict[Any, tuple[int, str]] = {}  # ObjectRef -> (slot, "ready" | "task")
 
     def start_slot(self, slot: int) -> None:
-        """Create the actor of ``slot`` (replacing a previous one)."""
+        """Attach ``slot`` to its live actor, creating the actor if needed."""
         self.kill_slot(slot)
-        actor = self._actor_cls.remote(self._fitness_ref, self._threads)
-        self._actors[slot] = actor
+        index = slot // self._lanes
+        actor = self._actors.get(index)
+        if actor is None:
+            actor = self._actors[index] = self._actor_cls.remote(self._fitness_ref, self._threads)
+        self._slot_actor[slot] = actor
         self._refs[actor.ready.remote()] = (slot, "ready")
 
     def send(self, slot: int, tid: int, arch: Any, metric: str | None) -> None:
         """Submit one architecture to the actor of ``slot``."""
-        self._refs[self._actors[slot].evaluate.remote(tid, arch, metric)] = (slot, "task")
+        self._refs[self._slot_actor[slot].evaluate.remote(tid, arch, metric)] = (slot, "task")
 
     def wait(self, timeout: float | None) -> list[Event]:
         """Events of finished calls within ``timeout`` seconds (empty on timeout)."""
@@ -279,16 +293,19 @@ class RayBackend:
         return events
 
     def kill_slot(self, slot: int) -> None:
-        """Kill the actor of ``slot`` and forget its pending calls."""
-        actor = self._actors.pop(slot, None)
+        """Kill the actor of ``slot`` (unless already replaced); forget the slot's calls."""
+        actor = self._slot_actor.pop(slot, None)
         for ref in [r for r, (s, _) in self._refs.items() if s == slot]:
             del self._refs[ref]
-        if actor is not None and self._ray.is_initialized():  # ray.kill would start Ray
-            self._ray.kill(actor, no_restart=True)
+        index = slot // self._lanes
+        if actor is not None and self._actors.get(index) is actor:
+            del self._actors[index]
+            if self._ray.is_initialized():  # ray.kill would start a new Ray session
+                self._ray.kill(actor, no_restart=True)
 
     def close(self) -> None:
         """Kill every actor."""
-        for slot in list(self._actors):
+        for slot in list(self._slot_actor):
             self.kill_slot(slot)
 
 

@@ -26,9 +26,8 @@ from typing import Any
 
 import torch
 
-from ednag_opt.fitness._parallel_async import EvalFuture, check_args, steady_state
+from ednag_opt.fitness._parallel_async import EvalFuture, Scheduler, check_args, steady_state
 from ednag_opt.fitness._parallel_backends import (
-    Event,
     ProcessBackend,
     RayBackend,
     close_pool,
@@ -41,7 +40,7 @@ from ednag_opt.fitness.base import FitnessSource, arch_key, as_fitness
 __all__ = ["ParallelFitness", "EvalFuture", "steady_state"]
 
 
-class ParallelFitness(FitnessSource):
+class ParallelFitness(Scheduler, FitnessSource):
     """Evaluate batches of architectures on a pool of workers (processes or Ray actors).
 
     Args:
@@ -62,6 +61,11 @@ class ParallelFitness(FitnessSource):
             is killed and replaced.
         num_cpus_per_worker: Ray only: CPUs each actor reserves (e.g. ``1 / 64`` for
             evaluations that mostly wait).
+        concurrency_per_actor: Ray only: evaluations one actor process runs at once, in
+            threads (for thread-safe evaluations that wait on something else, such as
+            remote jobs or simulated sleeps); the pool has ``num_workers /
+            concurrency_per_actor`` actors, and an actor's death or timeout fails all of
+            its running evaluations (each is retried).
         threads_per_worker: torch intra-op threads in each worker (``None``: leave the
             default). Fixed so that values do not depend on the pool.
         start_method: Process backend: ``"spawn"`` (default) or ``"forkserver"``.
@@ -99,6 +103,7 @@ class ParallelFitness(FitnessSource):
         timeout: float | None = None,
         *,
         num_cpus_per_worker: float = 1,
+        concurrency_per_actor: int = 1,
         threads_per_worker: int | None = 1,
         start_method: str = "spawn",
         ray_init: dict[str, Any] | None = None,
@@ -106,7 +111,7 @@ class ParallelFitness(FitnessSource):
     ) -> None:
         check_args(
             num_workers, backend, address, num_gpus_per_worker, max_retries, timeout,
-            num_cpus_per_worker, start_method,
+            num_cpus_per_worker, start_method, concurrency_per_actor,
         )  # fmt: skip
         self.fitness = as_fitness(fitness)
         self.backend, self.address = backend, address
@@ -116,6 +121,7 @@ class ParallelFitness(FitnessSource):
         )
         self.max_retries, self.timeout = int(max_retries), timeout
         self.threads_per_worker, self.start_method = threads_per_worker, start_method
+        self.concurrency_per_actor = concurrency_per_actor
         self.ray_init, self.on_result = ray_init, on_result
         self._payload = pickle_check(self.fitness, backend)
         self._num_workers = num_workers
@@ -166,8 +172,8 @@ class ParallelFitness(FitnessSource):
             ``self``.
 
         Raises:
-            RuntimeError: If a worker cannot load the fitness, or none is ready within
-                ``START_TIMEOUT`` seconds.
+            RuntimeError: If a worker cannot load the fitness, or ``START_TIMEOUT``
+                seconds pass without a worker becoming ready.
         """
         if self._pool is None:
             self._pool = self._make_pool()
@@ -176,6 +182,13 @@ class ParallelFitness(FitnessSource):
             for slot in range(self._num_workers or 0):
                 self._start_slot(slot)
         while wait and self._starting:
+            if time.monotonic() - self._last_progress > self.START_TIMEOUT:
+                n, missing = self._num_workers, len(self._starting)
+                self.close()
+                raise RuntimeError(
+                    f"{missing} of {n} {self.backend} workers not ready after "
+                    f"{self.START_TIMEOUT} s (not enough free CPUs/GPUs for the request?)"
+                )
             self._step(1.0)
         return self
 
@@ -188,7 +201,7 @@ class ParallelFitness(FitnessSource):
             )
         self._owns_ray = ensure_ray(self.address, self.ray_init)
         if self._num_workers is None:
-            self._num_workers = ray_default_workers(
+            self._num_workers = self.concurrency_per_actor * ray_default_workers(
                 self.num_cpus_per_worker, self.num_gpus_per_worker
             )
         return RayBackend(
@@ -196,6 +209,7 @@ class ParallelFitness(FitnessSource):
             self.threads_per_worker,
             self.num_cpus_per_worker,
             self.num_gpus_per_worker,
+            self.concurrency_per_actor,
         )
 
     def _start_slot(self, slot: int) -> None:
@@ -310,100 +324,6 @@ class ParallelFitness(FitnessSource):
         picks = [futures[first[arch_key(a)]] for a in archs]
         self.last_errors = [f._error for f in picks]
         return torch.tensor([f._value for f in picks], dtype=torch.float64)
-
-    # -- scheduler -------------------------------------------------------------------------
-    def _dispatch(self) -> None:
-        now = time.monotonic()
-        while self._queue and self._idle:
-            slot, tid = self._idle.pop(), self._queue.popleft()
-            fut = self._tasks[tid]
-            fut.attempts += 1
-            self.stats["evaluations"] += 1
-            deadline = now + self.timeout if self.timeout is not None else math.inf
-            self._running[slot] = (tid, now, deadline)
-            self._pool.send(slot, tid, fut.arch, fut.metric)
-
-    def _step(self, block: float) -> None:
-        """Dispatch, wait up to ``block`` seconds for events, handle them and timeouts."""
-        if self._pool is None:
-            raise RuntimeError("the pool was closed while evaluations were pending")
-        self._dispatch()
-        now = time.monotonic()
-        if not self._idle and not self._running:
-            if now - self._last_progress > self.START_TIMEOUT:
-                self.close()
-                raise RuntimeError(
-                    f"no {self.backend} worker became ready within {self.START_TIMEOUT} s "
-                    "(not enough free resources for num_cpus/num_gpus_per_worker?)"
-                )
-        soonest = min((d for _, _, d in self._running.values()), default=math.inf)
-        self._handle(self._pool.wait(max(0.0, min(block, soonest - now))))
-        now = time.monotonic()
-        for slot, (tid, t0, deadline) in list(self._running.items()):
-            if now >= deadline:
-                del self._running[slot]
-                self._restart(slot)
-                self._attempt_failed(tid, f"TimeoutError: no result within {self.timeout} s", t0)
-        self._dispatch()
-
-    def _handle(self, events: list[Event]) -> None:
-        for slot, kind, tid, payload in events:
-            if kind == "init_error":
-                self.close()
-                raise RuntimeError(f"a {self.backend} worker could not load the fitness: {payload}")
-            self._last_progress = time.monotonic()
-            if kind == "ready":
-                self._starting.discard(slot)
-                self._start_failures.pop(slot, None)
-                self._idle.append(slot)
-                continue
-            run = self._running.pop(slot, None)
-            if kind == "died":
-                self._died(slot, payload)
-                if run is not None:
-                    self._attempt_failed(run[0], f"WorkerDied: {payload}", run[1])
-            elif run is not None and run[0] == tid:
-                self._idle.append(slot)
-                if kind == "ok":
-                    self._finish(tid, float(payload), None, run[1])
-                else:
-                    self._attempt_failed(tid, str(payload), run[1])
-
-    def _died(self, slot: int, message: str) -> None:
-        if slot in self._starting:
-            fails = self._start_failures[slot] = self._start_failures.get(slot, 0) + 1
-            if fails > 3:
-                self.close()
-                raise RuntimeError(
-                    f"a {self.backend} worker died {fails} times while starting: {message}"
-                )
-        self._restart(slot)
-
-    def _restart(self, slot: int) -> None:
-        self.stats["worker_restarts"] += 1
-        if slot in self._idle:
-            self._idle.remove(slot)
-        self._start_slot(slot)
-
-    def _attempt_failed(self, tid: int, message: str, t0: float) -> None:
-        fut = self._tasks[tid]
-        if fut.attempts <= self.max_retries:
-            self.stats["retries"] += 1
-            self.stats["busy_seconds"] += time.monotonic() - t0
-            self._queue.appendleft(tid)
-            return
-        self.stats["failures"] += 1
-        self._finish(tid, math.nan, f"{message} (after {fut.attempts} attempts)", t0)
-
-    def _finish(self, tid: int, value: float, error: str | None, t0: float) -> None:
-        fut = self._tasks.pop(tid)
-        fut.seconds = time.monotonic() - t0
-        self.stats["busy_seconds"] += fut.seconds
-        fut._value, fut._error, fut._done = value, error, True
-        if error is not None:
-            self.errors[arch_key(fut.arch)] = error
-        if self.on_result is not None:
-            self.on_result(fut.arch, value, error)
 
     def __repr__(self) -> str:
         return (
