@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ednag_opt.training.archs import (
-    arch_key,
+    arch_string,
     darts_string,
     is_darts,
     nb201_string,
@@ -41,7 +41,7 @@ def test_nb201_round_trip_and_forms() -> None:
     assert nb201_string(ops) == CELL
     assert nb201_string([3, 0, 1, 4, 2, 0]) == CELL
     assert parse_nb201(Wrapped(CELL)) == ops
-    assert arch_key(Wrapped(CELL)) == CELL
+    assert arch_string(Wrapped(CELL)) == CELL
     assert not is_darts(CELL) and not is_darts([3, 0, 1, 4, 2, 0])
 
 

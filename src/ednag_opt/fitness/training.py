@@ -9,7 +9,7 @@ import torch
 
 from ednag_opt._device import resolve_device
 
-from ..training.archs import NB201_OPS, arch_key, nb201_string
+from ..training.archs import NB201_OPS, arch_string, nb201_string
 from ..training.networks import count_flops
 from ..training.tasks import Task, get_task
 from ..training.trainer import TrainConfig, TrainResult, train_architecture
@@ -49,7 +49,7 @@ class ArchFitness(FitnessSource):
 
     def score(self, arch: Any) -> float:
         """Fitness of one architecture (cached)."""
-        key = arch_key(arch)
+        key = arch_string(arch)
         if key not in self._cache:
             self._cache[key] = float(self._score(key))
             self.n_evaluated += 1
@@ -136,7 +136,7 @@ class TrainingFitness(ArchFitness):
 
     def result(self, arch: Any) -> TrainResult:
         """Full :class:`TrainResult` of ``arch`` (trains it once if needed)."""
-        key = arch_key(arch)
+        key = arch_string(arch)
         if key not in self._results:
             res = train_architecture(key, self.task, self.config, self.device)
             self._results[key] = res

@@ -23,7 +23,7 @@ __all__ = [
     "nb201_string",
     "parse_darts",
     "darts_string",
-    "arch_key",
+    "arch_string",
     "is_darts",
 ]
 
@@ -107,6 +107,7 @@ def is_darts(arch: Any) -> bool:
     return str(arch).strip().startswith("[")
 
 
-def arch_key(arch: Any) -> str:
-    """Canonical cache key of an NB201 cell or a DARTS genotype."""
+def arch_string(arch: Any) -> str:
+    """The benchmark string of an NB201 cell or a DARTS genotype in any accepted form (the
+    cache key is ``ednag_opt.fitness.arch_key``)."""
     return darts_string(arch) if is_darts(arch) else nb201_string(arch)

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from .archs import arch_key, is_darts
+from .archs import arch_string, is_darts
 from .networks import build_network
 from .tasks import Task, get_task
 
@@ -125,4 +125,4 @@ def train_architecture(
     val_acc = evaluate_accuracy(model, data.x_val.to(dev), data.y_val.to(dev))
     test_acc = evaluate_accuracy(model, data.x_test.to(dev), data.y_test.to(dev))
     elapsed = time.perf_counter() - start
-    return TrainResult(arch_key(arch), task.name, val_acc, test_acc, train_acc, elapsed, params)
+    return TrainResult(arch_string(arch), task.name, val_acc, test_acc, train_acc, elapsed, params)
