@@ -10,6 +10,8 @@ more, the diffusion restarts (see ``EDNAG``).
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -20,6 +22,8 @@ from pymoo.core.algorithm import Algorithm
 from pymoo.core.individual import Individual
 from pymoo.core.population import Population
 from pymoo.core.problem import Problem
+from pymoo.core.repair import Repair
+from pymoo.core.sampling import Sampling
 from pymoo.termination.max_eval import MaximumFunctionCallTermination
 from pymoo.termination.max_gen import MaximumGenerationTermination
 from pymoo.util.display.column import Column
@@ -28,8 +32,21 @@ from pymoo.util.optimum import filter_optimum
 
 from ..problems.pymoo_problems import VariableEncoding
 from ..strategy import EvolutionaryDDIM
+from ..strategy.config import DDIMConfig
 
-__all__ = ["EDNAG", "EDNAGOutput", "restart_seed"]
+__all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "restart_seed"]
+
+#: The adapter's own preset for pymoo problems (tuned on seeds 100-199 of pymoo's
+#: single-objective problems, see docs/results_pymoo.md); ``strategy_options`` and the
+#: named arguments override it. It differs from the strategy's NAS defaults.
+PYMOO_CONFIG = DDIMConfig(dtype=torch.float64, constraint_handling="epsilon")
+
+#: Keyword arguments of pymoo's ``Algorithm`` (what ``EDNAG(**kwargs)`` accepts besides
+#: its own arguments).
+ALGORITHM_OPTIONS = frozenset(
+    name for name, p in inspect.signature(Algorithm.__init__).parameters.items()
+    if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
+)  # fmt: skip
 
 
 def restart_seed(seed: int, restart: int) -> int:
@@ -68,30 +85,43 @@ class EDNAG(Algorithm):
     """Evolutionary diffusion (EDNAG, the paper's Algorithm 1) as a pymoo algorithm.
 
     Args:
-        pop_size: population size N (the paper: 30).
-        n_steps: diffusion length T in generations; ``None`` fits one diffusion to an
-            ``("n_gen", G)`` or ``("n_eval", E)`` termination (T = G or ceil(E / N)), else 100.
-            When the termination asks for more generations, the diffusion restarts: a fresh
-            strategy seeded with ``restart_seed(seed, r)`` for restart ``r``.
+        pop_size: population size N.
+        n_steps: diffusion length T in generations; ``None`` (default) fits one diffusion
+            to an ``("n_gen", G)`` or ``("n_eval", E)`` termination (T = G or
+            ceil(E / N)), else 100. When the termination asks for more generations, the
+            diffusion restarts: a fresh strategy seeded with ``restart_seed(seed, r)``.
+        sampling: the first population, as pymoo's algorithms take it: a ``Sampling``
+            (e.g. ``LHS()``), a ``Population`` or an array of solutions (as many as
+            ``pop_size``, fewer are completed by the strategy's own draw). Default: the
+            strategy's draw.
+        repair: a pymoo ``Repair`` applied to every asked solution before evaluation;
+            the strategy continues from the repaired points.
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
             again, so ``ask`` returns only new ones and ``n_eval`` counts unique evaluations.
             Default: True when every variable is discrete (Integer, Binary, Choice).
         sigma, schedule, fitness_map, temperature, elite_frac, diversity_frac, bounds_mode,
-            init_scale: passed to ``EvolutionaryDDIM`` when given (None: its default).
-        strategy_options: further ``EvolutionaryDDIM`` keyword arguments (the population
-            lives in float64 unless ``dtype`` is given here).
+            init_scale, constraint_handling: ``DDIMConfig`` fields (None: ``config``'s).
+        config: the strategy's hyperparameters (default ``PYMOO_CONFIG``, the adapter's
+            preset; ``DDIMConfig()`` gives the strategy's NAS defaults).
+        strategy_options: further ``EvolutionaryDDIM`` keyword arguments.
         output: pymoo display columns (default ``EDNAGOutput``).
         **kwargs: pymoo ``Algorithm`` options (termination, seed, verbose, callback,
             save_history, ...).
+
+    Raises:
+        TypeError: an option that neither EDNAG nor pymoo's ``Algorithm`` knows (a
+            misspelt ``popsize`` would otherwise be silently ignored by pymoo).
     """
 
     def __init__(
         self,
-        pop_size: int = 30,
-        n_steps: int | None = 100,
+        pop_size: int | None = None,
+        n_steps: int | None = None,
         *,
+        sampling: Sampling | Population | np.ndarray | None = None,
+        repair: Repair | None = None,
         warm_start: bool = True,
         eliminate_duplicates: bool | None = None,
         sigma: float | None = None,
@@ -102,25 +132,45 @@ class EDNAG(Algorithm):
         diversity_frac: float | None = None,
         bounds_mode: str | None = None,
         init_scale: float | None = None,
+        constraint_handling: str | None = None,
+        mixing: float = 0.0,
+        config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
         **kwargs: Any,
     ) -> None:
+        _check_algorithm_options(kwargs)
         super().__init__(output=EDNAGOutput() if output is None else output, **kwargs)
-        if not isinstance(pop_size, int) or pop_size < 2:
+        config = PYMOO_CONFIG if config is None else config
+        if not isinstance(config, DDIMConfig):
+            raise TypeError(f"config must be a DDIMConfig, got {type(config).__name__}")
+        pop_size = config.popsize if pop_size is None else pop_size
+        if isinstance(pop_size, bool) or not isinstance(pop_size, int) or pop_size < 2:
             raise ValueError(f"pop_size must be an integer >= 2, got {pop_size!r}")
         if n_steps is not None and (not isinstance(n_steps, int) or n_steps < 2):
             raise ValueError(f"n_steps must be an integer >= 2 or None, got {n_steps!r}")
+        if repair is not None and not isinstance(repair, Repair):
+            raise TypeError(f"repair must be a pymoo Repair, got {type(repair).__name__}")
+        if sampling is not None and not isinstance(sampling, Sampling | Population | np.ndarray):
+            raise TypeError(
+                f"sampling must be a pymoo Sampling, a Population or an array, "
+                f"got {type(sampling).__name__}"
+            )
         self.pop_size, self.n_steps, self.warm_start = pop_size, n_steps, bool(warm_start)
+        self.sampling, self.repair = sampling, repair
+        if not isinstance(mixing, int | float) or not 0.0 <= mixing <= 1.0:
+            raise ValueError(f"mixing must be in [0, 1], got {mixing!r}")
+        self.mixing = float(mixing)
+        self._mix_rng: np.random.Generator | None = None
         self.eliminate_duplicates = eliminate_duplicates
         named = dict(
             sigma=sigma, schedule=schedule, fitness_map=fitness_map, temperature=temperature,
             elite_frac=elite_frac, diversity_frac=diversity_frac, bounds_mode=bounds_mode,
-            init_scale=init_scale,
+            init_scale=init_scale, constraint_handling=constraint_handling,
         )  # fmt: skip
-        self.strategy_options: dict[str, Any] = {"dtype": torch.float64}
-        self.strategy_options.update({k: v for k, v in named.items() if v is not None})
-        self.strategy_options.update(strategy_options or {})
+        changes = {k: v for k, v in named.items() if v is not None}
+        self.config = config.replace(**changes) if changes else config
+        self.strategy_options: dict[str, Any] = dict(strategy_options or {})
         self.strategy: EvolutionaryDDIM | None = None
         self.encoding: VariableEncoding | None = None
         self.restarts = 0
@@ -146,6 +196,7 @@ class EDNAG(Algorithm):
         dedup = self.eliminate_duplicates
         self._dedup = self.encoding.size is not None if dedup is None else bool(dedup)
         self._seen, self._batch, self.restarts, self.strategy = {}, None, 0, None
+        self._mix_rng = np.random.default_rng([self.base_seed, 1])
 
     def _fit_steps(self) -> int:
         term = self.termination
@@ -159,14 +210,14 @@ class EDNAG(Algorithm):
         enc = self.encoding
         return EvolutionaryDDIM(
             shape=(enc.dim,), popsize=self.pop_size, num_steps=self.steps,
-            seed=restart_seed(self.base_seed, restart), maximize=False,
+            seed=restart_seed(self.base_seed, restart), maximize=False, config=self.config,
             bounds=(enc.lower, enc.upper), **self.strategy_options,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ infill / advance
     def _initialize_infill(self) -> Population:
         self.strategy = self._new_strategy(0)
-        return self._ask()
+        return self._ask(start=self._initial_points())
 
     def _initialize_advance(self, infills: Population | None = None, **kwargs: Any) -> None:
         self.pop = None  # pymoo set it to the infills; the strategy decides the population
@@ -182,14 +233,25 @@ class EDNAG(Algorithm):
     def _advance(self, infills: Population | None = None, **kwargs: Any) -> None:
         self._tell(infills)
 
-    def _ask(self, warm: bool = False) -> Population:
+    def _ask(self, warm: bool = False, start: np.ndarray | None = None) -> Population:
         es, enc = self.strategy, self.encoding
         u = es.ask().cpu().numpy()
+        changed = start is not None
+        if self.mixing > 0 and es.generation > 0:  # uniform crossover among the offspring
+            rng = self._mix_rng
+            partner = rng.integers(len(u), size=len(u))
+            u = np.where(rng.random(u.shape) < self.mixing, u[partner], u)
+            changed = True
+        if start is not None:  # the first population from ``sampling``
+            u[: len(start)] = start
         best = self.opt[0] if warm and self.opt is not None and len(self.opt) else None
         if best is not None:  # replace the first member by the best so far (tell(solutions=))
             u[0] = best.get("u")
         x = enc.decode(u)
         full = Population.new("X", x if enc.mixed else np.asarray(x))
+        if self.repair is not None:
+            x = self._repaired(full, u, skip=best is not None)
+            changed = True
         full.set("u", u)
         keys = enc.keys(x) if enc.discrete or self._dedup else None
         new, dup_of = [], {}
@@ -205,13 +267,40 @@ class EDNAG(Algorithm):
                 if self._dedup:
                     first[keys[i]] = i
                 new.append(i)
-        self._batch = (full, keys, new, dup_of, best is not None)
+        self._batch = (full, keys, new, dup_of, changed or best is not None)
         return full[new]
+
+    def _initial_points(self) -> np.ndarray | None:
+        """Box points of the first population from ``sampling`` (None: the strategy's)."""
+        s = self.sampling
+        if s is None:
+            return None
+        if isinstance(s, Sampling):
+            s = s.do(self.problem, self.pop_size, random_state=self.random_state)
+        x = s.get("X") if isinstance(s, Population) else np.asarray(s)
+        if len(x) == 0 or len(x) > self.pop_size:
+            raise ValueError(f"sampling must give 1 to pop_size={self.pop_size} solutions, "
+                             f"got {len(x)}")  # fmt: skip
+        x = list(x) if self.encoding.mixed else np.asarray(x, dtype=np.float64)
+        return self._to_box(x)
+
+    def _to_box(self, x: Any) -> np.ndarray:
+        enc = self.encoding
+        return np.clip(enc.encode(x), enc.lower, enc.upper)
+
+    def _repaired(self, full: Population, u: np.ndarray, skip: bool) -> Any:
+        """Apply ``repair`` to ``full`` in place; ``u`` follows the repaired solutions."""
+        part = full[1:] if skip else full
+        self.repair.do(self.problem, part, random_state=self.random_state, algorithm=self)
+        x = full.get("X")
+        x = list(x) if self.encoding.mixed else np.asarray(x, dtype=np.float64)
+        u[int(skip):] = self._to_box(x[int(skip):])
+        return x if self.encoding.mixed else np.asarray(x)
 
     def _tell(self, infills: Population | None) -> None:
         if self._batch is None:
             raise RuntimeError("tell() without a preceding ask()")
-        full, keys, new, dup_of, injected = self._batch
+        full, keys, new, dup_of, changed = self._batch
         n = 0 if infills is None else len(infills)
         if n != len(new):
             raise ValueError(f"tell() expects the {len(new)} solutions of the last ask(), got {n}")
@@ -228,7 +317,7 @@ class EDNAG(Algorithm):
         f = full.get("F")[:, 0].astype(np.float64)
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
         pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
-        sol = torch.as_tensor(np.stack(full.get("u"))) if injected else None
+        sol = torch.as_tensor(np.stack(full.get("u"))) if changed else None
         told = self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)
         self._batch = None
         self.pop, self.off = pool[told.survivors.cpu().numpy()], full
@@ -248,6 +337,16 @@ class EDNAG(Algorithm):
     def n_distinct(self) -> int:
         """Distinct solutions evaluated so far (tracked with ``eliminate_duplicates``)."""
         return len(self._seen)
+
+
+def _check_algorithm_options(kwargs: dict[str, Any]) -> None:
+    """Raise a TypeError naming each option pymoo's ``Algorithm`` does not take."""
+    known = ALGORITHM_OPTIONS | set(inspect.signature(EDNAG.__init__).parameters) - {"kwargs"}
+    for name in kwargs:
+        if name not in ALGORITHM_OPTIONS:
+            near = difflib.get_close_matches(name, sorted(known - {"self"}), n=1)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise TypeError(f"EDNAG() got an unexpected keyword argument {name!r}{hint}")
 
 
 def _copy_evaluation(src: Individual, dst: Individual) -> None:
