@@ -164,6 +164,8 @@ def test_plain_function_needs_a_direction():
         (dict(max_queries=2.5), TypeError),
         (dict(max_queries=5, target=math.nan), ValueError),
         (dict(max_queries=5, seed="a"), TypeError),
+        (dict(max_queries=5, seed=-1), ValueError),
+        (dict(max_queries=5, seed=2**70), ValueError),
         (dict(max_queries=5, callback=3), TypeError),
     ],
 )

@@ -229,6 +229,8 @@ def _check_run(spec: Searcher, max_queries: Any, target: Any, seed: Any, callbac
         target = float(target)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise TypeError(f"seed must be an integer, got {seed!r}")
+    if not 0 <= seed < 2**32:  # searchers derive further seeds from it
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     return max_queries, target, int(seed)
