@@ -112,6 +112,36 @@ def get_fitness_map(
     return identity_map
 
 
+#: populations larger than this are estimated in row blocks (O(N * block) kernel memory)
+CHUNK_ELEMENTS = 1 << 22
+
+
+def _kernel_inputs(
+    x: torch.Tensor, alpha: float
+) -> tuple[torch.Tensor, torch.Tensor, float, float]:
+    """Flattened population, squared norms (float64 when the GEMM would lose precision)."""
+    flat = x.reshape(x.shape[0], -1)
+    a = float(alpha)
+    scale = 2.0 * (1.0 - a)
+    sq = (flat * flat).sum(dim=1)  # ||x_i||²
+    if flat.dtype != torch.float64:
+        rounding = torch.finfo(flat.dtype).eps * flat.shape[1] ** 0.5 * float(sq.max())
+        if not rounding / scale < 1e-3:
+            flat, sq = flat.to(torch.float64), sq.to(torch.float64)
+    return flat, sq, a, scale
+
+
+def _row_log_weights(
+    flat: torch.Tensor, sq: torch.Tensor, log_g: torch.Tensor, a: float, scale: float,
+    rows: slice,
+) -> torch.Tensor:
+    """Log-weights of the targets ``rows`` (a block of the (N, N) matrix)."""
+    cross = flat[rows] @ flat.T  # [j, i] = x_j · x_i
+    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / scale
+    logits = log_g.to(dist_part.dtype).unsqueeze(0) - dist_part
+    return torch.log_softmax(logits.to(torch.float64), dim=1)
+
+
 def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
     """Normalised log-weights ``log w[j, i]`` of source ``x_i`` for target ``x_j``.
 
@@ -126,22 +156,35 @@ def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> to
         log_g: (N,) log-densities, ``-inf`` for excluded members.
         alpha: signal level alpha_t in (0, 1).
     """
-    flat = x.reshape(x.shape[0], -1)
-    a = float(alpha)
-    scale = 2.0 * (1.0 - a)
-    sq = (flat * flat).sum(dim=1)  # ||x_i||²
-    if flat.dtype != torch.float64:
-        rounding = torch.finfo(flat.dtype).eps * flat.shape[1] ** 0.5 * float(sq.max())
-        if not rounding / scale < 1e-3:
-            flat, sq = flat.to(torch.float64), sq.to(torch.float64)
-    cross = flat @ flat.T  # [j, i] = x_j · x_i
-    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / scale
-    logits = log_g.to(dist_part.dtype).unsqueeze(0) - dist_part
-    return torch.log_softmax(logits.to(torch.float64), dim=1)
+    flat, sq, a, scale = _kernel_inputs(x, alpha)
+    return _row_log_weights(flat, sq, log_g, a, scale, slice(None))
 
 
-def estimate_x0(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
-    """Kernel-weighted estimate ``x0_hat[j] = sum_i w[j, i] x_i`` (same shape and dtype as x)."""
-    w = kernel_log_weights(x, log_g, alpha).exp().to(x.dtype)
-    flat = x.reshape(x.shape[0], -1)
-    return (w @ flat).reshape(x.shape)
+def estimate_x0(
+    x: torch.Tensor, log_g: torch.Tensor, alpha: float, chunk: int | None = None
+) -> torch.Tensor:
+    """Kernel-weighted estimate ``x0_hat[j] = sum_i w[j, i] x_i`` (same shape and dtype as x).
+
+    Args:
+        x: population (N, ...).
+        log_g: (N,) log-densities.
+        alpha: signal level alpha_t.
+        chunk: targets per block; default: all at once while ``N² <= CHUNK_ELEMENTS``
+            (4M weights), else blocks of ``CHUNK_ELEMENTS // N`` rows, so the kernel's
+            memory is O(N · block) rather than O(N²).
+    """
+    n = x.shape[0]
+    if chunk is None:
+        chunk = n if n * n <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
+    if chunk >= n:
+        w = kernel_log_weights(x, log_g, alpha).exp().to(x.dtype)
+        flat = x.reshape(n, -1)
+        return (w @ flat).reshape(x.shape)
+    flat, sq, a, scale = _kernel_inputs(x, alpha)
+    src = x.reshape(n, -1)
+    out = torch.empty_like(src)
+    for start in range(0, n, chunk):
+        rows = slice(start, min(n, start + chunk))
+        w = _row_log_weights(flat, sq, log_g, a, scale, rows).exp_().to(x.dtype)
+        torch.matmul(w, src, out=out[rows])
+    return out.reshape(x.shape)

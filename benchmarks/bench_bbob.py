@@ -1,0 +1,407 @@
+"""BBOB (COCO's 24 noiseless functions): runtime ECDFs of ours vs CMA-ES, evosax, NGOpt.
+
+Every method spends ``budget * d`` evaluations on each (function, dimension, instance);
+each evaluation goes through one :class:`Recorder`, which notes the first evaluation at
+which the error ``f - f_opt`` reaches each of COCO's 51 targets 1e2, 10^1.8, ..., 1e-8.
+The COCO measure at a budget ``b`` is the fraction of (function, instance, target)
+triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
+``f_opt``; runs stop early only once the last target is hit.
+
+Methods (``--methods``):
+* ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
+  IPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 2;
+* ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
+  [-5, 5]^d);
+* ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,
+  restarted when a run ends;
+* ``cma``: pycma IPOP-CMA-ES (``fmin2``, 9 restarts, ``incpopsize=2``), x0 U(-4, 4)^d,
+  sigma0 2, unbounded;
+* ``evosax``: evosax ``DiffusionEvolution``, population 100, points clipped to the box;
+* ``ngopt``: nevergrad ``NGOpt`` on the box, one worker.
+
+Usage::
+
+    python benchmarks/bench_bbob.py                        # full grid: d 2,5,10,20, 10^4 d
+    python benchmarks/bench_bbob.py --quick                # f1-24, d 2,5, instances 1-2, 10^2 d
+    python benchmarks/bench_bbob.py --dims 2,5,10 --budget 1000 --out results/bbob.jsonl \\
+        --doc docs/results_blackbox.md
+Runs are appended to ``--out`` (JSON lines) and skipped when already there, so an
+interrupted grid resumes; ``--report-only`` rebuilds the tables and plots from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import time
+import warnings
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ednag_opt.problems.bbob import BBOB_GROUPS, BBOBProblem, get_bbob_problem
+from ednag_opt.strategy.blackbox import blackbox_config, minimize, paper_config
+
+TARGETS = 10.0 ** np.linspace(2, -8, 51)
+METHODS = ("ours", "ours-noadapt", "paper", "cma", "evosax", "ngopt")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Stop(Exception):
+    """Raised inside an objective once the budget is spent or the last target is hit."""
+
+
+class Recorder:
+    """Counting objective: notes the first evaluation reaching each target."""
+
+    def __init__(self, problem: BBOBProblem, budget: int) -> None:
+        self.problem, self.budget, self.count = problem, budget, 0
+        self.hits: list[int | None] = [None] * len(TARGETS)
+        self.best = math.inf
+
+    def __call__(self, x: Any) -> np.ndarray:
+        arr = np.asarray(x, dtype=np.float64).reshape(-1, self.problem.dim)
+        if self.count >= self.budget or self.hits[-1] is not None:
+            raise Stop
+        arr = arr[: self.budget - self.count]
+        err = self.problem.error(arr)
+        for e in err:
+            self.count += 1
+            if e < self.best:
+                self.best = float(e)
+                for k, t in enumerate(TARGETS):
+                    if self.hits[k] is None and e <= t:
+                        self.hits[k] = self.count
+        return err
+
+    def padded(self, x: Any) -> np.ndarray:
+        """Like ``__call__`` but returns a full batch (cut rows get +inf) for batch methods."""
+        n = len(np.asarray(x).reshape(-1, self.problem.dim))
+        out = self(x)
+        return np.concatenate([out, np.full(n - len(out), np.inf)])
+
+
+# ---------------------------------------------------------------------- methods
+OURS_CHANGES: dict[str, Any] = {}  # --ours-config: blackbox_config overrides (tuning)
+
+
+def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
+    """Our black-box preset (frame adaptation on, or off with the box as ablation)."""
+    d = rec.problem.dim
+    changes = dict(OURS_CHANGES)
+    if "popsize_factor" in changes:
+        changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
+    if adapt:
+        cfg, bounds = blackbox_config(d, **changes), None
+    else:
+        cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
+    minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
+             config=cfg, init_scale=2.0 if adapt else 1.0)  # fmt: skip
+
+
+def run_paper(rec: Recorder, seed: int) -> None:
+    """The paper's strategy, popsize 100, box; restarted from noise when a run ends."""
+    d = rec.problem.dim
+    cfg = paper_config(popsize=100)
+    minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=(-5.0, 5.0),
+             config=cfg, init_scale=1.0)  # fmt: skip
+
+
+def run_cma(rec: Recorder, seed: int) -> None:
+    """pycma IPOP-CMA-ES, unbounded, x0 uniform in [-4, 4]^d, sigma0 2."""
+    import cma
+
+    d = rec.problem.dim
+    rng = np.random.default_rng(seed)
+    opts = {"maxfevals": rec.budget, "seed": seed + 1, "verbose": -9, "ftarget": 1e-8}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cma.fmin2(None, lambda: rng.uniform(-4, 4, d), 2.0, options=opts, restarts=9,
+                  incpopsize=2, parallel_objective=lambda xs: rec.padded(xs).tolist())  # fmt: skip
+
+
+def run_evosax(rec: Recorder, seed: int, popsize: int = 100) -> None:
+    """evosax DiffusionEvolution with its defaults, population 100, clipped to the box."""
+    import jax
+    import jax.numpy as jnp
+
+    d = rec.problem.dim
+    gens = max(2, rec.budget // popsize)
+    es, params = _evosax(popsize, d, gens)
+    key = jax.random.key(seed)
+    key, sub = jax.random.split(key)
+    x = jax.random.uniform(sub, (popsize, d), minval=-5.0, maxval=5.0)
+    state = es.init(key, x, jnp.asarray(rec.padded(np.asarray(x)), dtype=jnp.float32), params)
+    for _ in range(gens - 1):
+        key, k_ask, k_tell = jax.random.split(key, 3)
+        x, state = es.ask(k_ask, state, params)
+        f = rec.padded(np.clip(np.asarray(x), -5.0, 5.0))
+        f = np.minimum(f, 1e30)
+        state, _ = es.tell(k_tell, x, jnp.asarray(f, dtype=jnp.float32), state, params)
+
+
+@lru_cache(maxsize=8)
+def _evosax(popsize: int, d: int, gens: int) -> tuple[Any, Any]:
+    """One DiffusionEvolution per shape (jit caches are per instance)."""
+    import jax.numpy as jnp
+    from evosax.algorithms import DiffusionEvolution
+
+    es = DiffusionEvolution(population_size=popsize, solution=jnp.zeros(d), num_generations=gens)
+    return es, es.default_params
+
+
+def run_ngopt(rec: Recorder, seed: int) -> None:
+    """nevergrad's NGOpt on the box [-5, 5]^d, one worker."""
+    import nevergrad as ng
+
+    d = rec.problem.dim
+    param = ng.p.Array(shape=(d,)).set_bounds(-5.0, 5.0)
+    param.random_state = np.random.RandomState(seed)
+    opt = ng.optimizers.NGOpt(parametrization=param, budget=rec.budget, num_workers=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(rec.budget):
+            cand = _ng_ask(opt)
+            opt.tell(cand, float(rec(cand.value)[0]))
+
+
+def _ng_ask(opt: Any) -> Any:
+    """``opt.ask()``. nevergrad 1.0.12's metamodel step calls ``float`` on a 1-element
+    array, a TypeError under numpy >= 2.4: it is turned into nevergrad's own
+    ``MetaModelFailure``, so NGOpt falls back to its base optimiser for that ask, exactly as
+    when its metamodel fails to learn."""
+    from nevergrad.optimization import metamodel, optimizerlib
+
+    if not getattr(optimizerlib, "_bbob_patched", False):
+        learn = metamodel.learn_on_k_best
+
+        def safe_learn(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return learn(*args, **kwargs)
+            except TypeError as exc:
+                raise metamodel.MetaModelFailure(str(exc)) from exc
+
+        optimizerlib.learn_on_k_best = safe_learn
+        optimizerlib._bbob_patched = True
+    return opt.ask()
+
+
+RUNNERS: dict[str, Callable[[Recorder, int], None]] = {
+    "ours": run_ours,
+    "ours-noadapt": lambda rec, seed: run_ours(rec, seed, adapt=False),
+    "paper": run_paper,
+    "cma": run_cma,
+    "evosax": run_evosax,
+    "ngopt": run_ngopt,
+}
+
+
+def run_one(method: str, fid: int, dim: int, instance: int, budget: int) -> dict[str, Any]:
+    """One run; the record holds the target hits and the wall time."""
+    rec = Recorder(get_bbob_problem(fid, dim, instance), budget * dim)
+    t0 = time.perf_counter()
+    try:
+        RUNNERS[method](rec, instance)
+    except Stop:
+        pass
+    return {"method": method, "fid": fid, "dim": dim, "instance": instance,
+            "budget": budget, "evals": rec.count, "best": rec.best, "hits": rec.hits,
+            "seconds": time.perf_counter() - t0}  # fmt: skip
+
+
+# ---------------------------------------------------------------------- markdown helpers
+def md_table(header: list[str], rows: list[list[str]]) -> str:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def machine() -> str:
+    """CPU model, logical CPUs, torch version."""
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, " \
+        f"torch {torch.__version__}, Python {platform.python_version()}"
+
+
+def git_rev() -> str:
+    """Short commit of the working tree."""
+    cmd = ["git", "rev-parse", "--short", "HEAD"]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+
+def update_section(path: Path, name: str, text: str) -> None:
+    """Replace the block between ``<!-- BEGIN name -->`` and ``<!-- END name -->``."""
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    doc = path.read_text() if path.exists() else ""
+    if begin in doc and end in doc:
+        doc = doc[: doc.index(begin)] + block + doc[doc.index(end) + len(end):]
+    else:
+        doc = doc.rstrip() + "\n\n" + block + "\n"
+    path.write_text(doc)
+
+
+# ---------------------------------------------------------------------- the COCO measure
+def solved(records: list[dict[str, Any]], evals_per_dim: float) -> np.ndarray:
+    """Per run, the fraction of the 51 targets reached within ``evals_per_dim * d``."""
+    out = []
+    for r in records:
+        limit = evals_per_dim * r["dim"]
+        out.append(np.mean([h is not None and h <= limit for h in r["hits"]]))
+    return np.asarray(out)
+
+
+def ecdf_ci(values: np.ndarray, reps: int = 1000) -> tuple[float, float, float]:
+    """Mean and 95% percentile-bootstrap CI over runs."""
+    if len(values) == 0:
+        return math.nan, math.nan, math.nan
+    rng = np.random.default_rng(0)
+    boots = rng.choice(values, size=(reps, len(values)), replace=True).mean(axis=1)
+    return float(values.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
+
+
+def tables(records: list[dict[str, Any]]) -> str:
+    """Markdown: per dimension and function group, the solved fraction at each budget."""
+    methods = list(dict.fromkeys(r["method"] for r in records))
+    budget = min(r["budget"] for r in records)
+    checks = [b for b in (10, 100, 1000, 10000) if b <= budget]
+    groups = {"all": tuple(range(1, 25)), **BBOB_GROUPS}
+    lines = []
+    for dim in sorted({r["dim"] for r in records}):
+        rows = []
+        for gname, fids in groups.items():
+            for m in methods:
+                sel = [r for r in records if r["method"] == m and r["dim"] == dim
+                       and r["fid"] in fids]  # fmt: skip
+                if not sel:
+                    continue
+                cells = []
+                for b in checks:
+                    mean, lo, hi = ecdf_ci(solved(sel, b))
+                    cells.append(f"{mean:.3f} ({lo:.2f}-{hi:.2f})")
+                secs = np.median([r["seconds"] for r in sel])
+                rows.append([gname, m, str(len(sel)), *cells, f"{secs:.2f}"])
+        header = ["group", "method", "runs", *[f"{b}·d" for b in checks], "s/run"]
+        lines += [f"### d = {dim}", "", md_table(header, rows), ""]
+    return "\n".join(lines)
+
+
+def plot(records: list[dict[str, Any]], path: Path) -> None:
+    """ECDF curves (solved fraction vs evaluations / d), one panel per group, all dims."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = list(dict.fromkeys(r["method"] for r in records))
+    budget = min(r["budget"] for r in records)
+    grid = np.logspace(0, math.log10(budget), 60)
+    groups = {"all": tuple(range(1, 25)), **BBOB_GROUPS}
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharey=True)
+    for ax, (gname, fids) in zip(axes.flat, groups.items()):
+        for m in methods:
+            sel = [r for r in records if r["method"] == m and r["fid"] in fids]
+            if sel:
+                ax.plot(grid, [solved(sel, b).mean() for b in grid], label=m)
+        ax.set_xscale("log")
+        ax.set_title(f"{gname} (f{fids[0]}-f{fids[-1]})")
+        ax.set_xlabel("evaluations / d")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("fraction of (f, instance, target) solved")
+    axes[0, 0].legend(fontsize=8)
+    dims = ",".join(str(d) for d in sorted({r["dim"] for r in records}))
+    fig.suptitle(f"BBOB, d = {dims}, targets 1e2..1e-8")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=80)
+
+
+# ---------------------------------------------------------------------- driver
+def parse_ints(text: str) -> list[int]:
+    """``"1-5,7"`` -> ``[1, 2, 3, 4, 5, 7]``."""
+    out: list[int] = []
+    for part in text.split(","):
+        a, _, b = part.partition("-")
+        out += list(range(int(a), int(b) + 1)) if b else [int(a)]
+    return out
+
+
+def main() -> None:
+    """Run the grid (resumable) and print/write the tables."""
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--methods", default=",".join(METHODS))
+    p.add_argument("--functions", default="1-24")
+    p.add_argument("--dims", default="2,5,10,20")
+    p.add_argument("--instances", default="1-5")
+    p.add_argument("--budget", type=int, default=10000, help="evaluations per dimension")
+    p.add_argument("--quick", action="store_true", help="d 2,5, instances 1-2, budget 100")
+    p.add_argument("--out", default="results/bbob.jsonl")
+    p.add_argument("--doc", default=None, help="write the tables into this markdown file")
+    p.add_argument("--report-only", action="store_true")
+    p.add_argument("--ours-config", default=None, help="JSON overrides of blackbox_config "
+                   "(plus popsize_factor); rows are named ours<--tag>")
+    p.add_argument("--tag", default="", help="suffix of the ours rows (tuning variants)")
+    a = p.parse_args()
+    if a.ours_config:
+        OURS_CHANGES.update(json.loads(a.ours_config))
+    if a.quick:
+        a.dims, a.instances, a.budget = "2,5", "1-2", 100
+    torch.set_num_threads(1)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    methods = a.methods.split(",")
+    unknown = set(methods) - set(METHODS)
+    if unknown:
+        raise SystemExit(f"unknown methods {sorted(unknown)}; choose from {METHODS}")
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done = []
+    if out.exists():
+        done = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    seen = {(r["method"], r["fid"], r["dim"], r["instance"], r["budget"]) for r in done}
+    if not a.report_only:
+        for dim in parse_ints(a.dims):
+            for fid in parse_ints(a.functions):
+                for inst in parse_ints(a.instances):
+                    for m in methods:
+                        name = m + a.tag if m.startswith("ours") else m
+                        if (name, fid, dim, inst, a.budget) in seen:
+                            continue
+                        rec = run_one(m, fid, dim, inst, a.budget)
+                        if m.startswith("ours") and a.tag:
+                            rec["method"] = m = m + a.tag
+                        done.append(rec)
+                        with out.open("a") as fh:
+                            fh.write(json.dumps(rec) + "\n")
+                        solved1 = np.mean([h is not None for h in rec["hits"]])
+                        print(f"d={dim:2d} f{fid:02d} i{inst} {m:13s} solved {solved1:.2f} "
+                              f"best {rec['best']:.2e} {rec['seconds']:.1f}s", flush=True)
+    dims, fids, insts = set(parse_ints(a.dims)), set(parse_ints(a.functions)), \
+        set(parse_ints(a.instances))  # fmt: skip
+    methods += [m + a.tag for m in methods if m.startswith("ours") and a.tag]
+    records = [r for r in done if r["method"] in methods and r["dim"] in dims
+               and r["fid"] in fids and r["instance"] in insts and r["budget"] == a.budget]
+    if not records:
+        return
+    text = tables(records)
+    print(text)
+    if a.doc:
+        img = Path(a.doc).parent / "img" / "bbob_ecdf.png"
+        plot(records, img)
+        head = (f"Command: `python benchmarks/bench_bbob.py --methods {a.methods} --functions "
+                f"{a.functions} --dims {a.dims} --instances {a.instances} --budget {a.budget}`  \n"
+                f"Machine: {machine()}; commit {git_rev()}; {len(records)} runs.\n\n"
+                f"![BBOB runtime ECDFs](img/{img.name})\n\n"
+                "Cells: mean solved fraction of the 51 targets per run (95% bootstrap CI "
+                "over the runs) within the budget given in evaluations per dimension.\n")
+        update_section(Path(a.doc), "bbob", head + "\n" + text)
+
+
+if __name__ == "__main__":
+    main()
