@@ -72,7 +72,7 @@ def test_best_so_far_is_kept_in_opt_and_matches_the_history():
 
 def test_first_diffusion_equals_the_plain_strategy():
     problem = get_problem("ackley", n_var=5)
-    res = minimize(problem, EDNAG(pop_size=12, n_steps=20), ("n_gen", 20), seed=7)
+    res = minimize(problem, EDNAG(pop_size=12, n_steps=20, mixing=0.0), ("n_gen", 20), seed=7)
     es = EvolutionaryDDIM(
         shape=(5,), popsize=12, num_steps=20, seed=7, bounds=(problem.xl, problem.xu),
         dtype=res.algorithm.strategy.dtype,

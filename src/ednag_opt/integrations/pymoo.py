@@ -96,6 +96,9 @@ class EDNAG(Algorithm):
             strategy's draw.
         repair: a pymoo ``Repair`` applied to every asked solution before evaluation;
             the strategy continues from the repaired points.
+        mixing: share of the coordinates each offspring takes from another random offspring
+            of its generation (uniform crossover among the denoised samples: a draw from
+            the product of their marginals on those coordinates); 0 is the plain diffusion.
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
@@ -133,7 +136,7 @@ class EDNAG(Algorithm):
         bounds_mode: str | None = None,
         init_scale: float | None = None,
         constraint_handling: str | None = None,
-        mixing: float = 0.0,
+        mixing: float = 0.3,
         config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
