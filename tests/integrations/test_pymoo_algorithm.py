@@ -151,8 +151,8 @@ class _Unbounded(Problem):
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match="single objective"):
-        minimize(_TwoObjectives(), EDNAG(), ("n_gen", 2))
+    res = minimize(_TwoObjectives(), EDNAG(pop_size=10), ("n_gen", 3), seed=0)  # n_obj=2 (#16)
+    assert res.F.shape[1] == 2
     with pytest.raises(ValueError, match="finite bounds"):
         minimize(_Unbounded(), EDNAG(), ("n_gen", 2))
     with pytest.raises(ValueError, match="pop_size"):

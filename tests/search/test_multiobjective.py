@@ -154,3 +154,24 @@ def test_nb201_hardware_objectives(data_file):
     assert len(front) >= 5
     lat = fits[1]([a for a, _ in front])
     assert torch.allclose(lat, torch.tensor([v[1] for _, v in front], dtype=torch.float64))
+
+
+def test_pymoo_adapter_two_and_three_objectives():
+    from pymoo.optimize import minimize
+    from pymoo.problems import get_problem
+    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
+
+    from ednag_opt.integrations.pymoo import EDNAG
+
+    zdt = get_problem("zdt1", n_var=5)
+    res = minimize(zdt, EDNAG(pop_size=40, schedule="linear"), ("n_gen", 60), seed=1)
+    assert res.F.shape[1] == 2 and len(res.X) == len(res.F) >= 20
+    front = NonDominatedSorting().do(res.F, only_non_dominated_front=True)
+    assert len(front) == len(res.F)  # pymoo's convention: res.F is the front
+    hv = HV(ref_point=np.array([1.1, 1.1]))
+    assert hv(res.F) >= 0.8 * hv(zdt.pareto_front())  # 0.87 measured
+    again = minimize(zdt, EDNAG(pop_size=40, schedule="linear"), ("n_gen", 60), seed=1)
+    np.testing.assert_array_equal(again.F, res.F)
+    dtlz = minimize(get_problem("dtlz2", n_var=8, n_obj=3), EDNAG(pop_size=20), ("n_gen", 5),
+                    seed=0)  # fmt: skip
+    assert dtlz.F.shape[1] == 3

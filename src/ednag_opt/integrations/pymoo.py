@@ -5,7 +5,9 @@ One pymoo generation is one ask/tell of ``EvolutionaryDDIM``. The problem's vari
 ``problems.pymoo_problems.VariableEncoding`` (one-hot coordinates for choices, rounded
 reals for integers); constraint violations are passed as ``violation=`` (feasibility
 first). A run of ``n_steps`` generations is one diffusion; when the termination asks for
-more, the diffusion restarts (see ``EDNAG``).
+more, the diffusion restarts (see ``EDNAG``). With ``n_obj >= 2`` the strategy ranks by
+Pareto dominance (``objectives=n_obj``) and, as with pymoo's own algorithms, ``res.F`` /
+``res.X`` are the non-dominated solutions evaluated (``res.opt``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pymoo.core.sampling import Sampling
 from pymoo.termination.max_eval import MaximumFunctionCallTermination
 from pymoo.termination.max_gen import MaximumGenerationTermination
 from pymoo.util.display.column import Column
+from pymoo.util.display.multi import MultiObjectiveOutput
 from pymoo.util.display.single import SingleObjectiveOutput
 from pymoo.util.optimum import filter_optimum
 
@@ -185,11 +188,8 @@ class EDNAG(Algorithm):
 
     # ------------------------------------------------------------------ setup
     def _setup(self, problem: Problem, **kwargs: Any) -> None:
-        if problem.n_obj != 1:
-            raise ValueError(
-                f"EDNAG optimises a single objective; this problem has n_obj={problem.n_obj}. "
-                "Scalarise the objectives or use a multi-objective algorithm (e.g. NSGA2)."
-            )
+        if problem.n_obj > 1 and isinstance(self.output, EDNAGOutput):
+            self.output = self.display.output = MultiObjectiveOutput()  # pymoo's columns
         self.encoding = VariableEncoding.from_problem(problem)
         if self.seed is None:
             self.base_seed = int(self.random_state.integers(2**31 - 1))
@@ -213,7 +213,8 @@ class EDNAG(Algorithm):
         enc = self.encoding
         return EvolutionaryDDIM(
             shape=(enc.dim,), popsize=self.pop_size, num_steps=self.steps,
-            seed=restart_seed(self.base_seed, restart), maximize=False, config=self.config,
+            seed=restart_seed(self.base_seed, restart), maximize=False,
+            config=self.config.replace(objectives=self.problem.n_obj),
             bounds=(enc.lower, enc.upper), **self.strategy_options,
         )  # fmt: skip
 
@@ -317,7 +318,8 @@ class EDNAG(Algorithm):
         if self._dedup:
             for i in new:
                 self._seen[keys[i]] = full[i]
-        f = full.get("F")[:, 0].astype(np.float64)
+        f = full.get("F").astype(np.float64)
+        f = f[:, 0] if f.shape[1] == 1 else f  # n_obj >= 2: (N, M), ranked by dominance
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
         pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
         sol = torch.as_tensor(np.stack(full.get("u"))) if changed else None
