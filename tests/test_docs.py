@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^\s`]*)[^`]*$")
 PYTHON = {"python", "py", "python3", "pycon"}
-#: Seconds a page may take: the docs promise blocks that run in a few seconds.
-PAGE_BUDGET_S = 30.0
+#: CPU seconds a page may take (CPU, not wall time: the test machines are shared): the
+#: docs promise blocks that run in a few seconds, so a search budget left large fails here.
+PAGE_BUDGET_S = 20.0
 
 
 def python_blocks(text: str) -> list[tuple[int, str]]:
@@ -93,7 +94,7 @@ def doc_env(tmp_path, monkeypatch):
 @pytest.mark.parametrize("page", _pages_with_code(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_page_code_blocks_run(page, doc_env, capsys):
     rel = page.relative_to(ROOT)
-    start = time.perf_counter()
+    start = time.process_time()
     for line, code in python_blocks(page.read_text(encoding="utf-8")):
         compiled = compile(code, f"{rel}:{line}", "exec")  # tracebacks name page and line
         try:
@@ -102,5 +103,5 @@ def test_page_code_blocks_run(page, doc_env, capsys):
             raise AssertionError(
                 f"{rel}, code block at line {line} failed: {type(exc).__name__}: {exc}"
             ) from exc
-    elapsed = time.perf_counter() - start
-    assert elapsed < PAGE_BUDGET_S, f"{rel}: code blocks took {elapsed:.1f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < PAGE_BUDGET_S, f"{rel}: code blocks took {elapsed:.1f} CPU seconds"
