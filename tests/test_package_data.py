@@ -4,6 +4,7 @@ copy (not the clone) finds them through importlib.resources."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -43,9 +44,15 @@ def test_truncated_model_file_names_the_file(tmp_path):
 
 
 def test_wheel_ships_data_and_installed_copy_finds_it(tmp_path):
-    """``pip wheel .`` (no build isolation: offline), then import from the unpacked wheel."""
+    """``pip wheel .`` (no build isolation: offline) of a copy of the project (so nothing is
+    built inside the clone), then import from the unpacked wheel."""
+    proj = tmp_path / "proj"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(ROOT / "src", proj / "src", ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, proj / name)
     out = tmp_path / "wheel"
-    cmd = [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+    cmd = [sys.executable, "-m", "pip", "wheel", str(proj), "--no-deps", "--no-build-isolation",
            "-q", "-w", str(out)]  # fmt: skip
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
