@@ -47,12 +47,13 @@ from pymoo.operators.crossover.sbx import SBX  # noqa: E402
 from pymoo.operators.mutation.pm import PM  # noqa: E402
 from pymoo.operators.repair.rounding import RoundingRepair  # noqa: E402
 from pymoo.operators.sampling.rnd import IntegerRandomSampling  # noqa: E402
-from scipy import stats  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nas_common import ROOT, ci95, git_rev, machine, md_table, update_section  # noqa: E402
+from _mo_suites import fmt_ci, report_blackbox, report_ofa, run_blackbox, run_ofa  # noqa: E402
+from _mo_suites import mw_p as _p
+from _nas_common import ROOT, git_rev, machine, md_table, update_section  # noqa: E402
 
-from ednag_opt import EvolutionaryDDIM, get_space, search  # noqa: E402
+from ednag_opt import get_space, search  # noqa: E402
 from ednag_opt.fitness import NB201Fitness  # noqa: E402
 from ednag_opt.search.api import Searcher  # noqa: E402
 from ednag_opt.search.baselines import mutate_one  # noqa: E402
@@ -185,78 +186,9 @@ def run_cell(cell: Cell, methods: list[str], seeds: list[int], budgets: list[int
     return out
 
 
-# ----------------------------------------------------------------------------- black box
-BLACKBOX = ("zdt1", "zdt2", "zdt3", "dtlz2")
-#: EvolutionaryDDIM options on the black-box problems (tuned on seed 100, ZDT1 only:
-#: log-cosine 0.09, cosine 0.49, linear 0.58 HV ratio at 10,000 evaluations).
-BLACKBOX_OPTIONS = {"schedule": "linear", "dtype": "float64"}
-
-
-class _Recorded(Problem):
-    """A pymoo problem that keeps every objective vector it evaluates."""
-
-    def __init__(self, inner: Problem) -> None:
-        super().__init__(n_var=inner.n_var, n_obj=inner.n_obj, xl=inner.xl, xu=inner.xu)
-        self.inner, self.seen = inner, []
-
-    def _evaluate(self, x: np.ndarray, out: dict[str, Any], *args: Any, **kwargs: Any) -> None:
-        out["F"] = self.inner.evaluate(x, return_values_of=["F"])
-        self.seen.append(out["F"])
-
-
-def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100) -> list[dict[str, Any]]:
-    """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points."""
-    from pymoo.optimize import minimize
-    from pymoo.problems import get_problem
-
-    rows = []
-    for name in BLACKBOX:
-        prob = get_problem(name, n_var=12, n_obj=3) if name == "dtlz2" else get_problem(name)
-        hv = HV(ref_point=np.full(prob.n_obj, 1.1))
-        best = hv(prob.pareto_front())
-        for s in seeds:
-            es = EvolutionaryDDIM(shape=(prob.n_var,), popsize=pop, num_steps=evals // pop,
-                                  seed=s, bounds=(prob.xl, prob.xu), objectives=prob.n_obj,
-                                  **BLACKBOX_OPTIONS)  # fmt: skip
-            seen = []
-            while not es.done:
-                F = prob.evaluate(es.ask().numpy(), return_values_of=["F"])
-                seen.append(F)
-                es.tell(torch.as_tensor(F))
-            rec = _Recorded(prob)
-            minimize(rec, NSGA2(pop_size=pop), ("n_eval", evals), seed=s)
-            for m, F in (("ednag", np.concatenate(seen)), ("nsga2", np.concatenate(rec.seen))):
-                front = F[pareto_mask(-F)]
-                rows.append({"problem": name, "method": m, "seed": s, "hv": hv(front) / best})
-    return rows
-
-
-def report_blackbox(rows: list[dict[str, Any]]) -> str:
-    body = []
-    for name in BLACKBOX:
-        e = [r["hv"] for r in rows if r["problem"] == name and r["method"] == "ednag"]
-        n = [r["hv"] for r in rows if r["problem"] == name and r["method"] == "nsga2"]
-        if e:
-            body.append([name, _cellstat_v(e), _cellstat_v(n), _p(e, n)])
-    return ("**Black box: hypervolume ratio of all evaluated points, 10,000 evaluations** "
-            "(mean ± 95% CI)\n\n" + md_table(["problem", "ednag", "nsga2", "p"], body))
-
-
-def _cellstat_v(v: list[float]) -> str:
-    mean, half = ci95(v)
-    return f"{mean:.4f} ± {half:.4f}"
-
-
 # ----------------------------------------------------------------------------- report
 def _cellstat(rows: list[dict[str, Any]], key: str) -> str:
-    mean, half = ci95([r[key] for r in rows])
-    return f"{mean:.4f} ± {half:.4f}"
-
-
-def _p(a: list[float], b: list[float]) -> str:
-    if len(a) < 2 or np.allclose(a, a[0]) and np.allclose(b, a[0]):
-        return "-"
-    return f"{stats.mannwhitneyu(a, b, alternative='two-sided').pvalue:.2g}"
+    return fmt_ci([r[key] for r in rows])
 
 
 def report(rows: list[dict[str, Any]], budgets: list[int], methods: list[str]) -> str:
@@ -320,12 +252,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=str(ROOT / "results" / "mo" / "bench_multiobjective.json"))
     ap.add_argument("--section", default="bench_multiobjective", help="doc section name")
     ap.add_argument("--no-doc", action="store_true")
-    ap.add_argument("--suite", choices=["nb201", "blackbox"], default="nb201")
+    ap.add_argument("--suite", choices=["nb201", "blackbox", "ofa"], default="nb201")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     seeds, budgets = _ints(args.seeds), sorted(_ints(args.budgets))
-    if args.suite == "blackbox":
-        return _main_blackbox(args, seeds, argv)
+    if args.suite != "nb201":
+        return _main_suite(args, seeds, budgets, argv)
     methods = args.methods.split(",")
     options = {"ednag": json.loads(args.ednag)}
     rows: list[dict[str, Any]] = []
@@ -353,9 +285,15 @@ def main(argv: list[str] | None = None) -> None:
         update_section(DOC, args.section, head + "\n\n" + text)
 
 
-def _main_blackbox(args: argparse.Namespace, seeds: list[int], argv: list[str] | None) -> None:
-    rows = run_blackbox(seeds)
-    text = report_blackbox(rows)
+def _main_suite(args: argparse.Namespace, seeds: list[int], budgets: list[int],
+                argv: list[str] | None) -> None:  # fmt: skip
+    if args.suite == "blackbox":
+        rows = run_blackbox(seeds)
+        text = report_blackbox(rows)
+    else:
+        methods = args.methods.split(",")
+        rows = run_ofa(seeds, budgets, methods, SEARCHERS)
+        text = report_ofa(rows, budgets, methods)
     print(text)
     cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
         argv if argv is not None else sys.argv[1:])  # fmt: skip
