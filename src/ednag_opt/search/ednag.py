@@ -29,11 +29,13 @@ import torch
 from ..spaces import SearchSpace
 from ..strategy import DDIMConfig, EvolutionaryDDIM
 from ..strategy.mutation import mutate_rows
+from .ednag_archive import denoise_flip, run_archive
 from .tracker import Tracker
 
 __all__ = ["PRESETS", "EDNAGPreset", "run_ednag"]
 
-NOVELTY = ("parent", "mutate", False)
+NOVELTY = ("parent", "mutate", "denoise", False)
+DATA = ("population", "archive")
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,11 @@ class EDNAGPreset:
     strategy: DDIMConfig = field(default_factory=DDIMConfig)
     novelty: str | bool = "parent"
     diffusion: bool = True
+    data: str = "population"
 
     def __post_init__(self) -> None:
+        if self.data not in DATA:
+            raise ValueError(f"data must be one of {DATA}, got {self.data!r}")
         if self.novelty not in NOVELTY:
             raise ValueError(f"novelty must be one of {NOVELTY}, got {self.novelty!r}")
         if not isinstance(self.diffusion, bool):
@@ -66,6 +71,7 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: shows what the diffusion itself contributes).
 PRESETS: dict[str, EDNAGPreset] = {
     "default": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent"),
+    "archive": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "denoise", data="archive"),
     "repair-only": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent", diffusion=False),
     "paper": EDNAGPreset(_PAPER, False),
     "fd-selection": EDNAGPreset(_PAPER, False),
@@ -82,6 +88,7 @@ def resolve_preset(
     popsize: Any,
     num_steps: Any,
     diffusion: Any = None,
+    data: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise)."""
@@ -100,6 +107,7 @@ def resolve_preset(
         cfg,
         preset.novelty if novelty is None else novelty,
         preset.diffusion if diffusion is None else diffusion,
+        preset.data if data is None else data,
     )
 
 
@@ -114,6 +122,8 @@ def run_ednag(
     novelty: str | bool | None = None,
     novelty_tries: int = 10,
     diffusion: bool | None = None,
+    data: str | None = None,
+    hamming: float | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -132,6 +142,10 @@ def run_ednag(
         diffusion: ``False`` switches the diffusion step off: after the first generation
             every offspring is replaced by the novelty move (parent tournament + one-row
             mutation, labelled ``"repair"``); default: the preset's.
+        data: ``"population"`` (the paper's x0 estimate) or ``"archive"`` (over every
+            queried architecture, see ``search.ednag_archive``); default: the preset's.
+        hamming: with ``data="archive"``, a kernel over decoded architectures (rows that
+            differ) of this scale instead of the latent Gaussian kernel.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -139,10 +153,13 @@ def run_ednag(
     Returns:
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
-    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, **strategy_options)
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, **strategy_options)
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     strategy = cfg.strategy.replace(maximize=tracker.maximize)
+    if cfg.data == "archive":
+        return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
+                           novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     seeds = torch.Generator().manual_seed(seed)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     run, es = 0, None
@@ -157,7 +174,7 @@ def run_ednag(
             tracker.stop("steps")
         elif tracker.unique_queries == before:
             tracker.stop("stalled")  # a whole run found nothing new: more runs will not
-    latent = None if es is None else es.state.latent
+    latent = None if es is None else es.population  # no bounds: the latent itself
     pop = [] if latent is None else space.decode(latent)
     fit = es.fitness.clone() if es is not None and es.fitness is not None else torch.empty(0)
     return {"population": pop, "population_fitness": fit, "runs": run}
@@ -167,6 +184,7 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run) -> None:
     x = es.ask()
     archs = space.decode(x)
     changed: set[int] = set()
+    guided: set[int] = set()
     novelty = cfg.novelty
     if novelty and es.generation > 0:
         if not cfg.diffusion:  # ablation: every offspring is a mutated tournament parent
@@ -176,9 +194,12 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run) -> None:
             archs = space.decode(x)
         elif novelty == "parent":
             x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
+        elif novelty == "denoise":  # flip the rows the denoising is closest to flipping
+            x, archs, guided = _denoise_novel(space, x, archs, tracker, tries)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
-    origin = ["repair" if i in changed else "diffusion" for i in range(len(archs))]
+    origin = ["repair" if i in changed else "guided" if i in guided else "diffusion"
+              for i in range(len(archs))]  # fmt: skip
     keys = [tracker.key(a) for a in archs]
     info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
     f = tracker.query(archs, origin=origin, info=info)
@@ -206,7 +227,7 @@ def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
     if not dup:
         return x, archs, set()
     x, archs = x.clone(), list(archs)
-    pop, fit = es.state.latent, es.state.fitness
+    pop, fit = es.population, es.fitness
     score = torch.nan_to_num(fit if es.maximize else -fit, nan=-torch.inf).cpu()
     cand = torch.randint(pop.shape[0], (len(dup), size), generator=generator)
     winners = cand[torch.arange(len(dup)), score[cand].argmax(dim=1)]
@@ -215,6 +236,22 @@ def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
     for i, a in zip(dup, space.decode(x[idx])):
         archs[i] = a
     return x, archs, set(dup)
+
+
+def _denoise_novel(space, x, archs, tracker, tries):
+    """Flip duplicates' rows in order of their top-2 margin (smallest first)."""
+    x, archs, guided = x.clone(), list(archs), set()
+    mask = space.mask.to(x.device)
+    for k in range(tries):
+        dup = _duplicates(archs, tracker)
+        if not dup:
+            break
+        guided.update(dup)
+        idx = torch.tensor(dup, device=x.device)
+        x[idx] = denoise_flip(x[idx], mask, k)
+        for i, a in zip(dup, space.decode(x[idx])):
+            archs[i] = a
+    return x, archs, guided
 
 
 def _make_novel(space, x, archs, tracker, mask, generator, tries):

@@ -1,0 +1,249 @@
+"""Every searcher of ``SEARCHERS`` on every benchmark of issue #18, one protocol, one table.
+
+Benchmarks (``--bench``):
+
+* ``nb201``: NAS-Bench-201 (cifar10, cifar100, ImageNet16-120), seed-mean validation
+  accuracy: unique queries to the validation optimum (any tie) within 1,000; hit rate.
+* ``nb201-noisy``: the same space, searching ONE training seed's validation accuracy
+  (``NB201Fitness(ds, noisy=True, seed=run seed)``): test accuracy (seed mean) of the
+  returned cell at budgets 50, 100, 300.
+* ``transnas``: TransNAS-Bench-101 micro and macro, 7 tasks each: normalised regret
+  ``(best - value) / (best - worst)`` over the table of the returned cell at 50, 100, 300.
+* ``ofa``: MobileNetV3 with OFA's accuracy predictor, unconstrained and under 25 ms Note10
+  latency (``LatencyConstrained``): predicted top-1 (feasible only) at 1,000 and 10,000
+  calls. TPE runs to 1,000 calls only (its sampler's cost grows with the trials).
+
+Protocol: every run goes through its own ``CachedFitness`` via ``search(name, ...)``; the
+returned cell at budget B is the best (by the searched value) of the run's first B unique
+queries; nobody is told the optimum (on ``nb201`` the run is cut once the optimum was
+queried: the searchers never read the target, so the queries before it are the same).
+Medians with bootstrap 95% intervals, hit rates, a two-sided Mann-Whitney p-value against
+``ednag default`` and the share of queries that came from the diffusion step.
+
+Usage::
+
+    python benchmarks/bench_searchers.py --bench nb201 --seeds 0-19      # report seeds
+    python benchmarks/bench_searchers.py --bench nb201 --seeds 100-119 --methods ...  # tuning
+    python benchmarks/bench_searchers.py --doc       # docs/results_search.md from results/
+    python benchmarks/bench_searchers.py --quick     # 2 seeds, small budgets, no files
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nas_common import ROOT  # noqa: E402
+from _search_report import write_doc  # noqa: E402
+
+from ednag_opt import search  # noqa: E402
+from ednag_opt.fitness import CachedFitness  # noqa: E402
+from ednag_opt.spaces import get_space  # noqa: E402
+
+RAW = ROOT / "results" / "search"
+#: label -> (searcher, options). The first is the default the others are tested against.
+METHODS: dict[str, tuple[str, dict[str, Any]]] = {
+    "ednag default": ("ednag", {}),
+    "ednag paper": ("ednag", {"preset": "paper"}),
+    "ednag repair-only (no diffusion)": ("ednag", {"preset": "repair-only"}),
+    "REA": ("rea", {}),
+    "local search": ("local", {}),
+    "random": ("random", {}),
+    "TPE": ("tpe", {}),
+}
+BASELINES = ("REA", "local search", "random", "TPE")
+#: MobileNetV3: the sizes of docs/results_ofa.md (N=100, REA P=100 S=10).
+OFA_OPTIONS = {
+    "ednag": {"popsize": 100},
+    "ednag paper": {"popsize": 100, "num_steps": 100},
+    "rea": {"population": 100, "sample": 10},
+    "random": {"batch_size": 100},
+}
+BENCHES = ("nb201", "nb201-noisy", "transnas", "ofa")
+_CTX: dict[str, dict[str, Any]] = {}
+
+
+def problems(bench: str, quick: bool) -> dict[str, dict[str, Any]]:
+    """Search problems of one benchmark: space, fitness, budgets, what to report."""
+    from ednag_opt.fitness import TNB_TASKS, NB201Fitness, TransNASFitness
+
+    out: dict[str, dict[str, Any]] = {}
+    if bench in ("nb201", "nb201-noisy"):
+        space = get_space("nas-bench-201")
+        space.enumerate()
+        for ds in ("cifar10", "cifar100", "ImageNet16-120"):
+            src = NB201Fitness(ds, metric="val", noisy=bench == "nb201-noisy")
+            test = NB201Fitness(ds, metric="test")
+            budgets = [1000] if bench == "nb201" else [50, 100, 300]
+            out[ds] = {"space": space, "source": src, "budgets": budgets, "kind": bench,
+                       "optimum": src.optimum().value, "test": test}  # fmt: skip
+    elif bench == "transnas":
+        for sp in ("micro", "macro"):
+            space = get_space(f"transnas-{sp}")
+            for task in TNB_TASKS:
+                src = TransNASFitness(task, space=sp)
+                vals = src.query(space.enumerate()).numpy()
+                hi, lo = float(vals.max()), float(vals.min())
+                best, worst = (hi, lo) if src.maximize else (lo, hi)
+                out[f"{sp}/{task}"] = {"space": space, "source": src, "budgets": [50, 100, 300],
+                                       "kind": bench, "optimum": best, "worst": worst}  # fmt: skip
+    elif bench == "ofa":
+        from ednag_opt.fitness.predictors import (
+            LatencyConstrained,
+            OFAAccuracyPredictor,
+            OFALatency,
+        )
+        from ednag_opt.fitness.predictors.ofa_latency import NOTE10_RESOLUTIONS
+
+        acc = OFAAccuracyPredictor()
+        out["acc"] = {"space": get_space("mobilenetv3"), "source": acc,
+                      "budgets": [1000, 10000], "kind": bench}  # fmt: skip
+        out["acc@25ms"] = {"space": get_space("mobilenetv3", resolutions=NOTE10_RESOLUTIONS),
+                           "source": LatencyConstrained(acc, OFALatency(), 25.0),
+                           "budgets": [1000, 10000], "kind": bench}  # fmt: skip
+    else:
+        raise SystemExit(f"unknown benchmark {bench!r}; choose from {BENCHES}")
+    if quick:
+        for p in out.values():
+            p["budgets"] = [max(10, b // 10) for b in p["budgets"]]
+    return out
+
+
+def options(bench: str, label: str) -> tuple[str, dict[str, Any]]:
+    """The searcher and its options for one method on one benchmark."""
+    name, opts = METHODS[label]
+    if bench == "ofa":
+        key = label if label in OFA_OPTIONS else name
+        opts = {**OFA_OPTIONS.get(key, {}), **opts}
+        if name == "ednag" and "popsize" not in opts:
+            opts["popsize"] = 100
+    return name, opts
+
+
+def run_one(task: tuple[str, str, str, int]) -> dict[str, Any]:
+    """One (benchmark, problem, method, seed) run up to the problem's largest budget."""
+    bench, prob, label, seed = task
+    torch.set_num_threads(1)
+    p = _CTX[prob]
+    name, opts = options(bench, label)
+    top = max(p["budgets"])
+    if name == "tpe" and bench == "ofa":
+        top = min(top, 1000)
+    if p["kind"] == "nb201-noisy":
+        p["source"].reseed(seed)
+    target = p["optimum"] if p["kind"] == "nb201" else None
+    t0 = time.perf_counter()
+    res = search(name, p["space"], CachedFitness(p["source"]), max_queries=top, seed=seed,
+                 target=target, **opts)  # fmt: skip
+    rec: dict[str, Any] = {"bench": bench, "problem": prob, "method": label, "seed": seed,
+                           "wall": time.perf_counter() - t0, "unique": res.unique_queries,
+                           "origins": res.metadata["origins"]}  # fmt: skip
+    if p["kind"] == "nb201":
+        rec["q_opt"] = res.queries_to_reach(p["optimum"])
+    rec["at"] = {str(b): _returned(p, res.queries[:b]) for b in p["budgets"] if b <= top}
+    return rec
+
+
+def _returned(p: dict[str, Any], queries: list[tuple[Any, float]]) -> dict[str, Any]:
+    """The returned cell of a budget prefix and the value reported for it."""
+    vals = np.array([v for _, v in queries], dtype=np.float64)
+    if not np.isfinite(vals).any():
+        return {"value": math.nan, "report": math.nan}
+    sign = 1.0 if p["source"].maximize else -1.0
+    i = int(np.nanargmax(np.where(np.isfinite(vals), sign * vals, -np.inf)))
+    arch, v = queries[i]
+    if p["kind"] == "nb201-noisy":
+        rep = float(p["test"].test_accuracy([arch])[0])
+    elif p["kind"] == "transnas":
+        rep = (p["optimum"] - v) / (p["optimum"] - p["worst"])
+    elif p["kind"] == "ofa":
+        rep = 100.0 * v if v >= 0 else math.nan  # infeasible under the latency limit
+    else:
+        rep = v
+    return {"value": float(v), "report": float(rep), "arch": str(arch)}
+
+
+def parse_seeds(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out += list(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, quick: bool,
+              only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Every (problem, method, seed) of a benchmark; results merged into results/search/."""
+    _CTX.clear()
+    _CTX.update(problems(bench, quick))
+    probs = [k for k in _CTX if not only or any(o in k for o in only)]
+    tasks = [(bench, pr, m, s) for pr in probs for m in labels for s in seeds]
+    out: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
+    it = pool.map(run_one, tasks, chunksize=2) if pool else map(run_one, tasks)
+    for i, rec in enumerate(it, 1):
+        out.append(rec)
+        if i % max(1, len(tasks) // 20) == 0 or i == len(tasks):
+            print(f"[{bench}] {i}/{len(tasks)} runs, {time.perf_counter() - t0:.0f} s", flush=True)
+    if pool:
+        pool.shutdown()
+    if not quick:
+        _merge(bench, out)
+    return out
+
+
+def _merge(bench: str, recs: list[dict[str, Any]]) -> None:
+    """Add runs to results/search/<bench>.json (a rerun of a run replaces it)."""
+    RAW.mkdir(parents=True, exist_ok=True)
+    path = RAW / f"{bench}.json"
+    old = json.loads(path.read_text()) if path.exists() else []
+    key = lambda r: (r["problem"], r["method"], r["seed"])  # noqa: E731
+    new = {key(r): r for r in old}
+    new.update({key(r): r for r in recs})
+    path.write_text(json.dumps(list(new.values())))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--bench", default="nb201", help=f"comma list of {BENCHES}")
+    ap.add_argument("--methods", default=None, help="comma list of METHODS labels")
+    ap.add_argument("--seeds", default="0-19", help="e.g. 0-19 or 100-119,150")
+    ap.add_argument("--problems", default=None, help="substrings of problem names to keep")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10, no files")
+    ap.add_argument("--doc", action="store_true", help="only write docs/results_search.md")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    torch.set_num_threads(1)
+    if args.doc:
+        write_doc(RAW, list(METHODS), BASELINES)
+        return
+    labels = args.methods.split(",") if args.methods else list(METHODS)
+    unknown = [m for m in labels if m not in METHODS]
+    if unknown:
+        raise SystemExit(f"unknown methods {unknown}; choose from {list(METHODS)}")
+    seeds = [0, 1] if args.quick else parse_seeds(args.seeds)
+    only = args.problems.split(",") if args.problems else None
+    for bench in args.bench.split(","):
+        recs = run_bench(bench, labels, seeds, args.workers, args.quick, only)
+        if args.quick:
+            for r in recs:
+                print(r["problem"], r["method"], r["seed"], r.get("q_opt"),
+                      {b: round(a["report"], 3) for b, a in r["at"].items()})  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
