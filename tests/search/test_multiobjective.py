@@ -175,3 +175,14 @@ def test_pymoo_adapter_two_and_three_objectives():
     dtlz = minimize(get_problem("dtlz2", n_var=8, n_obj=3), EDNAG(pop_size=20), ("n_gen", 5),
                     seed=0)  # fmt: skip
     assert dtlz.F.shape[1] == 3
+
+
+def test_plot_front_writes_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    from ednag_opt.search.multiobjective import plot_front
+
+    res = search("ednag", "nas-bench-201", [ACC, COST], max_queries=40, seed=0)
+    out = plot_front(res, tmp_path / "front.png")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="two objectives"):
+        plot_front(search("ednag", "nas-bench-201", ACC, max_queries=10), tmp_path / "x.png")

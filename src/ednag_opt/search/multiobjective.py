@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,7 @@ __all__ = [
     "is_multi",
     "objectives_from_names",
     "pareto_front",
+    "plot_front",
     "run_ednag_mo",
 ]
 
@@ -213,6 +215,39 @@ def pareto_front(
     idx = np.flatnonzero(mask)
     idx = idx[np.argsort(-S[idx, 0], kind="stable")]
     return [(queries[i][0], tuple(float(x) for x in V[i])) for i in idx]
+
+
+def plot_front(result: Any, path: str | Path, *, title: str | None = None) -> Path:
+    """Scatter every query of a two-objective result and draw its Pareto front (a PNG).
+
+    Raises:
+        ValueError: the result does not have exactly two objectives.
+        ImportError: matplotlib is missing (``pip install ednag-opt[bench]``).
+    """
+    objs = result.metadata.get("objectives", [])
+    if result.objectives is None or len(objs) != 2:
+        raise ValueError("plot_front() needs the result of a search with two objectives")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    V = np.asarray(result.objectives, dtype=np.float64)
+    F = np.array([v for _, v in result.pareto_front()]).reshape(-1, 2)
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.scatter(V[:, 1], V[:, 0], s=6, c="0.7", label=f"{len(V)} queries")
+    order = np.argsort(F[:, 1])
+    ax.step(F[order, 1], F[order, 0], where="post", c="C3", marker="o", ms=3,
+            label=f"front ({len(F)})")  # fmt: skip
+    ax.set_xlabel(objs[1]["name"])
+    ax.set_ylabel(objs[0]["name"])
+    ax.set_title(title or result.metadata.get("searcher", ""))
+    ax.legend()
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
 
 
 def is_multi(fitness: Any) -> bool:
