@@ -16,6 +16,12 @@ architectures are known to the inner search's cache, so its novelty move steers 
 If ``restart_after`` real queries bring no improvement, the search restarts from a fresh
 random sample and the surrogate forgets the earlier queries (they stay excluded and
 counted). Only real queries count; ``wall_time`` includes fitting and searching.
+
+With ``prior=`` (related tasks: fitness sources, ``(architectures, values)`` tables or a
+meta-trained :class:`~ednag_opt.fitness.predictors.PriorSurrogate`), the predictor is
+meta-trained on the related tasks once, there is no random initial sample (the first
+query is the prior's best candidate), and each round adapts the prior to the real
+queries made so far (:meth:`PriorSurrogate.adapt`) instead of fitting from scratch.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import numpy as np
 import torch
 
 from ..fitness import CachedFitness
+from ..fitness.predictors.prior_tasks import resolve_prior
 from ..fitness.predictors.surrogate import ArchSurrogate
 from ..spaces import SearchSpace
 from .ednag import run_ednag
@@ -54,6 +61,8 @@ def run_surrogate(
     popsize: int = 50,
     num_steps: int = 20,
     preset: str = "default",
+    prior: Any = None,
+    prior_options: dict[str, Any] | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
     """Query the real fitness only for the generator's best candidates under a surrogate.
@@ -74,19 +83,33 @@ def run_surrogate(
             of ``space.enumerate()``: small spaces, an ablation).
         search_queries: surrogate evaluations the generator may spend per round.
         popsize, num_steps, preset, **strategy_options: the inner EDNAG search's options.
+        prior: related tasks (see the module docstring): a fitted ``PriorSurrogate``, or a
+            list of fitness sources (a table source gives its whole column; another
+            source is queried on a random sample), ``(architectures, values)`` pairs in
+            the searched fitness's direction, or fitted ``PriorSurrogate`` (one).
+            ``None``: no transfer (``init`` random queries, a fresh surrogate per round).
+        prior_options: keyword arguments of the ``PriorSurrogate`` meta-trained from
+            ``prior`` (e.g. ``{"conditioned": False}``: the blind twin).
 
     Returns:
-        Extras: ``rounds``.
+        Extras: ``rounds`` (and ``prior_fit_time`` with a prior).
     """
     _check(acquisition, optimizer, init, per_round, search_queries)
     sign = 1.0 if tracker.maximize else -1.0
     params = _surrogate_params(surrogate, space)
+    t_prior = time.perf_counter()
+    prior_model = None if prior is None else resolve_prior(
+        prior, space, tracker.maximize, seed=seed, options=prior_options)  # fmt: skip
+    t_prior = time.perf_counter() - t_prior
+    if prior_model is not None:
+        params = {"prior": prior_model}
     g = torch.Generator().manual_seed(seed)
     before = set(tracker.cache.values)  # known before this search: never proposed again
     pool = space.enumerate() if optimizer == "exhaustive" else None
     inner = dict(popsize=popsize, num_steps=num_steps, preset=preset, **strategy_options)
-    first = _random_new(space, tracker, min(init, tracker.remaining), before, g)
-    tracker.query(first, origin="random", info={"round": 0})
+    if prior_model is None:
+        first = _random_new(space, tracker, min(init, tracker.remaining), before, g)
+        tracker.query(first, origin="random", info={"round": 0})
     rnd, segment, improved_at = 0, 0, tracker.unique_queries
     while not tracker.done:
         rnd += 1
@@ -110,7 +133,7 @@ def run_surrogate(
         tracker.query(batch, origin="surrogate", info={"round": rnd, **row})
         if last_best is None or tracker.best_fitness != last_best:
             improved_at = tracker.unique_queries
-    return {"rounds": rnd}
+    return {"rounds": rnd} if prior_model is None else {"rounds": rnd, "prior_fit_time": t_prior}
 
 
 def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k, budget,
@@ -120,10 +143,14 @@ def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k
     data = [(a, v) for a, v in tracker.queries[segment:] if math.isfinite(v)]
     taken = before | {tracker.key(a) for a, _ in tracker.queries}
     k = int(min(k, tracker.remaining))
-    if len(data) < 2:  # nothing to learn from (failed evaluations): sample at random
+    if "prior" in params:  # adapt the meta-trained prior (0 queries: the prior itself)
+        model: Any = params["prior"].adapt([a for a, _ in data], [sign * v for _, v in data],
+                                           seed=rseed)  # fmt: skip
+    elif len(data) < 2:  # nothing to learn from (failed evaluations): sample at random
         return _random_new(space, tracker, k, taken, g), {"fit_time": 0.0, "search_time": 0.0}
-    model = ArchSurrogate(**{**params, "seed": rseed})
-    model.fit([a for a, _ in data], [sign * v for _, v in data])  # larger: better
+    else:
+        model = ArchSurrogate(**{**params, "seed": rseed})
+        model.fit([a for a, _ in data], [sign * v for _, v in data])  # larger: better
     t_search = time.perf_counter()
     acq = _Acquisition(model, beta)
     if pool is not None:
@@ -165,7 +192,7 @@ def _check(acquisition: str, optimizer: str, init: int, per_round: int, budget: 
 class _Acquisition:
     """Acquisition score of a surrogate fitted on ``sign * y`` (higher is better)."""
 
-    def __init__(self, model: ArchSurrogate, beta: float) -> None:
+    def __init__(self, model: Any, beta: float) -> None:
         self.model, self.beta = model, beta
 
     def __call__(self, archs: list[Any]) -> torch.Tensor:
