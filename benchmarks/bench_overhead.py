@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from ednag_opt import EvolutionaryDDIM
+from ednag_opt.strategy.blackbox import blackbox_config
 
 SIZES = "30x30,256x1000,1024x100"
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "XLA_FLAGS")
@@ -52,10 +53,41 @@ def stats(times: list[float]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------- timers
-def time_ours(n: int, d: int, reps: int, warmup: int, seed: int = 0) -> dict[str, Any]:
-    """Time ``ask`` + ``tell`` of EvolutionaryDDIM (defaults, box bounds) per generation."""
+def make_ours(n: int, d: int, steps: int, preset: str, seed: int = 0) -> EvolutionaryDDIM:
+    """Our strategy with its defaults (``"default"``) or the black-box preset, box bounds."""
+    if preset == "blackbox":
+        cfg = blackbox_config(d, popsize=n, num_steps=steps)
+        return EvolutionaryDDIM(shape=(d,), config=cfg, seed=seed, bounds=(-5, 5))
+    return EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=steps, seed=seed, bounds=(-5, 5))
+
+
+def peak_memory(n: int, d: int, preset: str, gens: int = 3) -> dict[str, Any]:
+    """Peak resident memory (MB) of ``gens`` generations in a fresh process, minus the
+    resident memory after the imports (both from ``getrusage``)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource, sys, torch; sys.path.insert(0, 'benchmarks');"
+        "from bench_overhead import make_ours; torch.set_num_threads(1);"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        f"es = make_ours({n}, {d}, {gens + 2}, '{preset}');"
+        f"[es.tell(torch.rand({n})) for _ in range({gens}) if es.ask() is not None];"
+        "print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        return {"method": f"ours ({preset})", "n": n, "d": d, "error": out.stderr[-300:]}
+    base, peak = (int(v) for v in out.stdout.split())
+    return {"method": f"ours ({preset})", "n": n, "d": d, "peak_mb": (peak - base) / 1024}
+
+
+def time_ours(
+    n: int, d: int, reps: int, warmup: int, seed: int = 0, preset: str = "default"
+) -> dict[str, Any]:
+    """Time ``ask`` + ``tell`` of EvolutionaryDDIM (``preset``, box bounds) per generation."""
     gens = reps + warmup + 1
-    es = EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=gens + 1, seed=seed, bounds=(-5, 5))
+    es = make_ours(n, d, gens + 1, preset, seed)
     fits = torch.rand(gens, n, generator=torch.Generator().manual_seed(seed + 1))
     es.ask()
     es.tell(fits[0])  # generation 0 only samples x_T: not a steady-state generation
@@ -221,8 +253,8 @@ def render(results: list[dict[str, Any]]) -> str:
         )
     lines += [
         "",
-        "| N | D | ours / evosax (median) | ours / cma (median) |",
-        "|---:|---:|---:|---:|",
+        "| N | D | ours / evosax (median) | ours / cma (median) | black-box preset / evosax |",
+        "|---:|---:|---:|---:|---:|",
     ]
     sizes = sorted({(r["n"], r["d"]) for r in results}, key=lambda s: s[0] * s[1])
     for n, d in sizes:
@@ -231,7 +263,9 @@ def render(results: list[dict[str, Any]]) -> str:
         ev = f"{ours / by['evosax DiffusionEvolution']:.2f}" if ours and by.get(
             "evosax DiffusionEvolution") else "-"  # fmt: skip
         cm = f"{ours / by['pycma']:.2f}" if ours and by.get("pycma") else "-"
-        lines.append(f"| {n} | {d} | {ev} | {cm} |")
+        bb, evo = by.get("ednag black-box preset"), by.get("evosax DiffusionEvolution")
+        bbr = f"{bb / evo:.2f}" if bb and evo else "-"
+        lines.append(f"| {n} | {d} | {ev} | {cm} | {bbr} |")
     return "\n".join(lines)
 
 
@@ -241,7 +275,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--reps", type=int, default=30, help="timed generations per method")
     p.add_argument("--warmup", type=int, default=3, help="untimed generations first")
     p.add_argument("--cma-max-seconds", type=float, default=60.0, help="time cap for pycma")
-    p.add_argument("--methods", default="ours,evosax,cma", help="subset of ours,evosax,cma")
+    p.add_argument("--methods", default="ours,blackbox,evosax,cma",
+                   help="subset of ours,blackbox (our black-box preset),evosax,cma")
+    p.add_argument("--memory", default=None, help="NxD list: peak memory of ours instead")
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
     p.add_argument("--json", default=None, help="write raw results here")
     p.add_argument("--profile", default=None, help="NxD: cProfile our strategy instead")
@@ -252,16 +288,27 @@ def main(argv: list[str] | None = None) -> None:
         n, d = parse_sizes(args.profile)[0]
         print(profile_ours(n, d))
         return
+    if args.memory:
+        print("| N | D | strategy | peak MB above imports |\n|---:|---:|---|---:|")
+        for n, d in parse_sizes(args.memory):
+            for preset in ("default", "blackbox"):
+                r = peak_memory(n, d, preset)
+                cell = f"{r['peak_mb']:.0f}" if "peak_mb" in r else f"failed: {r['error']}"
+                print(f"| {n} | {d} | {r['method']} | {cell} |", flush=True)
+        return
     info = machine()
     print(json.dumps(info))
     methods = set(args.methods.split(","))
     results = []
     for n, d in parse_sizes(args.sizes):
-        for key in ("ours", "evosax", "cma"):
+        for key in ("ours", "blackbox", "evosax", "cma"):
             if key not in methods:
                 continue
             if key == "ours":
                 name, r = "ednag (torch)", time_ours(n, d, args.reps, args.warmup)
+            elif key == "blackbox":
+                name = "ednag black-box preset"
+                r = time_ours(n, d, args.reps, args.warmup, preset="blackbox")
             elif key == "evosax":
                 name, r = "evosax DiffusionEvolution", time_evosax(n, d, args.reps, args.warmup)
             else:

@@ -70,8 +70,8 @@ def test_unbounded_search_does_not_depend_on_where_the_optimum_is():
 
 def test_no_frame_stalls_where_the_frame_does_not():
     """Without adaptation the unbounded search cannot leave its initial cloud."""
-    es = EvolutionaryDDIM((6,), config=blackbox_config(6, adapt="none", adapt_cycle=0,
-                                                       num_steps=300), seed=0)  # fmt: skip
+    cfg = blackbox_config(6, adapt="none", adapt_cycle=0, num_steps=300, popsize=18)
+    es = EvolutionaryDDIM((6,), config=cfg, seed=0)
     f = ellipsoid(10.0)
     while not es.done:
         es.tell(f(es.ask()))

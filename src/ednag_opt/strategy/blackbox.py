@@ -32,12 +32,12 @@ __all__ = ["MinimizeResult", "blackbox_config", "minimize", "paper_config"]
 def blackbox_config(dim: int, **changes: Any) -> DDIMConfig:
     """The black-box preset for ``dim`` variables; ``changes`` override its fields.
 
-    Population ``2 * (4 + floor(3 ln dim))`` (twice CMA-ES's default), full covariance up to
-    200 variables, diagonal above.
+    Population ``4 + floor(3 ln dim)`` (CMA-ES's default; :func:`minimize` doubles it at
+    each restart), full covariance up to 200 variables, diagonal above.
     """
     if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
         raise ValueError(f"dim must be a positive integer, got {dim!r}")
-    base = dict(popsize=2 * (4 + int(3 * math.log(dim))), num_steps=100,
+    base = dict(popsize=4 + int(3 * math.log(dim)), num_steps=100,
                 adapt="full" if dim <= 200 else "diag", adapt_cycle=2, dtype=torch.float64,
                 roulette=False, diversity_frac=0.0, elite_frac=0.1)  # fmt: skip
     return DDIMConfig(**{**base, **changes})
