@@ -85,47 +85,80 @@ def load() -> str:
 
 
 # ----------------------------------------------------------------------------- 1. training
+def start_train_pools(args, fit: TrainingFitness) -> dict[tuple[str, int], object]:
+    """The in-process source and every started pool, by (backend, workers)."""
+    runs: dict[tuple[str, int], object] = {
+        ("in-process", 1): TrainingFitness(
+            "digits_all", epochs=args.epochs, C=args.C, device=args.device
+        )
+    }
+    # All pools live at once (used in turn): Ray actors share the CPUs they reserve.
+    import ray
+
+    cpus = min(1.0, ray.cluster_resources().get("CPU", 1) / sum(args.train_workers))
+    for backend in args.backends:
+        for workers in args.train_workers:
+            t0 = time.perf_counter()
+            opts = dict(num_gpus_per_worker=args.gpus_per_worker)
+            if backend == "ray":
+                opts["num_cpus_per_worker"] = cpus
+            runs[(backend, workers)] = ParallelFitness(fit, workers, backend, **opts).start()
+            print(f"  {backend} x{workers}: started in {time.perf_counter() - t0:.1f} s")
+    return runs
+
+
 def bench_train(args) -> str:
+    """Configurations interleaved generation by generation (rotating their order), so
+    that a change of the machine's load hits them all; ratios are paired per generation."""
     fit = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, device=args.device)
-    gens = [random_cells(args.pop, 1000 + g) for g in range(args.gens)]
-    configs = [("in-process", None, 1)]
-    configs += [(b, b, w) for b in args.backends for w in args.train_workers]
-    rows, values, per_gen = [], {}, {}
-    for label, backend, workers in configs:
-        pool = None
-        if backend is None:  # a fresh source: nothing cached from another configuration
-            run = TrainingFitness("digits_all", epochs=args.epochs, C=args.C, device=args.device)
-        else:
+    runs = start_train_pools(args, fit)
+    keys = list(runs)
+    times: dict = {k: [] for k in keys}
+    values: dict = {k: [] for k in keys}
+    for g in range(args.gens):
+        cells = random_cells(args.pop, 1000 + g)
+        for k in keys[g % len(keys) :] + keys[: g % len(keys)]:
             t0 = time.perf_counter()
-            gpus = args.gpus_per_worker
-            run = pool = ParallelFitness(fit, workers, backend, num_gpus_per_worker=gpus).start()
-            print(f"  {label} x{workers}: started in {time.perf_counter() - t0:.1f} s")
-        times, vals = [], []
-        for cells in gens:
-            t0 = time.perf_counter()
-            vals += run(cells).tolist()
-            times.append(time.perf_counter() - t0)
-        if pool is not None:
-            pool.close()
-        key = (label, workers)
-        values[key], per_gen[key] = vals, statistics.median(times)
-        print(f"  {label} x{workers}: {per_gen[key]:.2f} s/generation ({load()})")
-    ref = values[("in-process", 1)]
-    for (label, workers), t in per_gen.items():
-        one = per_gen.get((label, 1), t)
-        same = all(a == b for a, b in zip(values[(label, workers)], ref))
-        speed = f"{one / t:.2f}" if workers > 1 else "1 (baseline)"
-        seq = per_gen[("in-process", 1)] / t
-        rows.append([label, str(workers), f"{t:.2f}", speed, f"{seq:.2f}", "yes" if same else "NO"])
+            values[k] += runs[k](cells).tolist()
+            times[k].append(time.perf_counter() - t0)
+        print(
+            f"  generation {g}: " + ", ".join(f"{k[0]} x{k[1]} {times[k][-1]:.1f} s" for k in keys)
+        )
+    for run in runs.values():
+        if isinstance(run, ParallelFitness):
+            run.close()
+    base = times[("in-process", 1)]
+    rows = []
+    for label, workers in keys:
+        t = times[(label, workers)]
+        one = times.get((label, 1), t)
+        same = values[(label, workers)] == values[("in-process", 1)]
+        rows.append(
+            [
+                label,
+                str(workers),
+                f"{statistics.median(t):.2f}",
+                ratio(one, t) if workers > 1 else "1 (baseline)",
+                ratio(base, t),
+                "yes" if same else "NO",
+            ]
+        )
     header = ["backend", "workers", "s / generation (median)", "speedup vs 1 worker"]
     header += ["speedup vs in-process", "values identical"]
     print_table("real training", header, rows)
     head = (
         f"{args.gens} generations of {args.pop} random NB201 cells, TrainingFitness"
         f"('digits_all', epochs={args.epochs}, C={args.C}), one torch thread per worker; "
-        f"{load()} at the end.\n\n"
+        "configurations interleaved; speedups are medians of per-generation ratios "
+        f"[min, max]; {load()} at the end.\n\n"
     )
     return head + md_table(header, rows)
+
+
+def ratio(num: list[float], den: list[float]) -> str:
+    """Median [min, max] of paired ratios num[g] / den[g]."""
+    r = [a / b for a, b in zip(num, den)]
+    return f"{statistics.median(r):.2f} [{min(r):.2f}, {max(r):.2f}]"
 
 
 # ----------------------------------------------------------------------------- 2. simulation
@@ -248,14 +281,15 @@ def main(argv: list[str] | None = None) -> None:
         ensure_ray(None, {"num_cpus": 2, "log_to_driver": False})
     else:
         ensure_ray(args.ray_address, None)
-    print(f"{machine()}; git {git_rev()}; {load()}")
+    rev = git_rev()  # once: other commits may land during a long run
+    print(f"{machine()}; git {rev}; {load()}")
     parts = {"train": bench_train, "sim": bench_sim, "overhead": bench_overhead}
     for name in args.parts.split(","):
         print(f"== {name}")
         text = parts[name](args)
         if args.write is not None:
             cmd = "python benchmarks/bench_parallel.py " + " ".join(argv or sys.argv[1:])
-            text = f"`{cmd}` ({machine()}; git {git_rev()})\n\n{text}"
+            text = f"`{cmd}` ({machine()}; git {rev})\n\n{text}"
             update_section(args.write, f"parallel-{name}", text)
 
 

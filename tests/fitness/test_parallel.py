@@ -132,6 +132,13 @@ def test_results_identical_to_sequential(pool, reference):
     assert rev.tolist() == reference[::-1] + [reference[0]]
 
 
+def test_workers_run_concurrently(pool):
+    naps = [f"sleep:1.5{'0' * i}" for i in range(2)]  # two distinct 1.5 s sleeps
+    t0 = time.monotonic()
+    assert pool(naps).tolist() == [plain_value(a) for a in naps]
+    assert time.monotonic() - t0 < 2.9
+
+
 def test_one_worker_gives_the_same_bits(marker_dir, reference):
     with ParallelFitness(Scripted(marker_dir), 1, backend="process") as pf:
         assert pf(CELLS).tolist() == reference
@@ -239,3 +246,19 @@ def test_forwarded_attributes(marker_dir):
     assert (pf.name, pf.maximize, pf.num_workers, pf.backend) == ("scripted", True, 2, "process")
     with pytest.raises(TypeError, match="decode"):
         pf(torch.zeros(2, 6))
+
+
+def test_ray_lanes_share_an_actor_and_survive_its_death(ray_session, marker_dir):
+    """concurrency_per_actor=2: two evaluations run at once in one actor process; when it
+    dies, the evaluations it was running are retried on its replacement."""
+    with ParallelFitness(
+        Scripted(marker_dir), 2, backend="ray", num_cpus_per_worker=0, concurrency_per_actor=2
+    ) as pf:
+        pf.start()
+        t0 = time.monotonic()
+        naps = ["sleep:1.5", "sleep:1.50"]
+        assert pf(naps).tolist() == [plain_value(a) for a in naps]
+        assert time.monotonic() - t0 < 2.9  # concurrent, not 3 s in a row
+        names = [f"lane{i}" for i in range(5)] + ["die-lanes"]
+        assert pf(names).tolist() == [plain_value(a) for a in names]
+        assert pf.last_errors == [None] * 6 and pf.stats["worker_restarts"] >= 1

@@ -63,7 +63,8 @@ class ParallelFitness(Scheduler, FitnessSource):
             evaluations that mostly wait).
         concurrency_per_actor: Ray only: evaluations one actor process runs at once, in
             threads (for thread-safe evaluations that wait on something else, such as
-            remote jobs or simulated sleeps); the pool has ``num_workers /
+            remote jobs or simulated sleeps; not ``TrainingFitness``, which seeds torch's
+            global generator); the pool has ``num_workers /
             concurrency_per_actor`` actors, and an actor's death or timeout fails all of
             its running evaluations (each is retried).
         threads_per_worker: torch intra-op threads in each worker (``None``: leave the
