@@ -64,6 +64,23 @@ class Scripted(FitnessSource):
         return plain_value(s)
 
 
+class HashFit(FitnessSource):
+    """A cheap deterministic value per architecture; the first call that finds the file
+    ``kill-next`` in ``marker_dir`` removes it and kills its process (mid-batch)."""
+
+    name = "hash"
+
+    def __init__(self, marker_dir: str) -> None:
+        self.marker_dir = marker_dir
+
+    def __call__(self, archs):
+        try:
+            Path(self.marker_dir, "kill-next").unlink()
+        except FileNotFoundError:
+            return torch.tensor([plain_value(str(a)) for a in archs], dtype=torch.float64)
+        os._exit(5)
+
+
 class BrokenOnLoad(FitnessSource):
     """Pickles fine here, fails when a worker unpickles it."""
 
@@ -162,6 +179,23 @@ def test_killed_worker_is_retried_and_nothing_is_lost(pool):
     assert cache.errors == {}
     assert pool.stats["worker_restarts"] > before
     assert sorted(seen) == sorted(names)
+
+
+def test_search_survives_a_killed_worker_bit_identically(marker_dir):
+    """A whole EDNAG search through a process pool whose worker is killed mid-batch gives
+    the sequential search's queries and values, with nothing lost or re-queried."""
+    from ednag_opt import search
+
+    opts = dict(max_queries=24, seed=0, popsize=8)
+    ref = search("ednag", "nas-bench-201", HashFit(marker_dir), **opts)
+    Path(marker_dir, "kill-next").touch()
+    with ParallelFitness(HashFit(marker_dir), 2, backend="process") as pf:
+        cache = CachedFitness(pf)
+        res = search("ednag", "nas-bench-201", cache, **opts)
+        assert pf.stats["worker_restarts"] >= 1 and pf.stats["retries"] >= 1
+    assert not Path(marker_dir, "kill-next").exists() and cache.errors == {}
+    assert [(str(a), v) for a, v in res.queries] == [(str(a), v) for a, v in ref.queries]
+    assert res.unique_queries == 24 and res.best_fitness == ref.best_fitness
 
 
 def test_always_failing_fitness_gives_nan_and_an_error(pool):
