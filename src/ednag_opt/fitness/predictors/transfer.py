@@ -152,7 +152,7 @@ class PriorSurrogate:
         top_weight: float = 2.0,
         adapt_epochs: int = 100,
         residual_hidden: int = 32,
-        residual_decay: float = 1e-3,
+        residual_decay: float = 0.1,
         adapt_gain: bool = True,
         residual: bool = True,
         seed: int = 0,
@@ -183,8 +183,9 @@ class PriorSurrogate:
 
         Args:
             tasks: ``(architectures, values)`` pairs (or a dict of them), one per task,
-                values larger-is-better (flip the sign of minimised metrics). Non-finite
-                values are dropped.
+                values larger-is-better (flip the sign of minimised metrics), or fitness
+                sources (see :func:`~ednag_opt.fitness.predictors.prior_tables`).
+                Non-finite values are dropped.
 
         Returns:
             ``self``.
@@ -192,6 +193,10 @@ class PriorSurrogate:
         Raises:
             TypeError, ValueError: on malformed tasks.
         """
+        if not isinstance(tasks, dict) and any(callable(t) for t in tasks):
+            from ednag_opt.fitness.predictors.prior_tasks import prior_tables
+
+            tasks = prior_tables(list(tasks), self.space)  # fitness sources -> tables
         data = _tasks(tasks)
         g = torch.Generator().manual_seed(self.seed)
         xs = [self._x(a) for a, _ in data]

@@ -1,0 +1,255 @@
+"""Few-shot search from related tasks (issue #13): surrogate mode with ``prior=``.
+
+Leave one task out: a :class:`PriorSurrogate` is meta-trained on the OTHER tasks' tables of
+the same space (NB201: the other two datasets' validation accuracy; TransNAS-Bench-101: the
+other six tasks' validation metric; ``cross``: the three NB201 datasets mapped onto the
+TransNAS micro space), then the held-out task is searched with real queries. The held-out
+task's values never reach meta-training (tests/search/test_surrogate_prior.py checks it).
+
+Rows, side by side in one run, every method through one cache per run, same budget in
+unique real queries, never told the optimum (runs stop once they query it, which changes
+nothing below): transfer (task-conditioned prior), its blind twin (same data, one pooled
+head), surrogate mode without transfer, REA, TPE. Meta-training happens once per held-out
+task and variant (``--prior-seeds`` models, run ``i`` uses model ``i % prior_seeds``):
+meta-train once, search many times; its time is reported apart. Surrogate rows maximise
+the acquisition over the whole (small) space (``optimizer="exhaustive"``).
+
+Reported per held-out task: median real queries to its validation optimum (95% CI of the
+median, misses count > budget), hits within the budget, regret of the very first query,
+best validation value within budgets, NB201: test accuracy of the returned cell at budgets
+1, 5, 10, 30; Mann-Whitney (two-sided) of queries-to-optimum vs transfer; predictor time.
+
+Usage::
+
+    python benchmarks/bench_transfer.py --part nb201                 # seeds 0..19
+    python benchmarks/bench_transfer.py --part transnas-micro --seeds 10
+    python benchmarks/bench_transfer.py --part nb201 --tuning        # seeds 100.., no doc
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import json
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from scipy import stats
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _nas_common import fmt_q, machine, md_table, median_queries, update_section  # noqa: E402
+
+from ednag_opt import search  # noqa: E402
+from ednag_opt.fitness import CachedFitness, NB201Fitness, TransNASFitness  # noqa: E402
+from ednag_opt.fitness.predictors import PriorSurrogate  # noqa: E402
+from ednag_opt.fitness.predictors.prior_tasks import nb201_to_micro, prior_tables  # noqa: E402
+from ednag_opt.fitness.transnas import TNB_TASKS  # noqa: E402
+from ednag_opt.spaces import get_space  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "results" / "transfer"
+DOC = ROOT / "docs" / "results_transfer.md"
+NB201 = ("cifar10", "cifar100", "ImageNet16-120")
+METHODS = ("transfer", "blind twin", "no transfer", "REA", "TPE")
+_SHORT = {"epochs": 100, "pairs": 256, "adapt_epochs": 50}
+PRIOR = {  # meta-training settings per part (TransNAS: 6 tasks, fewer and cheaper steps)
+    "nb201": {},
+    "transnas-micro": _SHORT,
+    "transnas-macro": _SHORT,
+    "cross": _SHORT,
+}
+SPACES = {"nb201": "nas-bench-201", "transnas-micro": "transnas-micro",
+          "transnas-macro": "transnas-macro", "cross": "transnas-micro"}  # fmt: skip
+
+
+@functools.cache
+def fitness(part: str, task: str) -> Any:
+    """The held-out task's validation fitness."""
+    if part == "nb201":
+        return NB201Fitness(task, metric="val")
+    return TransNASFitness(task, SPACES[part].split("-")[1])
+
+
+def prior_items(part: str, held: str) -> list[Any]:
+    """Related tasks for ``held``: never ``held`` itself (leave one out)."""
+    if part == "nb201":
+        return [fitness(part, d) for d in NB201 if d != held]
+    if part == "cross":
+        return [nb201_to_micro(NB201Fitness(d, metric="val")) for d in NB201]
+    return [fitness(part, t) for t in TNB_TASKS if t != held]
+
+
+def tasks_of(part: str) -> tuple[str, ...]:
+    return NB201 if part == "nb201" else TNB_TASKS
+
+
+def meta_train(job: tuple[str, str, str, int]) -> tuple[str, float]:
+    """Fit and save one prior (conditioned or blind twin); returns its path and fit time."""
+    part, held, variant, seed = job
+    torch.set_num_threads(1)
+    space = get_space(SPACES[part])
+    tables = prior_tables(prior_items(part, held), space, True)
+    t = time.perf_counter()
+    cond = variant == "transfer"
+    model = PriorSurrogate(space, conditioned=cond, seed=seed, **PRIOR[part]).fit(tables)
+    path = OUT / f"prior_{part}_{held}_{variant.replace(' ', '_')}_{seed}.pt"
+    model.save(path)
+    return str(path), time.perf_counter() - t
+
+
+def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, Any]:
+    """One (held-out task, method, seed) run; a JSON-able record."""
+    part, held, method, seed, budget, priors = args
+    torch.set_num_threads(1)
+    fit = fitness(part, held)
+    opt = fit.optimum()
+    space = get_space(SPACES[part])
+    opts: dict[str, Any] = {}
+    if method in ("transfer", "blind twin"):
+        paths = priors[method]
+        opts = {"prior": PriorSurrogate.load(paths[seed % len(paths)][0], space=space),
+                "optimizer": "exhaustive"}  # fmt: skip
+    elif method == "no transfer":
+        opts = {"optimizer": "exhaustive"}
+    name = {"REA": "rea", "TPE": "tpe"}.get(method, "surrogate")
+    t = time.perf_counter()
+    res = search(name, space, CachedFitness(fit), max_queries=budget, seed=seed,
+                 target=opt.value, **opts)  # fmt: skip
+    wall = time.perf_counter() - t
+    rows = res.history
+    rec = {
+        "part": part, "task": held, "method": method, "seed": seed, "wall": wall,
+        "q": res.queries_to_reach(opt.value), "opt": opt.value,
+        "first": res.queries[0][1] if res.queries else math.nan,
+        "best": {b: res.best_within(b) for b in (1, 5, 10, 30, 50, 100) if b <= budget},
+        "fit_time": sum(r.get("fit_time", 0.0) for r in rows),
+        "search_time": sum(r.get("search_time", 0.0) for r in rows),
+        "rounds": res.extras.get("rounds", 0),
+    }  # fmt: skip
+    if part == "nb201":
+        rec["test"] = {}
+        for b in (1, 5, 10, 30):
+            top = [(a, v) for a, v in res.queries[:b]]
+            arch = max(top, key=lambda av: av[1])[0]
+            rec["test"][b] = float(fit.test_accuracy([arch])[0])
+    return rec
+
+
+def median_ci(x: list[float]) -> tuple[float, float]:
+    """Distribution-free 95% CI of the median (binomial order statistics)."""
+    s = np.sort(np.asarray(x, dtype=np.float64))
+    n = len(s)
+    lo = int(stats.binom.ppf(0.025, n, 0.5)) - 1
+    hi = n - lo - 1
+    return float(s[max(lo, 0)]), float(s[min(hi, n - 1)])
+
+
+def table(part: str, held: str, recs: list[dict[str, Any]], budget: int) -> str:
+    """Markdown rows of one held-out task."""
+    by = {m: [r for r in recs if r["method"] == m] for m in METHODS}
+    qs_t = [r["q"] or math.inf for r in by["transfer"]]
+    header = ["method", "median queries (95% CI)", "hits", "regret of 1st query"]
+    budgets = (1, 5, 10, 30) if part == "nb201" else (10, 30, 100)
+    header += [f"test acc. @{b}" for b in budgets] if part == "nb201" else [
+        f"best val @{b}" for b in budgets]  # fmt: skip
+    header += ["MWU p vs transfer", "fit / search s per round", "wall s / run"]
+    rows = []
+    for m in METHODS:
+        rs = by[m]
+        if not rs:
+            continue
+        qs = [r["q"] for r in rs]
+        med = median_queries(qs, budget)[0]
+        lo, hi = median_ci([q if q is not None else math.inf for q in qs])
+        hits = sum(q is not None for q in qs)
+        regret = np.median([r["opt"] - r["first"] for r in rs])
+        if part == "nb201":
+            cols = [f"{np.mean([r['test'][b] for r in rs]):.2f}" for b in budgets]
+        else:
+            cols = [f"{np.median([_best(r, b) for r in rs]):.4g}" for b in budgets]
+        p = "" if m == "transfer" else _mwu(qs_t, [q or math.inf for q in qs])
+        n = max(sum(r["rounds"] for r in rs), 1)
+        per = (
+            (
+                f"{sum(r['fit_time'] for r in rs) / n:.3f} / "
+                f"{sum(r['search_time'] for r in rs) / n:.3f}"
+            )
+            if m in METHODS[:3]
+            else "–"
+        )
+        wall = np.mean([r["wall"] for r in rs])
+        ci = f"{fmt_q(med, budget)} ({fmt_q(lo, budget)}–{fmt_q(hi, budget)})"
+        rows.append([m, ci, f"{hits}/{len(rs)}", f"{regret:.3g}", *cols, p, per, f"{wall:.2f}"])
+    return md_table(header, rows)
+
+
+def _best(r: dict[str, Any], b: int) -> float:
+    v = r["best"].get(b)
+    return r["opt"] if v is None else v  # stopped at the optimum before b queries
+
+
+def _mwu(a: list[float], b: list[float]) -> str:
+    fa = np.nan_to_num(np.asarray(a, dtype=float), posinf=1e9)
+    fb = np.nan_to_num(np.asarray(b, dtype=float), posinf=1e9)
+    if np.array_equal(np.sort(fa), np.sort(fb)):
+        return "1"
+    return f"{stats.mannwhitneyu(fa, fb, alternative='two-sided').pvalue:.2g}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--part", choices=sorted(SPACES), default="nb201")
+    ap.add_argument("--tasks", default=None, help="comma-separated held-out tasks (default all)")
+    ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--tuning", action="store_true", help="seeds 100.. (no doc update)")
+    ap.add_argument("--budget", type=int, default=100)
+    ap.add_argument("--prior-seeds", type=int, default=2)
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    torch.set_num_threads(1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    part, t0 = args.part, time.perf_counter()
+    helds = args.tasks.split(",") if args.tasks else list(tasks_of(part))
+    methods = args.methods.split(",")
+    seeds = [(100 if args.tuning else 0) + i for i in range(args.seeds)]
+    fits = [(part, h, v, s) for h in helds for v in ("transfer", "blind twin")
+            for s in range(args.prior_seeds)]  # fmt: skip
+    with ProcessPoolExecutor(args.workers, mp_context=get_context("fork")) as pool:
+        priors: dict[str, dict[str, list]] = {h: {} for h in helds}
+        for (_, h, v, _), got in zip(fits, pool.map(meta_train, fits)):
+            priors[h].setdefault(v, []).append(got)
+        jobs = [(part, h, m, s, args.budget, priors[h]) for h in helds for m in methods
+                for s in seeds]  # fmt: skip
+        recs = list(pool.map(one_run, jobs))
+    raw = OUT / f"runs_{part}{'_tuning' if args.tuning else ''}.json"
+    raw.write_text(json.dumps({"args": vars(args), "priors": priors, "runs": recs}, default=str))
+    cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
+    head = (f"Command: `{cmd}`; seeds {seeds[0]}..{seeds[-1]}; budget {args.budget} unique real "
+            f"queries; {len(recs)} runs in {(time.perf_counter() - t0) / 60:.1f} min wall "
+            f"(meta-training included); {machine()}, {args.workers} worker processes, 1 "
+            f"thread each; {dt.date.today()}.")  # fmt: skip
+    parts = [head]
+    for h in helds:
+        fits = {v: np.mean([t for _, t in priors[h][v]]) for v in priors[h]}
+        title = (f"**{h} held out** (meta-training: transfer {fits['transfer']:.1f} s, blind "
+                 f"twin {fits['blind twin']:.1f} s per model)")  # fmt: skip
+        tab = table(part, h, [r for r in recs if r["task"] == h], args.budget)
+        print(title, tab, sep="\n", flush=True)
+        parts += [title, tab]
+    if not args.tuning:
+        update_section(DOC, part.upper(), "\n\n".join(parts))
+
+
+if __name__ == "__main__":
+    main()
