@@ -80,6 +80,8 @@ class EvolutionaryDDIM:
         cfg = (config or DDIMConfig()).replace(**changes) if changes else (config or DDIMConfig())
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
             raise TypeError(f"seed must be an integer, got {seed!r}")
+        if not 0 <= seed < 2**63:
+            raise ValueError(f"seed must be in [0, 2**63), got {seed}")
         self.config = cfg
         self.popsize, self.num_steps, self.seed = cfg.popsize, cfg.num_steps, int(seed)
         self.maximize, self.sigma = cfg.maximize, cfg.sigma
@@ -132,9 +134,9 @@ class EvolutionaryDDIM:
             a_t, a_prev = self._alpha_pair()
             scores = self._scores(st.fitness, st.violation)
             pop, noise = st.latent, self._randn()
-            if st.frame is not None:  # the diffusion runs in the frame's coordinates
-                pop, noise = to_frame(st.frame, pop), noise.cpu().to(torch.float64)
-            x0 = estimate_x0(pop, self.log_density(scores), a_t)
+            if st.frame is not None:  # the diffusion runs in the frame's O(1) coordinates
+                pop, noise = to_frame(st.frame, pop).float(), noise.cpu().float()
+            x0 = estimate_x0(pop, self.log_density(scores), a_t, fused=st.frame is not None)
             z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))
             if st.frame is not None:
                 z = from_frame(st.frame, z, st.latent)
