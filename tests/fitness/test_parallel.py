@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -245,6 +246,22 @@ def test_async_api_and_steady_state(pool):
     )
     assert n == 7 and told == {f"s{i}": plain_value(f"s{i}") for i in range(7)}
     assert pool.in_flight == 0
+
+
+class Unsendable:
+    """An architecture that cannot be pickled."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+    def __str__(self) -> str:
+        return "unsendable"
+
+
+def test_unpicklable_architecture_gets_nan_and_an_error(pool):
+    out = pool(["sendable", Unsendable()])
+    assert out[0] == plain_value("sendable") and math.isnan(out[1])
+    assert "cannot send architecture" in pool.last_errors[1]
 
 
 def test_unpicklable_fitness_fails_before_any_work():

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from ednag_opt.fitness.base import arch_key
 if TYPE_CHECKING:
     from ednag_opt.fitness.parallel import ParallelFitness
 
-__all__ = ["EvalFuture", "Scheduler", "steady_state", "check_args"]
+__all__ = ["EvalFuture", "Scheduler", "steady_state", "check_args", "pickle_check"]
 
 BACKENDS = ("process", "ray")
 
@@ -107,7 +108,13 @@ class Scheduler:
             self.stats["evaluations"] += 1
             deadline = now + self.timeout if self.timeout is not None else math.inf
             self._running[slot] = (tid, now, deadline)
-            self._pool.send(slot, tid, fut.arch, fut.metric)
+            try:
+                self._pool.send(slot, tid, fut.arch, fut.metric)
+            except TypeError as exc:  # the architecture cannot be pickled: no retry
+                del self._running[slot]
+                self._idle.append(slot)
+                self.stats["failures"] += 1
+                self._finish(tid, math.nan, str(exc), now)
 
     def _step(self, block: float) -> None:
         """Dispatch, wait up to ``block`` seconds for events, handle them and timeouts."""
@@ -266,3 +273,27 @@ def check_args(
         raise ValueError(f"concurrency_per_actor must be an int >= 1; got {lanes!r}")
     if lanes > 1 and backend != "ray":
         raise ValueError("concurrency_per_actor > 1 is for backend='ray' only")
+
+
+def pickle_check(fitness: Any, backend: str) -> bytes:
+    """Pickle the fitness now, so that an unpicklable one fails before any work starts."""
+    try:
+        if backend == "process":
+            return pickle.dumps(fitness, protocol=pickle.HIGHEST_PROTOCOL)
+        from ray import cloudpickle  # Ray serialises with cloudpickle (lambdas work)
+
+        cloudpickle.dumps(fitness)
+        return b""
+    except ImportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pickling raises many types
+        hint = (
+            " Define the function or class at module level (a lambda or a local function "
+            "cannot be sent to a spawned process), or use backend='ray'."
+            if backend == "process"
+            else ""
+        )
+        raise TypeError(
+            f"ParallelFitness(backend={backend!r}) needs a picklable fitness; "
+            f"{fitness!r} is not ({type(exc).__name__}: {exc}).{hint}"
+        ) from None

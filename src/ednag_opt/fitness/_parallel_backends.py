@@ -148,8 +148,17 @@ class ProcessBackend:
         self._procs[slot], self._conns[slot] = proc, parent
 
     def send(self, slot: int, tid: int, arch: Any, metric: str | None) -> None:
-        """Send one architecture to an idle worker."""
-        self._conns[slot].send((tid, arch, metric))
+        """Send one architecture to an idle worker (a dead one shows up in :meth:`wait`).
+
+        Raises:
+            TypeError: If the architecture cannot be pickled.
+        """
+        try:
+            self._conns[slot].send((tid, arch, metric))
+        except (OSError, ValueError):
+            pass  # broken pipe: the worker is gone, wait() reports it
+        except Exception as exc:  # noqa: BLE001 - pickling raises many types
+            raise TypeError(f"cannot send architecture {arch!r} to a worker: {exc}") from None
 
     def wait(self, timeout: float | None) -> list[Event]:
         """Events of the workers within ``timeout`` seconds (empty on timeout)."""
@@ -266,8 +275,16 @@ class RayBackend:
         self._refs[actor.ready.remote()] = (slot, "ready")
 
     def send(self, slot: int, tid: int, arch: Any, metric: str | None) -> None:
-        """Submit one architecture to the actor of ``slot``."""
-        self._refs[self._slot_actor[slot].evaluate.remote(tid, arch, metric)] = (slot, "task")
+        """Submit one architecture to the actor of ``slot``.
+
+        Raises:
+            TypeError: If the architecture cannot be serialised.
+        """
+        try:
+            ref = self._slot_actor[slot].evaluate.remote(tid, arch, metric)
+        except Exception as exc:  # noqa: BLE001 - serialisation raises many types
+            raise TypeError(f"cannot send architecture {arch!r} to a worker: {exc}") from None
+        self._refs[ref] = (slot, "task")
 
     def wait(self, timeout: float | None) -> list[Event]:
         """Events of finished calls within ``timeout`` seconds (empty on timeout)."""
@@ -342,30 +359,6 @@ def ensure_ray(address: str | None, init_kwargs: dict[str, Any] | None) -> bool:
     kwargs.update(init_kwargs or {})
     ray.init(**kwargs)
     return True
-
-
-def pickle_check(fitness: Any, backend: str) -> bytes:
-    """Pickle the fitness now, so that an unpicklable one fails before any work starts."""
-    try:
-        if backend == "process":
-            return pickle.dumps(fitness, protocol=pickle.HIGHEST_PROTOCOL)
-        from ray import cloudpickle  # Ray serialises with cloudpickle (lambdas work)
-
-        cloudpickle.dumps(fitness)
-        return b""
-    except ImportError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - pickling raises many types
-        hint = (
-            " Define the function or class at module level (a lambda or a local function "
-            "cannot be sent to a spawned process), or use backend='ray'."
-            if backend == "process"
-            else ""
-        )
-        raise TypeError(
-            f"ParallelFitness(backend={backend!r}) needs a picklable fitness; "
-            f"{fitness!r} is not ({type(exc).__name__}: {exc}).{hint}"
-        ) from None
 
 
 def ray_default_workers(num_cpus: float, num_gpus: float) -> int:

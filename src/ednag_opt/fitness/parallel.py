@@ -26,13 +26,18 @@ from typing import Any
 
 import torch
 
-from ednag_opt.fitness._parallel_async import EvalFuture, Scheduler, check_args, steady_state
+from ednag_opt.fitness._parallel_async import (
+    EvalFuture,
+    Scheduler,
+    check_args,
+    pickle_check,
+    steady_state,
+)
 from ednag_opt.fitness._parallel_backends import (
     ProcessBackend,
     RayBackend,
     close_pool,
     ensure_ray,
-    pickle_check,
     ray_default_workers,
 )
 from ednag_opt.fitness.base import FitnessSource, arch_key, as_fitness
