@@ -115,12 +115,14 @@ def bench_train(args) -> str:
     keys = list(runs)
     times: dict = {k: [] for k in keys}
     values: dict = {k: [] for k in keys}
+    cores: dict = {k: [] for k in keys}  # CPU seconds of the evaluating processes / wall
     for g in range(args.gens):
         cells = random_cells(args.pop, 1000 + g)
         for k in keys[g % len(keys) :] + keys[: g % len(keys)]:
-            t0 = time.perf_counter()
+            c0, t0 = cpu_seconds(runs[k]), time.perf_counter()
             values[k] += runs[k](cells).tolist()
             times[k].append(time.perf_counter() - t0)
+            cores[k].append((cpu_seconds(runs[k]) - c0) / times[k][-1])
         print(
             f"  generation {g}: " + ", ".join(f"{k[0]} x{k[1]} {times[k][-1]:.1f} s" for k in keys)
         )
@@ -140,19 +142,36 @@ def bench_train(args) -> str:
                 f"{statistics.median(t):.2f}",
                 ratio(one, t) if workers > 1 else "1 (baseline)",
                 ratio(base, t),
+                f"{statistics.median(cores[(label, workers)]):.2f}",
                 "yes" if same else "NO",
             ]
         )
     header = ["backend", "workers", "s / generation (median)", "speedup vs 1 worker"]
-    header += ["speedup vs in-process", "values identical"]
+    header += ["speedup vs in-process", "cores obtained", "values identical"]
     print_table("real training", header, rows)
     head = (
         f"{args.gens} generations of {args.pop} random NB201 cells, TrainingFitness"
         f"('digits_all', epochs={args.epochs}, C={args.C}), one torch thread per worker; "
         "configurations interleaved; speedups are medians of per-generation ratios "
-        f"[min, max]; {load()} at the end.\n\n"
+        "[min, max]; cores obtained = CPU seconds of the evaluating processes (this one, or "
+        f"the workers) per wall second, median; {load()} at the end.\n\n"
     )
     return head + md_table(header, rows)
+
+
+def cpu_seconds(run: object) -> float:
+    """CPU time (user + system) used so far by the processes that evaluate for ``run``:
+    this process for an in-process source, else the pool's local workers."""
+    if not isinstance(run, ParallelFitness):
+        return time.process_time()
+    total = 0.0
+    for pid in run.worker_pids.values():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # exited, or not on this machine
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def ratio(num: list[float], den: list[float]) -> str:

@@ -83,6 +83,7 @@ class Scheduler:
     max_retries: int
     stats: dict[str, Any]
     errors: dict[str, str]
+    worker_pids: dict[int, Any]
     on_result: Any
     _pool: Any
     _tasks: dict[int, EvalFuture]
@@ -146,6 +147,7 @@ class Scheduler:
                 raise RuntimeError(f"a {self.backend} worker could not load the fitness: {payload}")
             self._last_progress = time.monotonic()
             if kind == "ready":
+                self.worker_pids[slot] = payload
                 self._starting.discard(slot)
                 self._start_failures.pop(slot, None)
                 self._idle.append(slot)

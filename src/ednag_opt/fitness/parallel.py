@@ -88,6 +88,7 @@ class ParallelFitness(Scheduler, FitnessSource):
             or ``None``.
         stats: Counters: ``evaluations`` (started attempts), ``retries``, ``failures``
             (NaN results), ``worker_restarts``, ``busy_seconds`` (sum of attempt times).
+        worker_pids: Process id of each worker slot's current process (for monitoring).
 
     Raises:
         ValueError: On a bad argument (named in the message).
@@ -133,6 +134,7 @@ class ParallelFitness(Scheduler, FitnessSource):
         self._num_workers = num_workers
         self.errors: dict[str, str] = {}
         self.last_errors: list[str | None] = []
+        self.worker_pids: dict[int, Any] = {}
         self.stats = dict.fromkeys(("evaluations", "retries", "failures", "worker_restarts"), 0)
         self.stats["busy_seconds"] = 0.0
         self._pool: Any = None
