@@ -35,8 +35,7 @@ import argparse
 import json
 import math
 import os
-import platform
-import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -47,8 +46,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from ednag_opt.problems.bbob import BBOB_GROUPS, BBOBProblem, get_bbob_problem
-from ednag_opt.strategy.blackbox import blackbox_config, minimize, paper_config
+sys.path.insert(0, str(Path(__file__).parent))
+from _nas_common import git_rev, machine, md_table, update_section  # noqa: E402
+
+from ednag_opt.problems.bbob import BBOB_GROUPS, BBOBProblem, get_bbob_problem  # noqa: E402
+from ednag_opt.strategy.blackbox import blackbox_config, minimize, paper_config  # noqa: E402
 
 TARGETS = 10.0 ** np.linspace(2, -8, 51)
 METHODS = ("ours", "ours-noadapt", "paper", "cma", "evosax", "ngopt")
@@ -215,37 +217,6 @@ def run_one(method: str, fid: int, dim: int, instance: int, budget: int) -> dict
     return {"method": method, "fid": fid, "dim": dim, "instance": instance,
             "budget": budget, "evals": rec.count, "best": rec.best, "hits": rec.hits,
             "seconds": time.perf_counter() - t0}  # fmt: skip
-
-
-# ---------------------------------------------------------------------- markdown helpers
-def md_table(header: list[str], rows: list[list[str]]) -> str:
-    """A markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
-
-
-def machine() -> str:
-    """CPU model, logical CPUs, torch version."""
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical CPUs, " \
-        f"torch {torch.__version__}, Python {platform.python_version()}"
-
-
-def git_rev() -> str:
-    """Short commit of the working tree."""
-    cmd = ["git", "rev-parse", "--short", "HEAD"]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-
-def update_section(path: Path, name: str, text: str) -> None:
-    """Replace the block between ``<!-- BEGIN name -->`` and ``<!-- END name -->``."""
-    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    block = f"{begin}\n{text.rstrip()}\n{end}"
-    doc = path.read_text() if path.exists() else ""
-    if begin in doc and end in doc:
-        doc = doc[: doc.index(begin)] + block + doc[doc.index(end) + len(end):]
-    else:
-        doc = doc.rstrip() + "\n\n" + block + "\n"
-    path.write_text(doc)
 
 
 # ---------------------------------------------------------------------- the COCO measure
