@@ -158,3 +158,43 @@ def test_version_and_help(capsys):
         main(["generate", "--help"])
     text = capsys.readouterr().out
     assert "ImageNet16-120" in text and "class_scene" in text and "default" in text
+
+
+def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    out, plot = tmp_path / "mo.json", tmp_path / "front.png"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--output", str(out), "--plot", str(plot)))  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    front = res["pareto_front"]
+    assert front and res["unique_queries"] == 60 and plot.stat().st_size > 1000
+    accs = [next(iter(row["values"].values())) for row in front]  # first objective: accuracy
+    assert accs == sorted(accs, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--prior", "cifar10"], "--prior needs --surrogate"),
+        (["--surrogate", "--prior", "mnist"], "mnist"),
+        (["--objectives", "val"], "at least two"),
+        (["--objectives", "val,edgegpu_latency", "--searcher", "rea", "--max-queries", "5"],
+         "--searcher ednag"),  # fmt: skip
+    ],
+)
+def test_prior_and_objective_errors(argv, message, capsys, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    assert main(_gen("--space", "nas-bench-201", *argv)) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_prior_runs_surrogate_mode_with_related_datasets(tmp_path, data_file):
+    data_file("nasbench201/nb201_merged_200ep.csv")
+    out = tmp_path / "p.json"
+    rc = main(_gen("--space", "nas-bench-201", "--dataset", "cifar100", "--surrogate",
+                   "--prior", "cifar10,ImageNet16-120", "--max-queries", "3",
+                   "--output", str(out)))  # fmt: skip
+    assert rc == 0
+    res = json.loads(out.read_text())
+    assert res["unique_queries"] == 3 and res["metadata"]["searcher"] == "surrogate"

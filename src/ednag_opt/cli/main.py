@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--test-table", default=None, help="NB201 table with test accuracy")
     g.add_argument("--max-latency-ms", type=float, default=None,
                    help="MobileNetV3: Note10 latency budget (OFA predictor under it)")
+    g.add_argument("--objectives", default=None,
+                   help="multi-objective: comma-separated, e.g. val,edgegpu_latency "
+                   "(NB201: table and HW-NAS-Bench columns; MobileNetV3: acc,note10_latency)")
+    g.add_argument("--prior", default=None,
+                   help="surrogate mode with related tasks, e.g. cifar10,ImageNet16-120")
     g.add_argument("--fitness", default=None,
                    help="your own fitness: module:function of a list of architectures")
     d = g.add_mutually_exclusive_group()
@@ -124,6 +129,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     fitness, test = build_fitness(args, space)
+    options = _extra_options(args, space)
+    if args.objectives:
+        fitness, test = _objectives(args, space), None
     if args.workers:
         from ..fitness import ParallelFitness
 
@@ -138,7 +146,29 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     for key in ("preset", "popsize", "num_steps"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
-    return space, fitness, test, kwargs
+    return space, fitness, test, {**kwargs, **options}
+
+
+def _extra_options(args: argparse.Namespace, space: Any) -> dict[str, Any]:
+    """``--prior`` (surrogate mode) checked before any work."""
+    if args.prior is None:
+        return {}
+    if args.searcher != "surrogate":
+        raise CLIError("--prior needs --surrogate (or --searcher surrogate)")
+    from ..fitness.predictors.prior_tasks import prior_from_names
+
+    return {"prior": prior_from_names(args.prior, space)}
+
+
+def _objectives(args: argparse.Namespace, space: Any) -> list[Any]:
+    """``--objectives``: the fitness sources, one per objective (EDNAG only)."""
+    if args.searcher != "ednag":
+        raise CLIError("--objectives works with --searcher ednag")
+    if args.fitness or args.metric or args.max_latency_ms is not None:
+        raise CLIError("--objectives replaces --fitness, --metric and --max-latency-ms")
+    from ..search.multiobjective import objectives_from_names
+
+    return objectives_from_names(space, args.dataset, args.objectives.split(","))
 
 
 def _check_writable(flag: str, path: str | None) -> None:
@@ -172,6 +202,17 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
         raise
     out = res.to_dict(args.top_k)
     out["mode"] = args.searcher
+    if res.objectives is not None:  # multi-objective: the front is the result
+        _front_summary(console, res)
+        if args.output:
+            from .._io import atomic_write
+
+            atomic_write(args.output, json.dumps(out, indent=1))
+        if args.plot:
+            from ..search.multiobjective import plot_front
+
+            plot_front(res, args.plot)
+        return 0
     top = res.top_k(args.top_k)
     if test_fn is not None and res.best_arch is not None:
         out["best_arch_test"] = float(test_fn([res.best_arch])[0])
@@ -185,6 +226,17 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
     if args.plot:
         _plot(res, args.plot, console)
     return 0
+
+
+def _front_summary(console: Console, res) -> None:
+    names = [o["name"] for o in res.metadata["objectives"]]
+    t = Table(title=f"Pareto front over {res.unique_queries} queries")
+    t.add_column("architecture")
+    for n in names:
+        t.add_column(n, justify="right")
+    for a, v in res.pareto_front():
+        t.add_row(str(a), *(f"{x:.4g}" for x in v))
+    console.print(t)
 
 
 def _summary(console: Console, res, top, out: dict[str, Any]) -> None:
