@@ -14,7 +14,7 @@ Methods (same encoding: one categorical choice per edge):
 
 * ``ednag``: ``search("ednag", space, [acc, cost])`` (EvolutionaryDDIM with objectives=2);
 * ``nsga2``: pymoo's NSGA-II by ask/tell on the integer choice vector (SBX + polynomial
-  mutation with rounding, duplicates eliminated), pop 20 (tuned on seeds 100-104);
+  mutation with rounding, duplicates eliminated), pop 20 (of 10, 20, 50 on seeds 100-105);
 * ``random``: random search without replacement;
 * ``rea-scalar``: aging evolution (P 20, S 5) on a weighted sum of the two objectives,
   each scaled by the range queried so far, the weight sweeping 5 values over the budget.
