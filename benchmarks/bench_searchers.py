@@ -58,6 +58,11 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "ednag default": ("ednag", {}),
     "ednag paper": ("ednag", {"preset": "paper"}),
     "ednag repair-only (no diffusion)": ("ednag", {"preset": "repair-only"}),
+    "ednag N=5 T=60": ("ednag", {"popsize": 5, "num_steps": 60}),
+    "ednag N=5 T=60 repair-only": (
+        "ednag",
+        {"preset": "repair-only", "popsize": 5, "num_steps": 60},
+    ),  # fmt: skip
     "REA": ("rea", {}),
     "local search": ("local", {}),
     "random": ("random", {}),
