@@ -19,7 +19,7 @@ Usage::
 
     python benchmarks/bench_quality.py                         # full run (about 10+ minutes)
     python benchmarks/bench_quality.py --quick --methods ours --config '{"popsize": 30}'
-    python benchmarks/bench_quality.py --shift-study --seeds 3   # unbounded, shifted optimum
+    python benchmarks/bench_quality.py --shift-study --budget-per-dim 500  # unbounded, d=20
 """
 
 from __future__ import annotations
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.shift_study:
         _limit_threads(args.threads)
-        print(shift_study(args.seeds or 3))
+        print(shift_study(args.seeds or 3, budget=20 * args.budget_per_dim))
         return
     if args.from_json:
         runs = []
