@@ -315,6 +315,7 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="d 2,5, instances 1-2, budget 100")
     p.add_argument("--out", default="results/bbob.jsonl")
     p.add_argument("--doc", default=None, help="write the tables into this markdown file")
+    p.add_argument("--section", default="bbob", help="name of the doc block (and its plot)")
     p.add_argument("--report-only", action="store_true")
     p.add_argument("--ours-config", default=None, help="JSON overrides of blackbox_config "
                    "(plus popsize_factor); rows are named ours<--tag>")
@@ -363,15 +364,16 @@ def main() -> None:
     text = tables(records)
     print(text)
     if a.doc:
-        img = Path(a.doc).parent / "img" / "bbob_ecdf.png"
+        img = Path(a.doc).parent / "img" / f"{a.section}_ecdf.png"
         plot(records, img)
         head = (f"Command: `python benchmarks/bench_bbob.py --methods {a.methods} --functions "
-                f"{a.functions} --dims {a.dims} --instances {a.instances} --budget {a.budget}`  \n"
+                f"{a.functions} --dims {a.dims} --instances {a.instances} --budget {a.budget} "
+                f"--out {a.out}`  \n"
                 f"Machine: {machine()}; commit {git_rev()}; {len(records)} runs.\n\n"
                 f"![BBOB runtime ECDFs](img/{img.name})\n\n"
                 "Cells: mean solved fraction of the 51 targets per run (95% bootstrap CI "
                 "over the runs) within the budget given in evaluations per dimension.\n")
-        update_section(Path(a.doc), "bbob", head + "\n" + text)
+        update_section(Path(a.doc), a.section, head + "\n" + text)
 
 
 if __name__ == "__main__":
