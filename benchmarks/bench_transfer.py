@@ -205,6 +205,32 @@ def _mwu(a: list[float], b: list[float]) -> str:
     return f"{stats.mannwhitneyu(fa, fb, alternative='two-sided').pvalue:.2g}"
 
 
+def quality(parts: list[str]) -> str:
+    """Spearman of each saved prior (before any query) with the held-out task over the whole
+    space, and the held-out optimum's rank under it: conditioned vs blind twin."""
+    rows = []
+    for part in parts:
+        space = get_space(SPACES[part])
+        every = space.enumerate()
+        for held in tasks_of(part):
+            fit = fitness(part, held)
+            y = fit(every).numpy() * (1.0 if fit.maximize else -1.0)
+            for variant in ("transfer", "blind twin"):
+                paths = sorted(OUT.glob(f"prior_{part}_{held}_{variant.replace(' ', '_')}_*.pt"))
+                if not paths:
+                    continue
+                rho, rank = [], []
+                for path in paths:
+                    p = PriorSurrogate.load(path, space=space).predict(every)
+                    rho.append(stats.spearmanr(p, y)[0])
+                    better = p > p[int(np.nanargmax(y))]
+                    rank.append(int(better.sum()) + 1)
+                rows.append([part, held, variant, f"{np.mean(rho):.3f}",
+                             ", ".join(map(str, rank)), str(len(paths))])  # fmt: skip
+    return md_table(["part", "held out", "prior", "Spearman (whole space)",
+                     "rank of the held-out optimum", "models"], rows)  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--part", choices=sorted(SPACES), default="nb201")
@@ -215,9 +241,21 @@ def main() -> None:
     ap.add_argument("--prior-seeds", type=int, default=2)
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--quality",
+        default=None,
+        help="only the prior-quality table of the "
+        "saved priors of these comma-separated parts (writes the QUALITY section)",
+    )
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
+    if args.quality:
+        tab = quality(args.quality.split(","))
+        print(tab)
+        cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
+        update_section(DOC, "QUALITY", f"Command: `{cmd}`; {dt.date.today()}.\n\n{tab}")
+        return
     OUT.mkdir(parents=True, exist_ok=True)
     part, t0 = args.part, time.perf_counter()
     helds = args.tasks.split(",") if args.tasks else list(tasks_of(part))

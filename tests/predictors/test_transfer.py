@@ -120,6 +120,12 @@ def test_prior_from_names_errors():
         prior_from_names("jigsaw", "nas-bench-201")
     with pytest.raises(ValueError, match="comma-separated"):
         prior_from_names("cifar10,", "nas-bench-201")
+    with pytest.raises(ValueError, match="searched task itself"):
+        prior_from_names("cifar10,imagenet", "nas-bench-201", exclude="ImageNet16-120")
+    with pytest.raises(ValueError, match="searched task itself"):
+        prior_from_names("jigsaw,normal", "transnas-macro", exclude="normal")
+    with pytest.raises(ValueError, match="named twice"):
+        prior_from_names("cifar10,cifar10-valid", "nas-bench-201")
 
 
 def test_names_and_nb201_to_micro(data_file):

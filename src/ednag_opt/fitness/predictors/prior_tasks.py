@@ -152,43 +152,61 @@ def nb201_to_micro(source: Any) -> tuple[list[Any], np.ndarray]:
     return archs, sign * np.asarray(source.table.columns[source.metric])[keep]
 
 
-def prior_from_names(names: str | Sequence[str], space: str | SearchSpace) -> list[Any]:
+def prior_from_names(
+    names: str | Sequence[str], space: str | SearchSpace, *, exclude: str | None = None
+) -> list[Any]:
     """The ``prior=`` list of named related tasks (the command line's ``--prior``).
 
     Args:
         names: comma-separated or a list: NAS-Bench-201 datasets (``cifar10``,
-            ``cifar100``, ``ImageNet16-120``) or TransNAS-Bench-101 tasks
+            ``cifar100``, ``ImageNet16-120`` and their aliases) or TransNAS-Bench-101 tasks
             (``class_scene``, ...). NB201 names for the TransNAS micro space are mapped
             with :func:`nb201_to_micro`.
         space: the searched space (``nas-bench-201``, ``transnas-micro``, ``transnas-macro``).
+        exclude: the searched dataset or task: naming it in ``names`` is an error (its
+            values would leak into meta-training).
 
     Returns:
         Fitness sources (validation metrics) or mapped ``(architectures, values)`` pairs.
 
     Raises:
-        ValueError: on an empty list, an unknown name or a space without named tasks.
+        ValueError: on an empty list, an unknown or repeated name, the excluded task, or a
+            space without named tasks.
     """
     from ednag_opt.fitness import NB201Fitness, TransNASFitness
+    from ednag_opt.fitness.nb201_encoding import resolve_dataset
     from ednag_opt.fitness.transnas import TNB_TASKS
 
     name = (get_space(space) if isinstance(space, str) else space).name
     items = [n.strip() for n in (names.split(",") if isinstance(names, str) else names)]
     if not items or not all(items):
         raise ValueError(f"prior: need comma-separated task names, got {names!r}")
-    nb201 = ("cifar10", "cifar10-valid", "cifar100", "ImageNet16-120", "imagenet")
     tnb = name in ("transnas-micro", "transnas-macro")
+    canon = []
     for n in items:  # every name checked before any table is read
-        if not (
-            (n in TNB_TASKS and tnb) or (n in nb201 and name in ("nas-bench-201", "transnas-micro"))
-        ):
+        if n in TNB_TASKS and tnb:
+            canon.append(n)
+            continue
+        try:
+            ds = resolve_dataset(n)
+        except ValueError:
+            ds = None
+        if ds is None or name not in ("nas-bench-201", "transnas-micro"):
             raise ValueError(
                 f"prior: unknown task {n!r} for space {name!r}; NAS-Bench-201 datasets "
                 "['cifar10', 'cifar100', 'ImageNet16-120'] (for nas-bench-201 and "
-                "transnas-micro) or "
-                f"TransNAS tasks {list(TNB_TASKS)} (for transnas-micro/macro)"
+                f"transnas-micro) or TransNAS tasks {list(TNB_TASKS)} (for transnas-micro/macro)"
             )
+        canon.append(ds)
+    held = None
+    if exclude is not None:
+        held = exclude if exclude in TNB_TASKS else resolve_dataset(exclude)
+    if held is not None and held in canon and (name == "nas-bench-201") == (held not in TNB_TASKS):
+        raise ValueError(f"prior: {held!r} is the searched task itself; name related tasks only")
+    if len(set(canon)) != len(canon):
+        raise ValueError(f"prior: a task is named twice in {names!r}")
     out: list[Any] = []
-    for n in items:
+    for n in canon:
         if n in TNB_TASKS:
             out.append(TransNASFitness(n, name.split("-")[1]))
         elif name == "nas-bench-201":
