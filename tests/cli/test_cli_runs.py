@@ -198,3 +198,12 @@ def test_prior_runs_surrogate_mode_with_related_datasets(tmp_path, data_file):
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["unique_queries"] == 3 and res["metadata"]["searcher"] == "surrogate"
+
+
+def test_workers_evaluate_in_processes_with_the_same_result(tmp_path, data_file):
+    data_file("transnas-bench-101/tnb101_micro_val_final.csv")
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    base = _gen("--space", "transnas-micro", "--task", "class_object", "--max-queries", "30")
+    assert main([*base, "--output", str(a)]) == 0
+    assert main([*base, "--workers", "2", "--output", str(b)]) == 0
+    assert json.loads(a.read_text())["queries"] == json.loads(b.read_text())["queries"]

@@ -200,6 +200,9 @@ def _generate(args: argparse.Namespace, console: Console) -> int:
             print(f"ednag-opt: partial result ({partial.unique_queries} queries) written to "
                   f"{args.output}", file=sys.stderr)  # fmt: skip
         raise
+    finally:
+        if hasattr(fitness, "close"):  # worker pools of --workers
+            fitness.close()
     out = res.to_dict(args.top_k)
     out["mode"] = args.searcher
     if res.objectives is not None:  # multi-objective: the front is the result
