@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from .._threads import small_threads
 from .adaptation import frame_scale, from_frame, init_frame, success_rate, to_frame, update_frame
 from .bounds import as_bounds, fold, to_latent, to_problem
 from .config import DDIMConfig, resolve_device
@@ -118,6 +119,7 @@ class EvolutionaryDDIM:
         """Timestep t of the current population (T-1 after the first tell, 0 at the end)."""
         return self.num_steps - max(self.state.generation, 1)
 
+    @small_threads
     def ask(self) -> torch.Tensor:
         """Return the next population to evaluate, shape ``(popsize, *shape)``."""
         st = self.state
@@ -143,6 +145,7 @@ class EvolutionaryDDIM:
         st.pending = z
         return self.to_problem(z)
 
+    @small_threads
     def tell(
         self,
         fitness: Any,
