@@ -54,7 +54,7 @@ def test_denoise_flip_changes_the_row_closest_to_flipping():
 
 
 @pytest.mark.parametrize("kw", [dict(preset="archive"), dict(preset="archive", hamming=0.3),
-                                dict(novelty="denoise")])  # fmt: skip
+                                dict(novelty="denoise"), dict(novelty="toward")])  # fmt: skip
 def test_variants_keep_budget_and_seed(kw):
     space = get_space("nas-bench-201")
     a, b = (search("ednag", space, _score, maximize=True, max_queries=45, seed=3, **kw)

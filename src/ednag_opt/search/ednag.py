@@ -34,7 +34,7 @@ from .tracker import Tracker
 
 __all__ = ["PRESETS", "EDNAGPreset", "run_ednag"]
 
-NOVELTY = ("parent", "mutate", "denoise", False)
+NOVELTY = ("parent", "mutate", "denoise", "toward", False)
 DATA = ("population", "archive")
 
 
@@ -196,6 +196,8 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run) -> None:
             x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
         elif novelty == "denoise":  # flip the rows the denoising is closest to flipping
             x, archs, guided = _denoise_novel(space, x, archs, tracker, tries)
+        elif novelty == "toward":  # parent moved one row towards the diffusion's sample
+            x, archs, guided = _toward(space, x, archs, es, tracker, mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
     origin = ["repair" if i in changed else "guided" if i in guided else "diffusion"
@@ -236,6 +238,24 @@ def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
     for i, a in zip(dup, space.decode(x[idx])):
         archs[i] = a
     return x, archs, set(dup)
+
+
+def _toward(space, x, archs, es, tracker, generator):
+    """Every offspring: a tournament parent with one row set to the diffusion sample's
+    choice (a row where they differ, drawn uniformly); unchanged if they agree."""
+    n = len(archs)
+    xp, _, _ = _from_parents(space, x, archs, es, tracker, generator, list(range(n)))
+    mask = space.mask.to(x.device)
+    rp = xp.masked_fill(~mask, -torch.inf).argmax(dim=2).cpu()
+    rx = x.masked_fill(~mask, -torch.inf).argmax(dim=2).cpu()
+    guided = set()
+    for i in range(n):
+        diff = (rp[i] != rx[i]).nonzero().flatten()
+        if diff.numel():
+            r = int(diff[torch.randint(diff.numel(), (1,), generator=generator)])
+            xp[i, r, int(rx[i, r])] = xp[i, r].max() + 0.1
+            guided.add(i)
+    return xp, space.decode(xp), guided
 
 
 def _denoise_novel(space, x, archs, tracker, tries):
