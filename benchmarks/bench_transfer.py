@@ -100,9 +100,13 @@ def meta_train(job: tuple[str, str, str, int]) -> tuple[str, float]:
     tables = prior_tables(prior_items(part, held), space, True)
     t = time.perf_counter()
     cond = variant == "transfer"
-    model = PriorSurrogate(space, conditioned=cond, seed=seed, **PRIOR[part]).fit(tables)
     path = OUT / f"prior_{part}_{held}_{variant.replace(' ', '_')}_{seed}.pt"
+    side = path.with_suffix(".json")
+    if path.exists() and side.exists():  # deterministic: a saved model is the same model
+        return str(path), json.loads(side.read_text())["fit_time"]
+    model = PriorSurrogate(space, conditioned=cond, seed=seed, **PRIOR[part]).fit(tables)
     model.save(path)
+    side.write_text(json.dumps({"fit_time": time.perf_counter() - t}))
     return str(path), time.perf_counter() - t
 
 
@@ -157,7 +161,7 @@ def table(part: str, held: str, recs: list[dict[str, Any]], budget: int) -> str:
     """Markdown rows of one held-out task."""
     by = {m: [r for r in recs if r["method"] == m] for m in METHODS}
     qs_t = [r["q"] or math.inf for r in by["transfer"]]
-    header = ["method", "median queries (95% CI)", "hits", "regret of 1st query"]
+    header = ["method", "median queries (95% CI)", "hits / runs", "regret of 1st query"]
     budgets = (1, 5, 10, 30) if part == "nb201" else (10, 30, 100)
     header += [f"test acc. @{b}" for b in budgets] if part == "nb201" else [
         f"best val @{b}" for b in budgets]  # fmt: skip
@@ -241,52 +245,75 @@ def main() -> None:
     ap.add_argument("--prior-seeds", type=int, default=2)
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument(
-        "--quality",
-        default=None,
-        help="only the prior-quality table of the "
-        "saved priors of these comma-separated parts (writes the QUALITY section)",
-    )
+    ap.add_argument("--report", action="store_true",
+                    help="only write the tables from the runs recorded so far")  # fmt: skip
+    ap.add_argument("--quality", default=None, help="only the prior-quality table of saved "
+                    "priors of these comma-separated parts (the QUALITY section)")  # fmt: skip
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
+    cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
     if args.quality:
         tab = quality(args.quality.split(","))
         print(tab)
-        cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
         update_section(DOC, "QUALITY", f"Command: `{cmd}`; {dt.date.today()}.\n\n{tab}")
         return
     OUT.mkdir(parents=True, exist_ok=True)
-    part, t0 = args.part, time.perf_counter()
+    raw = OUT / f"runs_{args.part}{'_tuning' if args.tuning else ''}.jsonl"
+    if not args.report:
+        run(args, raw)
+    report(args, raw, cmd)
+
+
+def run(args: argparse.Namespace, raw: Path) -> None:
+    """Meta-train (or reuse saved priors), then every run; each record is appended to
+    ``raw`` as it completes (seeds outermost, so a cut run stays balanced)."""
+    part = args.part
     helds = args.tasks.split(",") if args.tasks else list(tasks_of(part))
-    methods = args.methods.split(",")
     seeds = [(100 if args.tuning else 0) + i for i in range(args.seeds)]
-    fits = [(part, h, v, s) for h in helds for v in ("transfer", "blind twin")
+    own = helds[:1] if part == "cross" else helds  # cross: one prior (all NB201) for all
+    fits = [(part, h, v, s) for h in own for v in ("transfer", "blind twin")
             for s in range(args.prior_seeds)]  # fmt: skip
+    t0 = time.perf_counter()
     with ProcessPoolExecutor(args.workers, mp_context=get_context("fork")) as pool:
         priors: dict[str, dict[str, list]] = {h: {} for h in helds}
         for (_, h, v, _), got in zip(fits, pool.map(meta_train, fits)):
-            priors[h].setdefault(v, []).append(got)
-        jobs = [(part, h, m, s, args.budget, priors[h]) for h in helds for m in methods
-                for s in seeds]  # fmt: skip
-        recs = list(pool.map(one_run, jobs))
-    raw = OUT / f"runs_{part}{'_tuning' if args.tuning else ''}.json"
-    raw.write_text(json.dumps({"args": vars(args), "priors": priors, "runs": recs}, default=str))
-    cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
-    head = (f"Command: `{cmd}`; seeds {seeds[0]}..{seeds[-1]}; budget {args.budget} unique real "
-            f"queries; {len(recs)} runs in {(time.perf_counter() - t0) / 60:.1f} min wall "
+            for t in helds if part == "cross" else [h]:
+                priors[t].setdefault(v, []).append(got)
+        (OUT / f"priors_{part}.json").write_text(json.dumps(priors))
+        jobs = [(part, h, m, s, args.budget, priors[h]) for s in seeds for h in helds
+                for m in args.methods.split(",")]  # fmt: skip
+        with raw.open("w") as fh:
+            for rec in pool.map(one_run, jobs):
+                rec["elapsed_min"] = (time.perf_counter() - t0) / 60
+                fh.write(json.dumps(rec) + "\n")
+                fh.flush()
+
+
+def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
+    """Tables of the recorded runs (printed; the doc section unless tuning)."""
+    recs = [json.loads(line) for line in raw.read_text().splitlines() if line.strip()]
+    for r in recs:  # JSON turned the budget keys into strings
+        r["best"] = {int(k): v for k, v in r["best"].items()}
+        if "test" in r:
+            r["test"] = {int(k): v for k, v in r["test"].items()}
+    priors = json.loads((OUT / f"priors_{args.part}.json").read_text())
+    seeds = sorted({r["seed"] for r in recs})
+    mins = max((r.get("elapsed_min", 0.0) for r in recs), default=0.0)
+    head = (f"Command: `{cmd}`; seeds {seeds[0]}..{seeds[-1]} (runs per row below); budget "
+            f"{args.budget} unique real queries; {len(recs)} runs in {mins:.1f} min wall "
             f"(meta-training included); {machine()}, {args.workers} worker processes, 1 "
             f"thread each; {dt.date.today()}.")  # fmt: skip
     parts = [head]
-    for h in helds:
-        fits = {v: np.mean([t for _, t in priors[h][v]]) for v in priors[h]}
-        title = (f"**{h} held out** (meta-training: transfer {fits['transfer']:.1f} s, blind "
-                 f"twin {fits['blind twin']:.1f} s per model)")  # fmt: skip
-        tab = table(part, h, [r for r in recs if r["task"] == h], args.budget)
+    for h in [t for t in tasks_of(args.part) if any(r["task"] == t for r in recs)]:
+        fit = {v: np.mean([t for _, t in priors[h][v]]) for v in priors[h]}
+        title = (f"**{h} held out** (meta-training: transfer {fit['transfer']:.1f} s, blind "
+                 f"twin {fit['blind twin']:.1f} s per model)")  # fmt: skip
+        tab = table(args.part, h, [r for r in recs if r["task"] == h], args.budget)
         print(title, tab, sep="\n", flush=True)
         parts += [title, tab]
     if not args.tuning:
-        update_section(DOC, part.upper(), "\n\n".join(parts))
+        update_section(DOC, args.part.upper(), "\n\n".join(parts))
 
 
 if __name__ == "__main__":
