@@ -89,7 +89,8 @@ def tables(recs: list[dict[str, Any]], bench: str, order: list[str], baselines: 
         for p, b in cols:
             vals = _values(by[(p, m)], bench, None if b == "q" else b)
             ref = _values(by.get((p, DEFAULT), []), bench, None if b == "q" else b)
-            txt = _cell(vals, ref or None, nd, m == DEFAULT) if vals else "-"
+            ran = any(v == v for v in vals)
+            txt = _cell(vals, ref or None, nd, m == DEFAULT) if ran else "not run"
             if bench == "nb201" and vals:
                 txt += f", hits {sum(map(math.isfinite, vals))}/{len(vals)}"
             row.append(txt)
@@ -120,6 +121,7 @@ def _outcome(by, p, b, bench, baselines) -> str:
     key = None if b == "q" else b
     mine = _values(by.get((p, DEFAULT), []), bench, key)
     others = [_values(by[(p, m)], bench, key) for m in baselines if (p, m) in by]
+    others = [v for v in others if any(x == x for x in v)]  # runs that reached this budget
     if not mine or not others:
         return "n/a"
     med = lambda v: float(np.median([x for x in v if x == x])) if v else math.nan  # noqa: E731
@@ -130,7 +132,7 @@ def _outcome(by, p, b, bench, baselines) -> str:
         return "win"
     at_opt = bench == "transnas" and mm == 0.0 and min(om) == 0.0  # nobody can beat it
     if at_opt:
-        return "tie (all at optimum)"
+        return "tie at the optimum"
     best = max(om) if sign > 0 else min(om)
     return "tie with best baseline (not counted)" if mm == best else "loss"
 
@@ -155,7 +157,7 @@ def write_doc(raw: Path, order: list[str], baselines: Sequence[str]) -> None:
             if part == "report":
                 summary += cells
     wins = sum(o == "win" for _, o in summary)
-    ties = sum(o == "tie (all at optimum)" for _, o in summary)
+    ties = sum(o == "tie at the optimum" for _, o in summary)
     lines = [f"Default vs every baseline ({', '.join(baselines)}), on the reported seeds: "
              f"{wins} wins, {ties} ties at the optimum, {len(summary) - wins - ties} other "
              f"(losses, or ties with the best baseline) of {len(summary)} cells "
