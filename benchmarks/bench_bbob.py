@@ -9,7 +9,7 @@ triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
 
 Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
-  IPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 2;
+  IPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 1;
 * ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
   [-5, 5]^d);
 * ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,
@@ -107,7 +107,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     else:
         cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
-             config=cfg, init_scale=2.0 if adapt else 1.0)  # fmt: skip
+             config=cfg)  # initial scale: the config's 1.0
 
 
 def run_paper(rec: Recorder, seed: int) -> None:
@@ -115,7 +115,7 @@ def run_paper(rec: Recorder, seed: int) -> None:
     d = rec.problem.dim
     cfg = paper_config(popsize=100)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=(-5.0, 5.0),
-             config=cfg, init_scale=1.0)  # fmt: skip
+             config=cfg)
 
 
 def run_cma(rec: Recorder, seed: int) -> None:

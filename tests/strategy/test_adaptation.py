@@ -114,3 +114,9 @@ def test_chunked_x0_matches_the_one_block_estimate():
     full = estimate_x0(x, lg, 0.4)
     for chunk in (1, 50, 256):
         assert torch.allclose(estimate_x0(x, lg, 0.4, chunk=chunk), full, atol=1e-12)
+
+
+def test_minimize_start_point_is_in_problem_units_with_bounds():
+    res = minimize(lambda x: ((x - 40.0) ** 2).sum(1), 3, 60, seed=0, bounds=(0.0, 50.0),
+                   x0=[40.0, 40.0, 40.0], init_scale=1e-3, restarts=False)  # fmt: skip
+    assert res.trace[0][1] < 1.0  # the first population sits at the given start

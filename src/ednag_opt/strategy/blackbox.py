@@ -74,7 +74,7 @@ def minimize(
     seed: int = 0,
     bounds: tuple[float, float] | None = None,
     x0: Any = None,
-    init_scale: float = 2.0,
+    init_scale: float | None = None,
     config: DDIMConfig | None = None,
     restarts: bool = True,
     target: float = -math.inf,
@@ -89,7 +89,8 @@ def minimize(
         bounds: optional box; then the search runs in the box's latent space.
         x0: start mean (default: uniform in the middle 80% of the bounds, else the origin
             plus U(-4, 4)); restarts draw new start means.
-        init_scale: initial standard deviation (problem units; latent units with bounds).
+        init_scale: initial standard deviation (problem units; latent units with bounds);
+            None keeps the config's ``init_scale`` (1.0 in ``blackbox_config``).
         config: a :class:`DDIMConfig` (default ``blackbox_config(dim)``); ``num_steps`` is
             replaced by what the budget allows.
         restarts: IPOP restarts (population doubles) when a run converges.
@@ -99,6 +100,8 @@ def minimize(
         MinimizeResult: the best point and value, evaluations spent, the trace.
     """
     cfg = config or blackbox_config(dim)
+    if init_scale is not None:
+        cfg = cfg.replace(init_scale=init_scale)
     rng = np.random.default_rng(seed)
     used, run, pop = 0, 0, cfg.popsize
     best_x, best_f, trace = None, math.inf, []
@@ -131,7 +134,11 @@ def minimize(
 def _start(x0: Any, dim: int, bounds: tuple[float, float] | None, rng: np.random.Generator
            ) -> torch.Tensor:
     if x0 is not None:
-        return torch.as_tensor(np.asarray(x0, dtype=np.float64)).reshape(dim)
+        x = torch.as_tensor(np.asarray(x0, dtype=np.float64)).reshape(dim)
+        if bounds is None:
+            return x
+        lo, hi = bounds  # the search runs in the box's latent coordinates [-1, 1]
+        return (2.0 * (x - lo) / (hi - lo) - 1.0).clamp(-1.0, 1.0)
     if bounds is None:
         return torch.as_tensor(rng.uniform(-4.0, 4.0, dim))
     return torch.as_tensor(rng.uniform(-0.8, 0.8, dim))  # latent coordinates of the box
