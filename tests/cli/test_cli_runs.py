@@ -176,7 +176,9 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["--prior", "cifar10"], "--prior needs --surrogate"),
+        (["--prior", "cifar10", "--searcher", "rea", "--max-queries", "5"],
+         "--prior applies to surrogate mode"),  # fmt: skip
+        (["--dataset", "cifar100", "--prior", "cifar100"], "searched task itself"),
         (["--surrogate", "--prior", "mnist"], "mnist"),
         (["--objectives", "val"], "at least two"),
         (["--objectives", "val,edgegpu_latency", "--searcher", "rea", "--max-queries", "5"],

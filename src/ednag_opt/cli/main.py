@@ -61,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="multi-objective: comma-separated, e.g. val,edgegpu_latency "
                    "(NB201: table and HW-NAS-Bench columns; MobileNetV3: acc,note10_latency)")
     g.add_argument("--prior", default=None,
-                   help="surrogate mode with related tasks, e.g. cifar10,ImageNet16-120")
+                   help="few-shot surrogate mode meta-trained on related tasks, e.g. "
+                   "cifar10,ImageNet16-120 (never the searched one)")
     g.add_argument("--fitness", default=None,
                    help="your own fitness: module:function of a list of architectures")
     d = g.add_mutually_exclusive_group()
@@ -93,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     """Check everything a run needs; return (space, fitness, test reporter, search kwargs)."""
-    if args.surrogate:
+    if args.prior is not None and args.searcher not in ("ednag", "surrogate"):
+        raise CLIError(f"--prior applies to surrogate mode, not to --searcher {args.searcher}")
+    if args.surrogate or args.prior is not None:  # --prior: few-shot surrogate mode
         if args.searcher not in ("ednag", "surrogate"):
             raise CLIError("--surrogate contradicts --searcher " + args.searcher)
         args.searcher = "surrogate"
@@ -153,11 +156,14 @@ def _extra_options(args: argparse.Namespace, space: Any) -> dict[str, Any]:
     """``--prior`` (surrogate mode) checked before any work."""
     if args.prior is None:
         return {}
-    if args.searcher != "surrogate":
-        raise CLIError("--prior needs --surrogate (or --searcher surrogate)")
     from ..fitness.predictors.prior_tasks import prior_from_names
 
-    return {"prior": prior_from_names(args.prior, space)}
+    held = None  # the searched dataset or task: never part of its own prior
+    if space.name == "nas-bench-201":
+        held = args.dataset or "cifar10"
+    elif space.name.startswith("transnas"):
+        held = args.task or "class_scene"
+    return {"prior": prior_from_names(args.prior, space, exclude=held)}  # no leakage
 
 
 def _objectives(args: argparse.Namespace, space: Any) -> list[Any]:
