@@ -2,7 +2,7 @@
 
 One pymoo generation is one ask/tell of ``EvolutionaryDDIM``. The problem's variables
 (``xl``/``xu`` or pymoo's mixed ``vars``) are encoded as a box of latent coordinates by
-``problems.pymoo_problems.VariableEncoding`` (one-hot coordinates for choices, rounded
+``integrations.pymoo_encoding.VariableEncoding`` (one-hot coordinates for choices, rounded
 reals for integers); constraint violations are passed as ``violation=`` (feasibility
 first). A run of ``n_steps`` generations is one diffusion; when the termination asks for
 more, the diffusion restarts (see ``EDNAG``). With ``n_obj >= 2`` the strategy ranks by
@@ -33,9 +33,9 @@ from pymoo.util.display.multi import MultiObjectiveOutput
 from pymoo.util.display.single import SingleObjectiveOutput
 from pymoo.util.optimum import filter_optimum
 
-from ..problems.pymoo_problems import VariableEncoding
 from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
+from .pymoo_encoding import VariableEncoding
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "restart_seed"]
 

@@ -10,7 +10,7 @@ Each ``HPOProblem`` is minimised (maximised metrics such as ``val_acc`` become t
 
 * ask/tell on tensors, like the toy problems: ``problem(x)`` for latent points ``x`` of
   shape ``(N, problem.dim)`` in ``problem.bounds`` (the encoding of
-  ``problems.pymoo_problems.VariableEncoding``), with ``problem.keys(x)`` as identities;
+  ``integrations.pymoo_encoding.VariableEncoding``), with ``problem.keys(x)`` as identities;
 * pymoo: ``problem.as_pymoo()`` with Integer (ordered numeric grids, as grid indices) and
   Choice (categorical) variables, or ``as_pymoo(relaxed=True)`` with real variables in
   ``[0, k)`` (index = floor) for real-coded algorithms such as DE and CMA-ES.
@@ -33,7 +33,7 @@ from pymoo.core.variable import Choice, Integer
 
 from ednag_opt.fitness._io import IncompleteTableError, TableFormatError
 
-from .pymoo_problems import VariableEncoding, _option_index
+from ..integrations.pymoo_encoding import VariableEncoding, option_index
 
 __all__ = ["HPOProblem", "HPOPymooProblem", "get_hpo_problem", "list_hpo_problems"]
 
@@ -259,7 +259,7 @@ class HPOProblem:
             if not values and isinstance(self.variables[name], Integer):
                 out.append(int(v))
             else:
-                out.append(_option_index(opts, v))
+                out.append(option_index(opts, v))
         return out
 
     # ------------------------------------------------------------------ tensor interface
