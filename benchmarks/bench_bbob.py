@@ -269,8 +269,27 @@ def tables(records: list[dict[str, Any]]) -> str:
                 rows.append([gname, m, str(len(sel)), *cells, pval, f"{secs:.2f}"])
         header = ["group", "method", "runs", *[f"{b}·d" for b in checks],
                   f"p vs cma at {checks[-1]}·d", "s/run"]  # fmt: skip
-        lines += [f"### d = {dim}", "", md_table(header, rows), ""]
+        lines += [f"### d = {dim}", "", md_table(header, rows), "", *ratio_notes(records, dim), ""]
     return "\n".join(lines)
+
+
+def ratio_notes(records: list[dict[str, Any]], dim: int, ours: str = "ours") -> list[str]:
+    """Per group: the smallest ratio of ours' solved fraction to pycma's over 61
+    log-spaced budgets from 1·d to the budget, and at how many of them ours is ahead."""
+    budget = min(r["budget"] for r in records)
+    grid = np.logspace(0, math.log10(budget), 61)
+    out = []
+    for gname, fids in BBOB_GROUPS.items():
+        a = [r for r in records if r["method"] == ours and r["dim"] == dim and r["fid"] in fids]
+        c = [r for r in records if r["method"] == "cma" and r["dim"] == dim and r["fid"] in fids]
+        if not a or not c:
+            continue
+        pairs = [(b, solved(a, b).mean(), solved(c, b).mean()) for b in grid]
+        b, x, y = min(pairs, key=lambda t: (t[1] + 1e-9) / (t[2] + 1e-9))
+        ahead = sum(p[1] > p[2] for p in pairs)
+        out.append(f"- {gname}: {ours}/cma at worst {x / y if y else math.inf:.2f} "
+                   f"({x:.3f} vs {y:.3f} at {b:.0f}·d); {ours} ahead at {ahead}/61 budgets")
+    return out
 
 
 def plot(records: list[dict[str, Any]], path: Path) -> None:
