@@ -220,7 +220,8 @@ def quality(parts: list[str]) -> str:
             fit = fitness(part, held)
             y = fit(every).numpy() * (1.0 if fit.maximize else -1.0)
             for variant in ("transfer", "blind twin"):
-                paths = sorted(OUT.glob(f"prior_{part}_{held}_{variant.replace(' ', '_')}_*.pt"))
+                own = tasks_of(part)[0] if part == "cross" else held  # cross: one prior
+                paths = sorted(OUT.glob(f"prior_{part}_{own}_{variant.replace(' ', '_')}_*.pt"))
                 if not paths:
                     continue
                 rho, rank = [], []
@@ -252,7 +253,9 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
-    cmd = "python benchmarks/bench_transfer.py " + " ".join(sys.argv[1:])
+    cmd = "python benchmarks/bench_transfer.py " + " ".join(
+        a for a in sys.argv[1:] if a != "--report"
+    )
     if args.quality:
         tab = quality(args.quality.split(","))
         print(tab)
@@ -298,7 +301,11 @@ def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
         if "test" in r:
             r["test"] = {int(k): v for k, v in r["test"].items()}
     priors = json.loads((OUT / f"priors_{args.part}.json").read_text())
-    seeds = sorted({r["seed"] for r in recs})
+    cells = {(r["task"], r["method"]) for r in recs}  # keep seeds with every run done
+    done = {s for s in {r["seed"] for r in recs}
+            if cells <= {(r["task"], r["method"]) for r in recs if r["seed"] == s}}  # fmt: skip
+    recs = [r for r in recs if r["seed"] in done]
+    seeds = sorted(done)
     mins = max((r.get("elapsed_min", 0.0) for r in recs), default=0.0)
     head = (f"Command: `{cmd}`; seeds {seeds[0]}..{seeds[-1]} (runs per row below); budget "
             f"{args.budget} unique real queries; {len(recs)} runs in {mins:.1f} min wall "
@@ -307,8 +314,11 @@ def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
     parts = [head]
     for h in [t for t in tasks_of(args.part) if any(r["task"] == t for r in recs)]:
         fit = {v: np.mean([t for _, t in priors[h][v]]) for v in priors[h]}
-        title = (f"**{h} held out** (meta-training: transfer {fit['transfer']:.1f} s, blind "
-                 f"twin {fit['blind twin']:.1f} s per model)")  # fmt: skip
+        if all(math.isnan(t) for t in fit.values()):
+            title = f"**{h} held out** (priors reused from an earlier identical fit)"
+        else:
+            title = (f"**{h} held out** (meta-training: transfer {fit['transfer']:.1f} s, "
+                     f"blind twin {fit['blind twin']:.1f} s per model)")  # fmt: skip
         tab = table(args.part, h, [r for r in recs if r["task"] == h], args.budget)
         print(title, tab, sep="\n", flush=True)
         parts += [title, tab]
