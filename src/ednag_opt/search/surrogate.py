@@ -21,7 +21,8 @@ With ``prior=`` (related tasks: fitness sources, ``(architectures, values)`` tab
 meta-trained :class:`~ednag_opt.fitness.predictors.PriorSurrogate`), the predictor is
 meta-trained on the related tasks once, there is no random initial sample (the first
 query is the prior's best candidate), and each round adapts the prior to the real
-queries made so far (:meth:`PriorSurrogate.adapt`) instead of fitting from scratch.
+queries made so far (:meth:`PriorSurrogate.adapt`) instead of fitting from scratch. The
+history's ``predicted_best`` is then a score (larger is better), not in the fitness's units.
 """
 
 from __future__ import annotations
