@@ -241,6 +241,7 @@ def main() -> None:
     ap.add_argument("--part", choices=sorted(SPACES), default="nb201")
     ap.add_argument("--tasks", default=None, help="comma-separated held-out tasks (default all)")
     ap.add_argument("--seeds", type=int, default=20)
+    ap.add_argument("--first-seed", type=int, default=0, help="add seeds from here (own file)")
     ap.add_argument("--tuning", action="store_true", help="seeds 100.. (no doc update)")
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--prior-seeds", type=int, default=2)
@@ -262,7 +263,8 @@ def main() -> None:
         update_section(DOC, "QUALITY", f"Command: `{cmd}`; {dt.date.today()}.\n\n{tab}")
         return
     OUT.mkdir(parents=True, exist_ok=True)
-    raw = OUT / f"runs_{args.part}{'_tuning' if args.tuning else ''}.jsonl"
+    tail = f"_from{args.first_seed}" if args.first_seed else ""
+    raw = OUT / f"runs_{args.part}{'_tuning' if args.tuning else ''}{tail}.jsonl"
     if not args.report:
         run(args, raw)
     report(args, raw, cmd)
@@ -273,7 +275,7 @@ def run(args: argparse.Namespace, raw: Path) -> None:
     ``raw`` as it completes (seeds outermost, so a cut run stays balanced)."""
     part = args.part
     helds = args.tasks.split(",") if args.tasks else list(tasks_of(part))
-    seeds = [(100 if args.tuning else 0) + i for i in range(args.seeds)]
+    seeds = [(100 if args.tuning else 0) + args.first_seed + i for i in range(args.seeds)]
     own = helds[:1] if part == "cross" else helds  # cross: one prior (all NB201) for all
     fits = [(part, h, v, s) for h in own for v in ("transfer", "blind twin")
             for s in range(args.prior_seeds)]  # fmt: skip
@@ -295,7 +297,9 @@ def run(args: argparse.Namespace, raw: Path) -> None:
 
 def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
     """Tables of the recorded runs (printed; the doc section unless tuning)."""
-    recs = [json.loads(line) for line in raw.read_text().splitlines() if line.strip()]
+    files = [raw] if args.tuning else [raw, *sorted(OUT.glob(f"runs_{args.part}_from*.jsonl"))]
+    recs = [json.loads(line) for f in dict.fromkeys(files) if f.exists()
+            for line in f.read_text().splitlines() if line.strip()]  # fmt: skip
     for r in recs:  # JSON turned the budget keys into strings
         r["best"] = {int(k): v for k, v in r["best"].items()}
         if "test" in r:
