@@ -160,20 +160,12 @@ def run_ednag(
     if cfg.data == "archive":
         return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
-    seeds = torch.Generator().manual_seed(seed)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
-    run, es = 0, None
-    while not tracker.done:
-        run_seed = seed if run == 0 else int(torch.randint(2**31 - 1, (1,), generator=seeds))
-        es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
-        before = tracker.unique_queries
-        while not es.done and not tracker.done:
-            _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run)
-        run += 1
-        if tracker.max_queries is None:
-            tracker.stop("steps")
-        elif tracker.unique_queries == before:
-            tracker.stop("stalled")  # a whole run found nothing new: more runs will not
+
+    def step(es: EvolutionaryDDIM, run: int) -> None:
+        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run)
+
+    es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population  # no bounds: the latent itself
     pop = [] if latent is None else space.decode(latent)
     fit = es.fitness.clone() if es is not None and es.fitness is not None else torch.empty(0)
@@ -258,32 +250,49 @@ def _toward(space, x, archs, es, tracker, generator):
     return xp, space.decode(xp), guided
 
 
-def _denoise_novel(space, x, archs, tracker, tries):
-    """Flip duplicates' rows in order of their top-2 margin (smallest first)."""
-    x, archs, guided = x.clone(), list(archs), set()
-    mask = space.mask.to(x.device)
-    for k in range(tries):
-        dup = _duplicates(archs, tracker)
-        if not dup:
-            break
-        guided.update(dup)
-        idx = torch.tensor(dup, device=x.device)
-        x[idx] = denoise_flip(x[idx], mask, k)
-        for i, a in zip(dup, space.decode(x[idx])):
-            archs[i] = a
-    return x, archs, guided
+def restart_loop(space, tracker, strategy, seed, device, step):
+    """Diffusion runs until the tracker stops: a fresh strategy per run (seeded from
+    ``seed``), ``step(es, run)`` per generation. Without a budget one run is made; a run
+    that adds no new query ends the search. Returns the last strategy and the run count."""
+    seeds = torch.Generator().manual_seed(seed)
+    run, es = 0, None
+    while not tracker.done:
+        run_seed = seed if run == 0 else int(torch.randint(2**31 - 1, (1,), generator=seeds))
+        es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
+        before = tracker.unique_queries
+        while not es.done and not tracker.done:
+            step(es, run)
+        run += 1
+        if tracker.max_queries is None:
+            tracker.stop("steps")
+        elif tracker.unique_queries == before:
+            tracker.stop("stalled")  # a whole run found nothing new: more runs will not
+    return es, run
 
 
-def _make_novel(space, x, archs, tracker, mask, generator, tries):
-    """Mutate offspring whose architecture was already queried or repeats in the batch."""
+def _until_novel(space, x, archs, tracker, tries, move):
+    """Apply ``move(rows, attempt)`` to the offspring that repeat a query (or each other),
+    at most ``tries`` times; returns the new latents, architectures and changed positions."""
     x, archs, changed = x.clone(), list(archs), set()
-    for _ in range(tries):
+    for k in range(tries):
         dup = _duplicates(archs, tracker)
         if not dup:
             break
         changed.update(dup)
         idx = torch.tensor(dup, device=x.device)
-        x[idx] = mutate_rows(x[idx], mask, generator)
+        x[idx] = move(x[idx], k)
         for i, a in zip(dup, space.decode(x[idx])):
             archs[i] = a
     return x, archs, changed
+
+
+def _denoise_novel(space, x, archs, tracker, tries):
+    """Flip duplicates' rows in order of their top-2 margin (smallest first)."""
+    mask = space.mask.to(x.device)
+    return _until_novel(space, x, archs, tracker, tries, lambda r, k: denoise_flip(r, mask, k))
+
+
+def _make_novel(space, x, archs, tracker, mask, generator, tries):
+    """Mutate offspring whose architecture was already queried or repeats in the batch."""
+    return _until_novel(space, x, archs, tracker, tries,
+                        lambda rows, _: mutate_rows(rows, mask, generator))  # fmt: skip

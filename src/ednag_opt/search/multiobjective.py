@@ -29,7 +29,7 @@ from ..fitness.cache import CachedFitness
 from ..spaces import SearchSpace
 from ..strategy import EvolutionaryDDIM
 from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
-from .ednag import _duplicates, _make_novel, resolve_preset
+from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop
 from .tracker import Tracker
 
 __all__ = [
@@ -311,23 +311,17 @@ def run_ednag_mo(
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     strategy = cfg.strategy.replace(maximize=True, objectives=multi.num_objectives)
-    seeds = torch.Generator().manual_seed(seed)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
-    run, es = 0, None
-    while not tracker.done:
-        run_seed = seed if run == 0 else int(torch.randint(2**31 - 1, (1,), generator=seeds))
-        es = EvolutionaryDDIM(space.shape, config=strategy, seed=run_seed, device=device)
-        before = tracker.unique_queries
-        seeds_from = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
-        while not es.done and not tracker.done:
-            _generation(space, tracker, es, multi, (cfg.novelty, novelty_tries), mut_gen, run,
-                        seeds_from if es.generation == 0 else [])  # fmt: skip
-        run += 1
-        if tracker.max_queries is None:
-            tracker.stop("steps")
-        elif tracker.unique_queries == before:
-            tracker.stop("stalled")
-    latent = None if es is None else es.state.latent
+    warm: list[Any] = []
+
+    def step(es: EvolutionaryDDIM, run: int) -> None:
+        if es.generation == 0:  # a run starts: seed it with the front found so far
+            warm[:] = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
+        _generation(space, tracker, es, multi, (cfg.novelty, novelty_tries), mut_gen, run,
+                    warm if es.generation == 0 else [])  # fmt: skip
+
+    es, run = restart_loop(space, tracker, strategy, seed, device, step)
+    latent = None if es is None else es.population
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
 
 
