@@ -220,9 +220,15 @@ def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
     dup = _duplicates(archs, tracker) if dup is None else dup
     if not dup:
         return x, archs, set()
-    x, archs = x.clone(), list(archs)
-    pop, fit = es.population, es.fitness
+    fit = es.fitness
     score = torch.nan_to_num(fit if es.maximize else -fit, nan=-torch.inf).cpu()
+    return tournament_replace(space, x, archs, dup, es.population, score, generator, size)
+
+
+def tournament_replace(space, x, archs, dup, pop, score, generator, size=5):
+    """Offspring at ``dup`` become copies of parents of ``pop`` picked by tournaments of
+    ``size`` on ``score`` (higher is better); returns latents, architectures, positions."""
+    x, archs = x.clone(), list(archs)
     cand = torch.randint(pop.shape[0], (len(dup), size), generator=generator)
     winners = cand[torch.arange(len(dup)), score[cand].argmax(dim=1)]
     idx = torch.tensor(dup, device=x.device)

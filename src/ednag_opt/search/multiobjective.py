@@ -29,7 +29,7 @@ from ..fitness.cache import CachedFitness
 from ..spaces import SearchSpace
 from ..strategy import EvolutionaryDDIM
 from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
-from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop
+from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop, tournament_replace
 from .tracker import Tracker
 
 __all__ = [
@@ -370,16 +370,8 @@ def _from_parents(space, x, archs, es, tracker, generator, size=5):
     dup = _duplicates(archs, tracker)
     if not dup:
         return x, archs, set()
-    x, archs = x.clone(), list(archs)
-    pop = es.state.latent
     score = pareto_scores(es.state.fitness).cpu()
     cv = es.state.violation
     if cv is not None:  # feasible parents first, then the least violating
         score = torch.where(cv.cpu() > 0, -1e6 * (1.0 + cv.cpu()), score)
-    cand = torch.randint(pop.shape[0], (len(dup), size), generator=generator)
-    winners = cand[torch.arange(len(dup)), score[cand].argmax(dim=1)]
-    idx = torch.tensor(dup, device=x.device)
-    x[idx] = pop[winners.to(pop.device)].to(x.dtype)
-    for i, a in zip(dup, space.decode(x[idx])):
-        archs[i] = a
-    return x, archs, set(dup)
+    return tournament_replace(space, x, archs, dup, es.state.latent, score, generator, size)
