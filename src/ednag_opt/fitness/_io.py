@@ -61,6 +61,24 @@ def load_torch(path: str | Path) -> Any:
         ) from exc
 
 
+def load_model_doc(path: str | Path, fmt: str, what: str) -> dict[str, Any]:
+    """The dict a predictor's ``save`` wrote (``torch.load``, weights only, on the CPU).
+
+    Raises:
+        ValueError: Naming the file, if it is unreadable, truncated, not a torch file, or
+            not of format ``fmt`` (``what`` names the expected kind in the message).
+    """
+    import torch
+
+    try:
+        doc = torch.load(Path(path), map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, EOFError, RuntimeError, IsADirectoryError) as exc:
+        raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != fmt:
+        raise ValueError(f"{path} is not a {what} file (format {fmt!r})")
+    return doc
+
+
 # --------------------------------------------------------------- checked table reading
 class TableFormatError(ValueError):
     """A benchmark table is malformed; the message names the file, row and column."""

@@ -21,7 +21,6 @@ features needed the fewest real queries to reach the optimum.
 from __future__ import annotations
 
 import itertools
-import pickle
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ import torch
 from torch import nn
 
 from ednag_opt._io import atomic_open
+from ednag_opt.fitness._io import load_model_doc
 from ednag_opt.fitness.predictors.ofa import resolve_device
 from ednag_opt.spaces import SearchSpace, get_space
 
@@ -330,12 +330,7 @@ class ArchSurrogate:
     ) -> ArchSurrogate:
         """Read a model written by :meth:`save` (``space``: pass a configured space object
         when the saved name alone does not rebuild it)."""
-        try:
-            doc = torch.load(Path(path), map_location="cpu", weights_only=True)
-        except (pickle.UnpicklingError, EOFError, RuntimeError) as exc:
-            raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
-        if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-            raise ValueError(f"{path} is not an ArchSurrogate file (format {_FORMAT!r})")
+        doc = load_model_doc(path, _FORMAT, "ArchSurrogate")
         try:
             params = dict(doc["params"])
             if space is not None:

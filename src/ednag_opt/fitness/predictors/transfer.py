@@ -24,7 +24,6 @@ save, and search many tasks with the loaded model.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ import torch
 from torch import nn
 
 from ednag_opt._io import atomic_open
+from ednag_opt.fitness._io import load_model_doc
 from ednag_opt.fitness.predictors.ofa import resolve_device
 from ednag_opt.spaces import SearchSpace, get_space
 
@@ -307,12 +307,7 @@ class PriorSurrogate:
         Raises:
             ValueError: naming the file when it is unreadable or not such a model.
         """
-        try:
-            doc = torch.load(Path(path), map_location="cpu", weights_only=True)
-        except (pickle.UnpicklingError, EOFError, RuntimeError, OSError) as exc:
-            raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
-        if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-            raise ValueError(f"{path} is not a PriorSurrogate file (format {_FORMAT!r})")
+        doc = load_model_doc(path, _FORMAT, "PriorSurrogate")
         try:
             params = dict(doc["params"])
             if space is not None:

@@ -19,7 +19,6 @@ architectures of each task. Each step encodes one of ``augment_coresets`` corese
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import torch
 from torch import nn
 
 from ednag_opt._io import atomic_open
+from ednag_opt.fitness._io import load_model_doc
 from ednag_opt.fitness.base import FitnessSource
 from ednag_opt.fitness.predictors.coreset import FixedFeatureExtractor, TaskCoreset, kmeans_coreset
 from ednag_opt.fitness.predictors.graph_encoder import (
@@ -351,12 +351,7 @@ class TransferablePredictor:
             ValueError: Naming the file, if it is truncated, not a saved predictor, or
                 lacks a field.
         """
-        try:
-            doc = torch.load(Path(path), map_location="cpu", weights_only=True)
-        except (pickle.UnpicklingError, EOFError, RuntimeError) as exc:
-            raise ValueError(f"{path}: unreadable, truncated or not a torch file ({exc})") from exc
-        if not isinstance(doc, dict) or doc.get("format") != _FORMAT:
-            raise ValueError(f"{path} is not a saved TransferablePredictor")
+        doc = load_model_doc(path, _FORMAT, "TransferablePredictor")
         try:
             obj = cls(**doc["params"], device=device)
             obj.net.load_state_dict(doc["state_dict"])
