@@ -153,7 +153,7 @@ def search(
     cache, maximize = _cache(fitness, maximize)
     meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
-    replay = [] if ckpt is None else ckpt.load()
+    replay = [] if ckpt is None else ckpt.load(cache)
     with contextlib.ExitStack() as stack:
         observers: list[Callable[[dict[str, Any]], None]] = []
         if progress:

@@ -9,6 +9,10 @@ fitness, so the run reaches the interruption point without a single re-evaluatio
 continues bit-identically to an uninterrupted run (searchers are deterministic given their
 seed and the values they receive). A replay that asks for a different query than the
 recorded one means the checkpoint belongs to another search, and raises.
+
+A multi-objective search (a :class:`~ednag_opt.search.multiobjective.MultiFitness`) also
+saves every objective of every query (``"objectives"``); :meth:`Checkpoint.load` given the
+search's cache puts them back into the objective caches, so no objective is evaluated again.
 """
 
 from __future__ import annotations
@@ -44,8 +48,13 @@ class Checkpoint:
             raise ValueError(f"checkpoint path {self.path} is a directory")
         self._last = -math.inf
 
-    def load(self) -> list[tuple[str, float]]:
-        """The recorded ``(key, value)`` queries, or ``[]`` when there is no file yet."""
+    def load(self, cache: Any = None) -> list[tuple[str, float]]:
+        """The recorded ``(key, value)`` queries, or ``[]`` when there is no file yet.
+
+        Args:
+            cache: the search's cache; when its source has several objectives, their
+                saved values are restored into it (the replay then evaluates none of them).
+        """
         if not self.path.exists():
             return []
         try:
@@ -53,6 +62,7 @@ class Checkpoint:
             if doc.get("format") != _FORMAT:
                 raise ValueError(f"format is not {_FORMAT!r}")
             queries = [(str(k), float(v)) for k, v in doc["queries"]]
+            rows = [[float(v) for v in row] for row in doc.get("objectives", [])]
             saved = doc["meta"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{self.path} is not a readable checkpoint: {exc}") from None
@@ -64,6 +74,14 @@ class Checkpoint:
                 f"checkpoint {self.path} belongs to another search ({shown}); use another "
                 "path or delete it"
             )
+        multi = getattr(cache, "source", None)
+        if rows and hasattr(multi, "restore_values"):
+            if len(rows) != len(queries):
+                raise ValueError(
+                    f"{self.path} is not a readable checkpoint: "
+                    f"{len(rows)} objective rows for {len(queries)} queries"
+                )
+            multi.restore_values(dict(zip((k for k, _ in queries), rows)))
         return queries
 
     def save(self, tracker: Any, *, force: bool = False) -> None:
@@ -78,5 +96,9 @@ class Checkpoint:
             "queries": [[tracker.key(a), v if math.isfinite(v) else str(v)]
                         for a, v in tracker.queries],  # fmt: skip
         }
+        multi = getattr(tracker.cache, "source", None)
+        if hasattr(multi, "saved_values"):  # several objectives: all of them
+            rows = multi.saved_values([a for a, _ in tracker.queries])
+            doc["objectives"] = [[v if math.isfinite(v) else str(v) for v in r] for r in rows]
         atomic_write(self.path, json.dumps(doc, default=str))
         self._last = now

@@ -95,6 +95,29 @@ class MultiFitness(FitnessSource):
             return torch.empty(0, self.num_objectives, dtype=torch.float64)
         return torch.stack([c(archs) for c in self.caches], dim=1)
 
+    def saved_values(self, archs: Sequence[Any]) -> list[list[float]]:
+        """Cached objective values of ``archs`` (NaN where unknown), evaluating nothing."""
+        archs = list(archs)
+        if not archs:
+            return []
+        return torch.stack([c.lookup(archs) for c in self.caches], dim=1).tolist()
+
+    def restore_values(self, rows: Mapping[str, Sequence[float]]) -> None:
+        """Put saved objective values back into the caches (a checkpoint's replay).
+
+        Args:
+            rows: one row of ``num_objectives`` values per architecture key.
+
+        Raises:
+            ValueError: a row with another number of values.
+        """
+        for key, row in rows.items():
+            if len(row) != self.num_objectives:
+                raise ValueError(f"saved values of {key!r} have {len(row)} objectives, "
+                                 f"the search has {self.num_objectives}")  # fmt: skip
+            for c, v in zip(self.caches, row):
+                c.values[key] = float(v)
+
     def scores(self, values: torch.Tensor) -> torch.Tensor:
         """``values`` oriented so that higher is better in every column."""
         sign = torch.tensor([1.0 if d else -1.0 for d in self.directions], dtype=torch.float64)
