@@ -14,29 +14,14 @@ from typing import Any
 
 import numpy as np
 import torch
-from _nas_common import ci95, md_table
 from pymoo.algorithms.moo.nsga2 import NSGA2
 from pymoo.core.problem import Problem
 from pymoo.indicators.hv import HV
-from scipy import stats
 
 from ednag_opt import EvolutionaryDDIM, get_space, search
 from ednag_opt.strategy.pareto import pareto_mask
 
-__all__ = ["fmt_ci", "mw_p", "report_blackbox", "report_ofa", "run_blackbox", "run_ofa"]
-
-
-def fmt_ci(values: list[float]) -> str:
-    """``mean ± half-width`` of the 95% CI."""
-    mean, half = ci95(values)
-    return f"{mean:.4f} ± {half:.4f}"
-
-
-def mw_p(a: list[float], b: list[float]) -> str:
-    """Two-sided Mann-Whitney p-value ("-" when undefined)."""
-    if len(a) < 2 or np.allclose(a, a[0]) and np.allclose(b, a[0]):
-        return "-"
-    return f"{stats.mannwhitneyu(a, b, alternative='two-sided').pvalue:.2g}"
+__all__ = ["BLACKBOX", "run_blackbox", "run_ofa"]
 
 
 # ----------------------------------------------------------------------------- black box
@@ -85,17 +70,6 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100) -> list[
     return rows
 
 
-def report_blackbox(rows: list[dict[str, Any]]) -> str:
-    body = []
-    for name in BLACKBOX:
-        e = [r["hv"] for r in rows if r["problem"] == name and r["method"] == "ednag"]
-        n = [r["hv"] for r in rows if r["problem"] == name and r["method"] == "nsga2"]
-        if e:
-            body.append([name, fmt_ci(e), fmt_ci(n), mw_p(e, n)])
-    return ("**Black box: hypervolume ratio of all evaluated points, 10,000 evaluations** "
-            "(mean ± 95% CI)\n\n" + md_table(["problem", "ednag", "nsga2", "p"], body))
-
-
 # ----------------------------------------------------------------------------- OFA
 def run_ofa(seeds: list[int], budgets: list[int], methods: list[str],
             searchers: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
@@ -137,21 +111,3 @@ def _score_ofa(runs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str,
             row[f"recovered@{b}"] = len({k for k, _ in r["fronts"][b]} & ref_keys) / len(ref_keys)
         rows.append(row)
     return rows
-
-
-def report_ofa(rows: list[dict[str, Any]], budgets: list[int], methods: list[str]) -> str:
-    body = []
-    for b in budgets:
-        by = {m: [r for r in rows if r["method"] == m] for m in methods}
-        e = [r[f"hv@{b}"] for r in by.get("ednag", [])]
-        n = [r[f"hv@{b}"] for r in by.get("nsga2", [])]
-        body.append([str(b), *(fmt_ci([r[f"hv@{b}"] for r in by[m]]) for m in methods),
-                     mw_p(e, n) if e and n else "-"])  # fmt: skip
-    rec = [[str(b), *(fmt_ci([r[f"recovered@{b}"] for r in rows if r["method"] == m])
-                      for m in methods)] for b in budgets]  # fmt: skip
-    size = rows[0]["reference_front"] if rows else 0
-    return ("**OFA MobileNetV3, accuracy predictor x Note10 latency: hypervolume ratio to the "
-            "pooled front** (mean ± 95% CI)\n\n"
-            + md_table(["calls", *methods, "p (ednag vs nsga2)"], body)
-            + f"\n\n**Share of the pooled front ({size} subnets) found** (mean ± 95% CI)\n\n"
-            + md_table(["calls", *methods], rec))  # fmt: skip

@@ -49,9 +49,9 @@ from pymoo.operators.repair.rounding import RoundingRepair  # noqa: E402
 from pymoo.operators.sampling.rnd import IntegerRandomSampling  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _mo_suites import fmt_ci, report_blackbox, report_ofa, run_blackbox, run_ofa  # noqa: E402
-from _mo_suites import mw_p as _p
-from _nas_common import ROOT, git_rev, machine, md_table, update_section  # noqa: E402
+from _mo_report import report_blackbox, report_nb201, report_ofa  # noqa: E402
+from _mo_suites import run_blackbox, run_ofa  # noqa: E402
+from _nas_common import ROOT, git_rev, machine, update_section  # noqa: E402
 
 from ednag_opt import get_space, search  # noqa: E402
 from ednag_opt.fitness import NB201Fitness  # noqa: E402
@@ -186,54 +186,7 @@ def run_cell(cell: Cell, methods: list[str], seeds: list[int], budgets: list[int
     return out
 
 
-# ----------------------------------------------------------------------------- report
-def _cellstat(rows: list[dict[str, Any]], key: str) -> str:
-    return fmt_ci([r[key] for r in rows])
-
-
-def report(rows: list[dict[str, Any]], budgets: list[int], methods: list[str]) -> str:
-    """Markdown: HV ratio per cell and budget, recovered share at the largest budget."""
-    cells = sorted({(r["dataset"], r["device"]) for r in rows}, key=lambda c: (
-        DATASETS.index(c[0]) if c[0] in DATASETS else 9, c[1]))  # fmt: skip
-    by = {(r["dataset"], r["device"], r["method"]): [] for r in rows}
-    for r in rows:
-        by[(r["dataset"], r["device"], r["method"])].append(r)
-    out = []
-    for b in budgets:
-        header = ["dataset", "cost", *methods, "p (ednag vs nsga2)", "ednag >= nsga2"]
-        body = []
-        for d, dev in cells:
-            rs = {m: by.get((d, dev, m), []) for m in methods}
-            line = [d, dev, *(_cellstat(rs[m], f"hv@{b}") if rs[m] else "-" for m in methods)]
-            if rs.get("ednag") and rs.get("nsga2"):
-                e = [r[f"hv@{b}"] for r in rs["ednag"]]
-                n = [r[f"hv@{b}"] for r in rs["nsga2"]]
-                line += [_p(e, n), "yes" if np.mean(e) >= np.mean(n) else "**no**"]
-            else:
-                line += ["-", "-"]
-            body.append(line)
-        out.append(f"**Hypervolume ratio at {b} unique queries** (mean ± 95% CI)\n\n"
-                   + md_table(header, body))  # fmt: skip
-    b = max(budgets)
-    header = ["dataset", "cost", "front size", *methods]
-    body = []
-    for d, dev in cells:
-        size = rows_front_size(d, dev)
-        body.append([d, dev, str(size), *(
-            _cellstat(by[(d, dev, m)], f"recovered@{b}") if by.get((d, dev, m)) else "-"
-            for m in methods)])  # fmt: skip
-    out.append(f"**Share of the true front recovered within {b} queries** (mean ± 95% CI)\n\n"
-               + md_table(header, body))  # fmt: skip
-    return "\n\n".join(out)
-
-
-_FRONT_SIZES: dict[tuple[str, str], int] = {}
-
-
-def rows_front_size(dataset: str, device: str) -> int:
-    return _FRONT_SIZES.get((dataset, device), 0)
-
-
+# ----------------------------------------------------------------------------- main
 def _ints(text: str) -> list[int]:
     if "-" in text:
         a, b = text.split("-")
@@ -249,60 +202,90 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--budgets", default="100,300,1000")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--ednag", default="{}", help="JSON options of the ednag method")
+    ap.add_argument("--variants", default="{}",
+                    help='JSON {"name": {ednag options}}: extra EDNAG rows (ablations)')
     ap.add_argument("--out", default=str(ROOT / "results" / "mo" / "bench_multiobjective.json"))
     ap.add_argument("--section", default="bench_multiobjective", help="doc section name")
     ap.add_argument("--no-doc", action="store_true")
     ap.add_argument("--suite", choices=["nb201", "blackbox", "ofa"], default="nb201")
+    ap.add_argument("--report", default=None,
+                    help="comma list of saved raw results: rebuild the tables, run nothing")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
+    cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
+        argv if argv is not None else sys.argv[1:])  # fmt: skip
+    if args.report:
+        return _report_files(args.report.split(","), args.section, args.no_doc, cmd)
     seeds, budgets = _ints(args.seeds), sorted(_ints(args.budgets))
-    if args.suite != "nb201":
-        return _main_suite(args, seeds, budgets, argv)
     methods = args.methods.split(",")
+    variants = json.loads(args.variants)
+    res: dict[str, Any] = {"suite": args.suite, "budgets": budgets, "methods": methods}
+    if args.suite == "blackbox":
+        res["rows"] = run_blackbox(seeds)
+    elif args.suite == "ofa":
+        res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS)
+    else:
+        res.update(_run_nb201(args, seeds, budgets, methods, variants))
+        res["methods"] = methods + list(variants)
+    secs = res.pop("secs", None)
+    res["head"] = (f"Command: `{cmd}` (commit {git_rev()}); seeds {args.seeds}; {machine()}"
+                   + ("; mean seconds per run at the largest budget: "
+                      + ", ".join(f"{m} {s:.2f}" for m, s in secs.items()) if secs else "")
+                   + ".")  # fmt: skip
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"command": cmd, **res}, indent=1))
+    _write(res, args.section, args.no_doc)
+
+
+def _run_nb201(args: argparse.Namespace, seeds: list[int], budgets: list[int],
+               methods: list[str], variants: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     options = {"ednag": json.loads(args.ednag)}
     rows: list[dict[str, Any]] = []
+    fronts: dict[str, int] = {}
     t0 = time.perf_counter()
     for d in args.datasets.split(","):
         for dev in args.devices.split(","):
             cell = Cell(d, dev)
-            _FRONT_SIZES[(d, dev)] = len(cell.front_keys)
+            fronts[f"{d}/{dev}"] = len(cell.front_keys)
             rows += run_cell(cell, methods, seeds, budgets, options)
+            for name, opts in variants.items():
+                for r in run_cell(cell, ["ednag"], seeds, budgets, {"ednag": opts}):
+                    rows.append({**r, "method": name})
             print(f"{d} {dev}: front {len(cell.front_keys)}, {time.perf_counter() - t0:.0f} s",
                   flush=True)  # fmt: skip
-    text = report(rows, budgets, methods)
-    print(text)
-    secs = {m: np.mean([r["time"] for r in rows if r["method"] == m]) for m in methods}
-    cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])  # fmt: skip
-    head = (f"Command: `{cmd}` (commit {git_rev()}); seeds {args.seeds}; {machine()}; "
-            f"mean seconds per run at {max(budgets)} queries: "
-            + ", ".join(f"{m} {s:.2f}" for m, s in secs.items()) + ".")  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"command": cmd, "rows": rows, "fronts": {
-        f"{d}/{dev}": n for (d, dev), n in _FRONT_SIZES.items()}}, indent=1))  # fmt: skip
-    if not args.no_doc:
-        update_section(DOC, args.section, head + "\n\n" + text)
+    names = methods + list(variants)
+    secs = {m: float(np.mean([r["time"] for r in rows if r["method"] == m])) for m in names}
+    return {"rows": rows, "fronts": fronts, "secs": secs}
 
 
-def _main_suite(args: argparse.Namespace, seeds: list[int], budgets: list[int],
-                argv: list[str] | None) -> None:  # fmt: skip
-    if args.suite == "blackbox":
-        rows = run_blackbox(seeds)
-        text = report_blackbox(rows)
+def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str) -> None:
+    """Tables from saved raw results; later files replace earlier rows of the same run."""
+    docs = [json.loads(Path(p).read_text()) for p in paths]
+    rows: dict[tuple, dict[str, Any]] = {}
+    for doc in docs:
+        for r in doc["rows"]:
+            rows[tuple(r.get(k) for k in ("dataset", "device", "problem", "method", "seed"))] = r
+    first = docs[0]
+    methods = list(dict.fromkeys(m for doc in docs for m in doc.get("methods", METHODS)))
+    res = {"suite": first.get("suite", "nb201"), "budgets": first.get("budgets", [100, 300, 1000]),
+           "methods": methods, "rows": list(rows.values()),
+           "fronts": {k: v for doc in docs for k, v in doc.get("fronts", {}).items()}}  # fmt: skip
+    heads = [doc.get("head") or f"Command: `{doc['command']}`." for doc in docs]
+    res["head"] = " ".join(heads) + f" Tables from the raw results by `{cmd}`."
+    _write(res, section, no_doc)
+
+
+def _write(res: dict[str, Any], section: str, no_doc: bool) -> None:
+    if res["suite"] == "blackbox":
+        text = report_blackbox(res["rows"])
+    elif res["suite"] == "ofa":
+        text = report_ofa(res["rows"], res["budgets"], res["methods"])
     else:
-        methods = args.methods.split(",")
-        rows = run_ofa(seeds, budgets, methods, SEARCHERS)
-        text = report_ofa(rows, budgets, methods)
+        text = report_nb201(res["rows"], res["budgets"], res["methods"], res["fronts"])
     print(text)
-    cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
-        argv if argv is not None else sys.argv[1:])  # fmt: skip
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"command": cmd, "rows": rows}, indent=1))
-    if not args.no_doc:
-        head = f"Command: `{cmd}` (commit {git_rev()}); seeds {args.seeds}; {machine()}."
-        update_section(DOC, args.section, head + "\n\n" + text)
+    if not no_doc:
+        update_section(DOC, section, res["head"] + "\n\n" + text)
 
 
 if __name__ == "__main__":
