@@ -9,6 +9,7 @@ population is non-finite every member gets the same weight.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
@@ -135,10 +136,15 @@ def _row_log_weights(
     flat: torch.Tensor, sq: torch.Tensor, log_g: torch.Tensor, a: float, scale: float,
     rows: slice,
 ) -> torch.Tensor:
-    """Log-weights of the targets ``rows`` (a block of the (N, N) matrix)."""
+    """Log-weights of the targets ``rows`` (a block of the (N, N) matrix).
+
+    The logits ``log_g[i] - (a ||x_i||² - 2 sqrt(a) x_j · x_i) / scale`` are formed in
+    place in the GEMM's output (``p - q`` as ``-q + p``: the same IEEE results as the
+    out-of-place expression, without four (N, N) temporaries).
+    """
     cross = flat[rows] @ flat.T  # [j, i] = x_j · x_i
-    dist_part = (a * sq.unsqueeze(0) - 2.0 * a**0.5 * cross) / scale
-    logits = log_g.to(dist_part.dtype).unsqueeze(0) - dist_part
+    dist_part = cross.mul_(2.0 * a**0.5).neg_().add_(a * sq.unsqueeze(0)).div_(scale)
+    logits = dist_part.neg_().add_(log_g.to(dist_part.dtype).unsqueeze(0))
     return torch.log_softmax(logits.to(torch.float64), dim=1)
 
 
@@ -170,6 +176,21 @@ def _row_weights_fused(
     return torch.softmax(logits.mul_(2.0 * a**0.5 / scale).add_(bias), dim=1)
 
 
+def _exp_to(log_w: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``log_w.exp().to(dtype)``, bit for bit, without exp's slow path.
+
+    Late in a run most float64 log-weights lie far below -745, where ``exp`` underflows
+    through a slow scalar path (5-15x the cost of the whole array). Whatever rounds to 0
+    in ``dtype`` anyway is first raised to a floor whose exp still rounds to 0 there:
+    ``exp(floor)`` is below half the smallest ``dtype`` subnormal. For float64 results
+    nothing can be clamped without changing the subnormal weights, so none is.
+    """
+    if dtype == torch.float64:
+        return log_w.exp()
+    floor = math.log(torch.finfo(dtype).smallest_normal * torch.finfo(dtype).eps) - 1.0
+    return log_w.clamp_min(floor).exp_().to(dtype)
+
+
 def estimate_x0(
     x: torch.Tensor,
     log_g: torch.Tensor,
@@ -194,7 +215,7 @@ def estimate_x0(
     if chunk is None:
         chunk = n if n * n <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
     if chunk >= n and not fused:
-        w = kernel_log_weights(x, log_g, alpha).exp().to(x.dtype)
+        w = _exp_to(kernel_log_weights(x, log_g, alpha), x.dtype)
         flat = x.reshape(n, -1)
         return (w @ flat).reshape(x.shape)
     flat, sq, a, scale = _kernel_inputs(x, alpha)

@@ -53,6 +53,11 @@ def elite_indices(scores: torch.Tensor, k: int, candidates: torch.Tensor) -> tor
     return idx[order[:k]]
 
 
+#: fit sets of up to this many pairs (m²) use one dense distance matrix; larger ones keep
+#: only the running minimum distances (O(m) memory, one matrix-vector product per pick)
+DENSE_PAIRS = 1 << 18
+
+
 def diversity_indices(
     x: torch.Tensor,
     scores: torch.Tensor,
@@ -60,6 +65,7 @@ def diversity_indices(
     candidates: torch.Tensor,
     chosen: torch.Tensor,
     fit_share: float = 0.5,
+    dense_pairs: int = DENSE_PAIRS,
 ) -> torch.Tensor:
     """Farthest-point picks among the fitter ``fit_share`` of ``candidates``.
 
@@ -70,6 +76,12 @@ def diversity_indices(
         candidates: (M,) bool mask of members still available.
         chosen: indices already selected (the reference set; may be empty).
         fit_share: fraction of candidates (by score) eligible, at least ``k``.
+        dense_pairs: largest ``m²`` (m eligible members) that builds the dense (m, m)
+            distance matrix; above it, the same greedy rule runs in O(m) memory (equal
+            picks up to the rounding of the distances).
+
+    Returns:
+        The picked indices into the pool, in pick order.
     """
     idx = candidates.nonzero().flatten()
     if k <= 0 or idx.numel() == 0:
@@ -79,24 +91,64 @@ def diversity_indices(
     flat = x.reshape(x.shape[0], -1)
     f = flat[fit]
     sq = (f * f).sum(dim=1)
-    # squared distances among the fit from one GEMM (only compared, so float32 is enough)
-    d2 = (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * (f @ f.T)).clamp_min(0.0)
     if chosen.numel() > 0:
-        c = flat[chosen]
-        cross = sq.unsqueeze(1) + (c * c).sum(dim=1).unsqueeze(0) - 2.0 * (f @ c.T)
-        mind = cross.clamp_min(0.0).min(dim=1).values
+        mind = _min_sq_dist(f, sq, flat[chosen], max(1, dense_pairs // m))
     else:  # no reference: start from the fittest
         mind = torch.zeros(m, dtype=f.dtype, device=x.device)
         mind[0] = 1.0
-    # the greedy loop on small host arrays: per-op torch dispatch would dominate its cost
-    d2n, mindn = d2.cpu().numpy(), mind.cpu().numpy().copy()
-    picks = []
-    for _ in range(min(k, m)):
-        j = int(mindn.argmax())  # first maximum, as torch.argmax
-        picks.append(j)
-        np.minimum(mindn, d2n[:, j], out=mindn)
-        mindn[j] = -1.0
+    greedy = _greedy_dense if m * m <= dense_pairs else _greedy_incremental
+    picks = greedy(f, sq, mind.cpu().numpy().copy(), min(k, m))
     return fit[torch.tensor(picks, dtype=torch.long, device=fit.device)]
+
+
+def _min_sq_dist(f: torch.Tensor, sq: torch.Tensor, ref: torch.Tensor, block: int) -> torch.Tensor:
+    """(m,) smallest squared distance of each row of ``f`` to the rows of ``ref``, from
+    GEMMs over blocks of ``block`` reference rows (one block: the dense computation)."""
+    ref_sq = (ref * ref).sum(dim=1)
+    mind = None
+    for start in range(0, ref.shape[0], block):
+        r = slice(start, start + block)
+        cross = sq.unsqueeze(1) + ref_sq[r].unsqueeze(0) - 2.0 * (f @ ref[r].T)
+        part = cross.clamp_min(0.0).min(dim=1).values
+        mind = part if mind is None else torch.minimum(mind, part)
+    return mind
+
+
+def _greedy_dense(f: torch.Tensor, sq: torch.Tensor, mind: np.ndarray, k: int) -> list[int]:
+    """Farthest-point greedy on the dense (m, m) squared distances (one GEMM).
+
+    ``mind`` (updated in place) holds each member's squared distance to the picked set.
+    """
+    # squared distances among the fit from one GEMM (only compared, so float32 is enough)
+    d2 = (sq.unsqueeze(1) + sq.unsqueeze(0) - 2.0 * (f @ f.T)).clamp_min(0.0)
+    # the greedy loop on small host arrays: per-op torch dispatch would dominate its cost
+    d2n = d2.cpu().numpy()
+    picks = []
+    for _ in range(k):
+        j = int(mind.argmax())  # first maximum, as torch.argmax
+        picks.append(j)
+        np.minimum(mind, d2n[:, j], out=mind)
+        mind[j] = -1.0
+    return picks
+
+
+def _greedy_incremental(
+    f: torch.Tensor, sq: torch.Tensor, mind: np.ndarray, k: int
+) -> list[int]:
+    """The same greedy as :func:`_greedy_dense`, computing only the column of each pick."""
+    sqn = sq.cpu().numpy()
+    picks = []
+    for _ in range(k):
+        j = int(mind.argmax())
+        picks.append(j)
+        col = torch.mv(f, f[j]).cpu().numpy()  # torch: its thread setting, any device
+        col *= -2.0
+        col += sqn
+        col += sqn[j]
+        np.maximum(col, 0.0, out=col)
+        np.minimum(mind, col, out=mind)
+        mind[j] = -1.0
+    return picks
 
 
 def roulette_indices(
