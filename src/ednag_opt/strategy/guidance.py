@@ -132,20 +132,19 @@ def _kernel_inputs(
     return flat, sq, a, scale
 
 
-def _row_log_weights(
+def _row_logits(
     flat: torch.Tensor, sq: torch.Tensor, log_g: torch.Tensor, a: float, scale: float,
     rows: slice,
 ) -> torch.Tensor:
-    """Log-weights of the targets ``rows`` (a block of the (N, N) matrix).
+    """Logits of the targets ``rows`` (a block of the (N, N) matrix), in the GEMM's dtype.
 
-    The logits ``log_g[i] - (a ||x_i||² - 2 sqrt(a) x_j · x_i) / scale`` are formed in
-    place in the GEMM's output (``p - q`` as ``-q + p``: the same IEEE results as the
-    out-of-place expression, without four (N, N) temporaries).
+    ``log_g[i] - (a ||x_i||² - 2 sqrt(a) x_j · x_i) / scale``, formed in place in the
+    GEMM's output: the same IEEE operations as the out-of-place expression, without four
+    (N, N) temporaries.
     """
     cross = flat[rows] @ flat.T  # [j, i] = x_j · x_i
-    dist_part = cross.mul_(2.0 * a**0.5).neg_().add_(a * sq.unsqueeze(0)).div_(scale)
-    logits = dist_part.neg_().add_(log_g.to(dist_part.dtype).unsqueeze(0))
-    return torch.log_softmax(logits.to(torch.float64), dim=1)
+    dist_part = torch.sub(a * sq.unsqueeze(0), cross.mul_(2.0 * a**0.5), out=cross).div_(scale)
+    return torch.sub(log_g.to(dist_part.dtype).unsqueeze(0), dist_part, out=dist_part)
 
 
 def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> torch.Tensor:
@@ -163,7 +162,8 @@ def kernel_log_weights(x: torch.Tensor, log_g: torch.Tensor, alpha: float) -> to
         alpha: signal level alpha_t in (0, 1).
     """
     flat, sq, a, scale = _kernel_inputs(x, alpha)
-    return _row_log_weights(flat, sq, log_g, a, scale, slice(None))
+    logits = _row_logits(flat, sq, log_g, a, scale, slice(None))
+    return torch.log_softmax(logits.to(torch.float64), dim=1)
 
 
 def _row_weights_fused(
@@ -176,19 +176,46 @@ def _row_weights_fused(
     return torch.softmax(logits.mul_(2.0 * a**0.5 / scale).add_(bias), dim=1)
 
 
-def _exp_to(log_w: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """``log_w.exp().to(dtype)``, bit for bit, without exp's slow path.
+#: elements per block of the float64 softmax in the exact path (256 KB: cache-sized, and
+#: small enough that the allocator reuses blocks instead of mapping fresh pages each time)
+SOFTMAX_BLOCK = 1 << 15
 
-    Late in a run most float64 log-weights lie far below -745, where ``exp`` underflows
-    through a slow scalar path (5-15x the cost of the whole array). Whatever rounds to 0
-    in ``dtype`` anyway is first raised to a floor whose exp still rounds to 0 there:
-    ``exp(floor)`` is below half the smallest ``dtype`` subnormal. For float64 results
-    nothing can be clamped without changing the subnormal weights, so none is.
+
+def _exp_into(log_w: torch.Tensor, out: torch.Tensor) -> None:
+    """``out[:] = log_w.exp()`` (converted to ``out.dtype``) bit for bit, without exp's
+    slow path; ``log_w`` (float64) is overwritten.
+
+    Late in a run most log-weights lie far below -745, where ``exp`` underflows through a
+    slow scalar path (5-15x the cost of the whole array). For a float32 ``out``, whatever
+    rounds to 0 there anyway is first raised to a floor whose exp still rounds to 0:
+    ``exp(floor)`` is below half the smallest float32 subnormal. For float64 nothing can
+    be clamped without changing the subnormal weights, so none is.
     """
-    if dtype == torch.float64:
-        return log_w.exp()
-    floor = math.log(torch.finfo(dtype).smallest_normal * torch.finfo(dtype).eps) - 1.0
-    return log_w.clamp_min(floor).exp_().to(dtype)
+    if out.dtype != torch.float64:
+        info = torch.finfo(out.dtype)
+        log_w.clamp_min_(math.log(info.smallest_normal * info.eps) - 1.0)
+    out.copy_(log_w.exp_())
+
+
+def _exact_weights(
+    flat: torch.Tensor, sq: torch.Tensor, log_g: torch.Tensor, a: float, scale: float,
+    dtype: torch.dtype,
+) -> torch.Tensor:
+    """``kernel_log_weights(...).exp().to(dtype)``, bit for bit, in O(N²) of ``dtype`` only.
+
+    The logits come from one GEMM (as in :func:`kernel_log_weights`); the float64
+    log-softmax and exp then run on blocks of rows (each row is normalised on its own, so
+    blocks change no bit), written back over the logits when the dtypes agree.
+    """
+    logits = _row_logits(flat, sq, log_g, a, scale, slice(None))
+    n = logits.shape[0]
+    out = logits if logits.dtype == dtype else torch.empty_like(logits, dtype=dtype)
+    step = max(1, SOFTMAX_BLOCK // n)
+    for start in range(0, n, step):
+        rows = slice(start, start + step)
+        lw = torch.log_softmax(logits[rows].to(torch.float64), dim=1)
+        _exp_into(lw, out[rows])
+    return out
 
 
 def estimate_x0(
@@ -214,11 +241,10 @@ def estimate_x0(
     n = x.shape[0]
     if chunk is None:
         chunk = n if n * n <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
-    if chunk >= n and not fused:
-        w = _exp_to(kernel_log_weights(x, log_g, alpha), x.dtype)
-        flat = x.reshape(n, -1)
-        return (w @ flat).reshape(x.shape)
     flat, sq, a, scale = _kernel_inputs(x, alpha)
+    if chunk >= n and not fused:
+        w = _exact_weights(flat, sq, log_g, a, scale, x.dtype)
+        return (w @ x.reshape(n, -1)).reshape(x.shape)
     src = x.reshape(n, -1)
     out = torch.empty_like(src)
     for start in range(0, n, chunk):
