@@ -47,7 +47,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _nas_common import ROOT, machine, md_table, update_section  # noqa: E402
+from _nas_common import ROOT, fmt_q, machine, md_table, median_queries, update_section  # noqa: E402
 from _search_report import median_ci, mw_p  # noqa: E402
 from bench_searchers import _returned, parse_seeds, problems  # noqa: E402
 
@@ -131,11 +131,17 @@ def tables(part: str, recs: list[dict[str, Any]]) -> tuple[str, str]:
             vals[(r["problem"], r["method"], b)].append(v)
     header = ["problem", "method", "runs", *[f"@{b}" for b in BUDGETS],
               "fit + search s / round"]  # fmt: skip
+    if part == "transnas":
+        header.insert(3, "optimum found: runs, median queries")
     rows, wtl = [], {(m, b): [0, 0, 0, 0, 0] for m in methods if m != REF for b in BUDGETS}
     for pr in probs:
         for m in methods:
             rs = [r for r in recs if r["problem"] == pr and r["method"] == m]
             row = [pr, m, str(len(rs))]
+            if part == "transnas":
+                qs = [r["q_opt"] for r in rs]
+                med = fmt_q(median_queries(qs, max(BUDGETS))[0], max(BUDGETS))
+                row.append(f"{sum(q is not None for q in qs)}, {med}")
             for b in map(str, BUDGETS):
                 x, ref = vals.get((pr, m, b), []), vals.get((pr, REF, b), [])
                 med, lo, hi = median_ci(x)
@@ -161,8 +167,9 @@ def tables(part: str, recs: list[dict[str, Any]]) -> tuple[str, str]:
     return md_table(header, rows), summ
 
 
-def report(part: str, raw: Path, cmd: str) -> None:
-    recs = complete(load(raw))
+def report(part: str, raw: Path, cmd: str, only: list[int] | None = None) -> None:
+    """Print the tables and write them into the doc (``only``: keep these seeds)."""
+    recs = complete([r for r in load(raw) if only is None or r["seed"] in only])
     if not recs:
         raise SystemExit(f"no complete seed recorded in {raw}")
     seeds = sorted({r["seed"] for r in recs})
@@ -189,7 +196,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 100-102 (tuning)")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--problems", default=None, help="comma list of problem names (default all)")
-    ap.add_argument("--report", action="store_true", help="only write the tables")
+    ap.add_argument("--report", action="store_true",
+                    help="only write the tables (of the --seeds recorded)")  # fmt: skip
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
@@ -212,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
     if tuning:
         print(tables(args.part, complete(load(raw)))[1])
         return
-    report(args.part, raw, cmd)
+    report(args.part, raw, cmd, seeds if args.report else None)
 
 
 if __name__ == "__main__":
