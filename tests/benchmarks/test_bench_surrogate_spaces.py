@@ -11,7 +11,8 @@ import bench_surrogate_spaces as bss  # noqa: E402
 
 def _rec(prob: str, method: str, seed: int, v: float) -> dict:
     return {"problem": prob, "method": method, "seed": seed, "wall": 1.0, "rounds": 2,
-            "fit_time": 1.0, "search_time": 0.5, "q_opt": None, "at": {"50": v, "100": v, "300": v}}  # fmt: skip
+            "fit_time": 1.0, "search_time": 0.5, "q_opt": None,
+            "at": {"50": v, "100": v, "300": v}}  # fmt: skip
 
 
 def test_complete_keeps_only_seeds_with_every_method_per_problem():
