@@ -94,6 +94,15 @@ def test_fast_x0_is_bitwise_the_reference(
     torch.testing.assert_close(fused, ref, rtol=1e-4, atol=1e-5)
 
 
+def test_fused_softmax_blocks_change_no_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = torch.Generator().manual_seed(4)
+    x, log_g = torch.randn(90, 12, generator=g), torch.randn(90, generator=g)
+    whole = [estimate_x0(x, log_g, 0.6, fused=True), estimate_x0(x, log_g, 0.6, chunk=40)]
+    monkeypatch.setattr(guidance, "SOFTMAX_BLOCK", 200)  # blocks of 2 rows
+    assert torch.equal(estimate_x0(x, log_g, 0.6, fused=True), whole[0])
+    assert torch.equal(estimate_x0(x, log_g, 0.6, chunk=40), whole[1])
+
+
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_exp_floor_rounds_to_zero(dtype: torch.dtype) -> None:
     lw = torch.tensor([-2000.0, -746.0, -720.0, -120.0, -104.5, -103.9, -90.0, -1.0, 0.0],

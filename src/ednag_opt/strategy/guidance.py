@@ -115,6 +115,9 @@ def get_fitness_map(
 
 #: populations larger than this are estimated in row blocks (O(N * block) kernel memory)
 CHUNK_ELEMENTS = 1 << 22
+#: elements per block of the softmax (256 KB of float64: cache-sized, and small enough that
+#: the allocator reuses blocks instead of mapping fresh pages each generation)
+SOFTMAX_BLOCK = 1 << 15
 
 
 def _kernel_inputs(
@@ -170,15 +173,16 @@ def _row_weights_fused(
     flat: torch.Tensor, sq: torch.Tensor, log_g: torch.Tensor, a: float, scale: float,
     rows: slice,
 ) -> torch.Tensor:
-    """Weights (softmax) of the targets ``rows`` in the GEMM's dtype, from in-place ops."""
+    """Weights (softmax) of the targets ``rows`` in the GEMM's dtype, from in-place ops
+    (the softmax too, through cache-sized blocks of rows)."""
     logits = flat[rows] @ flat.T
     bias = log_g.to(flat.dtype) - (a / scale) * sq
-    return torch.softmax(logits.mul_(2.0 * a**0.5 / scale).add_(bias), dim=1)
-
-
-#: elements per block of the float64 softmax in the exact path (256 KB: cache-sized, and
-#: small enough that the allocator reuses blocks instead of mapping fresh pages each time)
-SOFTMAX_BLOCK = 1 << 15
+    logits.mul_(2.0 * a**0.5 / scale).add_(bias)
+    step = max(1, SOFTMAX_BLOCK // logits.shape[1])
+    for start in range(0, logits.shape[0], step):
+        block = logits[start : start + step]
+        block.copy_(torch.softmax(block, dim=1))
+    return logits
 
 
 def _exp_into(log_w: torch.Tensor, out: torch.Tensor) -> None:
