@@ -9,7 +9,11 @@ Usage::
 
     python benchmarks/bench_overhead.py                      # default sizes, markdown table
     python benchmarks/bench_overhead.py --reps 50 --json out.json
+    python benchmarks/bench_overhead.py --rounds 3           # rows interleaved, 3 rounds
     python benchmarks/bench_overhead.py --profile 256x1000   # where our time goes
+
+Each row also gives the process CPU time per generation: on a shared machine the wall
+time includes waiting for a core, the CPU time much less so.
 """
 
 from __future__ import annotations
@@ -44,12 +48,27 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def stats(times: list[float]) -> dict[str, float]:
-    """Median, IQR, mean (all in ms) and the number of repetitions."""
+def stats(times: list[float], cpu: list[float] | None = None) -> dict[str, Any]:
+    """Median, IQR, mean (all in ms), the repetitions, and the median CPU time if given.
+
+    The raw seconds are kept (``times``, ``cpu``) so that rounds can be pooled.
+    """
     a = np.asarray(times) * 1e3
     q1, med, q3 = np.percentile(a, [25, 50, 75])
-    return {"median_ms": med, "iqr_ms": q3 - q1, "q1_ms": q1, "q3_ms": q3,
-            "mean_ms": float(a.mean()), "reps": len(a)}  # fmt: skip
+    out = {"median_ms": med, "iqr_ms": q3 - q1, "q1_ms": q1, "q3_ms": q3,
+           "mean_ms": float(a.mean()), "reps": len(a), "times": list(times)}  # fmt: skip
+    if cpu is not None:
+        out["cpu_median_ms"] = float(np.median(cpu)) * 1e3
+        out["cpu"] = list(cpu)
+    return out
+
+
+def pool_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row from the rounds of a (method, N, D): statistics of all their repetitions,
+    the other fields (compile time, ...) from the first round."""
+    times = [t for r in rounds for t in r["times"]]
+    cpu = [t for r in rounds for t in r["cpu"]] if all("cpu" in r for r in rounds) else None
+    return {**rounds[0], **stats(times, cpu), "rounds": len(rounds)}
 
 
 # ---------------------------------------------------------------------- timers
@@ -91,18 +110,19 @@ def time_ours(
     fits = torch.rand(gens, n, generator=torch.Generator().manual_seed(seed + 1))
     es.ask()
     es.tell(fits[0])  # generation 0 only samples x_T: not a steady-state generation
-    total, ask_t, tell_t = [], [], []
+    total, ask_t, tell_t, cpu = [], [], [], []
     for g in range(1, gens):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         es.ask()
         t1 = time.perf_counter()
         es.tell(fits[g])
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         if g > warmup:
             total.append(t2 - t0)
             ask_t.append(t1 - t0)
             tell_t.append(t2 - t1)
-    res = stats(total)
+            cpu.append(c2 - c0)
+    res = stats(total, cpu)
     res["ask_median_ms"] = stats(ask_t)["median_ms"]
     res["tell_median_ms"] = stats(tell_t)["median_ms"]
     return res
@@ -133,13 +153,14 @@ def time_evosax(n: int, d: int, reps: int, warmup: int, seed: int = 0) -> dict[s
     t0 = time.perf_counter()
     state = step(1, state)  # traces and compiles ask and tell, then runs them once
     first = time.perf_counter() - t0
-    total = []
+    total, cpu = [], []
     for g in range(2, gens):
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         state = step(g, state)
         if g - 1 > warmup:
             total.append(time.perf_counter() - t0)
-    res = stats(total)
+            cpu.append(time.process_time() - c0)
+    res = stats(total, cpu)
     res["first_call_ms"] = first * 1e3
     res["compile_ms"] = max(first * 1e3 - res["median_ms"], 0.0)
     return res
@@ -173,9 +194,9 @@ def time_cma(
 
 
 # ---------------------------------------------------------------------- profile
-def profile_ours(n: int, d: int, gens: int = 10, top: int = 22) -> str:
+def profile_ours(n: int, d: int, gens: int = 10, top: int = 22, preset: str = "default") -> str:
     """cProfile of ``gens`` steady-state generations; per-generation ms of each function."""
-    es = EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=gens + 3, seed=0, bounds=(-5, 5))
+    es = make_ours(n, d, gens + 3, preset)
     g = torch.Generator().manual_seed(1)
     es.ask()
     es.tell(torch.rand(n, generator=g))
@@ -194,7 +215,7 @@ def profile_ours(n: int, d: int, gens: int = 10, top: int = 22) -> str:
         where = f"{os.path.basename(file)}:{line}({func})" if line else func
         rows.append((cum / gens * 1e3, tot / gens * 1e3, ncalls / gens, where))
     rows.sort(reverse=True)
-    head = f"Profile of EvolutionaryDDIM at N={n}, D={d}: {gens} generations, "
+    head = f"Profile of EvolutionaryDDIM ({preset}) at N={n}, D={d}: {gens} generations, "
     head += f"torch threads {torch.get_num_threads()}"
     out = [head, "", "| cumulative ms/gen | own ms/gen | calls/gen | function |"]
     out.append("|---:|---:|---:|---|")
@@ -236,9 +257,9 @@ def git_commit() -> str:
 
 
 def render(results: list[dict[str, Any]]) -> str:
-    """Markdown table: one row per (method, N, D) and our ratio to evosax."""
-    lines = ["| N | D | method | median ms | IQR ms | mean ms | reps | notes |",
-             "|---:|---:|---|---:|---:|---:|---:|---|"]  # fmt: skip
+    """Markdown tables: one row per (method, N, D), then our ratios to evosax (wall, CPU)."""
+    lines = ["| N | D | method | median ms | IQR ms | mean ms | CPU ms | reps | notes |",
+             "|---:|---:|---|---:|---:|---:|---:|---:|---|"]  # fmt: skip
     for r in results:
         notes = []
         if "compile_ms" in r:
@@ -247,32 +268,63 @@ def render(results: list[dict[str, Any]]) -> str:
             notes.append(f"ask {r['ask_median_ms']:.2f} / tell {r['tell_median_ms']:.2f}")
         if r.get("capped"):
             notes.append("repetitions capped by time")
+        cpu = f"{r['cpu_median_ms']:.3f}" if "cpu_median_ms" in r else "-"
         lines.append(
             f"| {r['n']} | {r['d']} | {r['method']} | {r['median_ms']:.3f} | {r['iqr_ms']:.3f} "
-            f"| {r['mean_ms']:.3f} | {r['reps']} | {'; '.join(notes)} |"
+            f"| {r['mean_ms']:.3f} | {cpu} | {r['reps']} | {'; '.join(notes)} |"
         )
     lines += [
         "",
-        "| N | D | ours / evosax (median) | ours / cma (median) | black-box preset / evosax |",
-        "|---:|---:|---:|---:|---:|",
+        "| N | D | ours / evosax (median) | ours / cma (median) | black-box preset / evosax "
+        "| ours / evosax (CPU) | black-box preset / evosax (CPU) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     sizes = sorted({(r["n"], r["d"]) for r in results}, key=lambda s: s[0] * s[1])
     for n, d in sizes:
-        by = {r["method"]: r["median_ms"] for r in results if (r["n"], r["d"]) == (n, d)}
-        ours = by.get("ednag (torch)")
-        ev = f"{ours / by['evosax DiffusionEvolution']:.2f}" if ours and by.get(
-            "evosax DiffusionEvolution") else "-"  # fmt: skip
-        cm = f"{ours / by['pycma']:.2f}" if ours and by.get("pycma") else "-"
-        bb, evo = by.get("ednag black-box preset"), by.get("evosax DiffusionEvolution")
-        bbr = f"{bb / evo:.2f}" if bb and evo else "-"
-        lines.append(f"| {n} | {d} | {ev} | {cm} | {bbr} |")
+        rows = {r["method"]: r for r in results if (r["n"], r["d"]) == (n, d)}
+        cells = [_ratio(rows, "ednag (torch)", "evosax DiffusionEvolution"),
+                 _ratio(rows, "ednag (torch)", "pycma"),
+                 _ratio(rows, "ednag black-box preset", "evosax DiffusionEvolution"),
+                 _ratio(rows, "ednag (torch)", "evosax DiffusionEvolution", "cpu_median_ms"),
+                 _ratio(rows, "ednag black-box preset", "evosax DiffusionEvolution",
+                        "cpu_median_ms")]  # fmt: skip
+        lines.append(f"| {n} | {d} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _ratio(rows: dict[str, dict], num: str, den: str, key: str = "median_ms") -> str:
+    a, b = rows.get(num, {}).get(key), rows.get(den, {}).get(key)
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def time_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Every (size, method) row; with ``--rounds R`` the rows run R times interleaved
+    (size by size, method after method) and each row pools its rounds' repetitions."""
+    methods = set(args.methods.split(","))
+    names = {"ours": "ednag (torch)", "blackbox": "ednag black-box preset",
+             "evosax": "evosax DiffusionEvolution", "cma": "pycma"}  # fmt: skip
+    runs: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    for rnd in range(args.rounds):
+        for n, d in parse_sizes(args.sizes):
+            for key in [k for k in names if k in methods]:
+                if key in ("ours", "blackbox"):
+                    preset = "default" if key == "ours" else "blackbox"
+                    r = time_ours(n, d, args.reps, args.warmup, preset=preset)
+                elif key == "evosax":
+                    r = time_evosax(n, d, args.reps, args.warmup)
+                else:
+                    r = time_cma(n, d, args.reps, args.warmup, args.cma_max_seconds)
+                runs.setdefault((names[key], n, d), []).append(r)
+                print(f"# round {rnd + 1} {names[key]:28s} N={n:5d} D={d:5d}: median "
+                      f"{r['median_ms']:.3f} ms, load {os.getloadavg()[0]:.2f}", flush=True)
+    return [{"method": m, "n": n, "d": d, **pool_rounds(rs)} for (m, n, d), rs in runs.items()]
 
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default=SIZES, help="comma-separated NxD (default %(default)s)")
     p.add_argument("--reps", type=int, default=30, help="timed generations per method")
+    p.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every row")
     p.add_argument("--warmup", type=int, default=3, help="untimed generations first")
     p.add_argument("--cma-max-seconds", type=float, default=60.0, help="time cap for pycma")
     p.add_argument("--methods", default="ours,blackbox,evosax,cma",
@@ -281,12 +333,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
     p.add_argument("--json", default=None, help="write raw results here")
     p.add_argument("--profile", default=None, help="NxD: cProfile our strategy instead")
+    p.add_argument("--preset", default="default", help="--profile: default or blackbox")
     args = p.parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     if args.profile:
         n, d = parse_sizes(args.profile)[0]
-        print(profile_ours(n, d))
+        print(profile_ours(n, d, preset=args.preset))
         return
     if args.memory:
         print("| N | D | strategy | peak MB above imports |\n|---:|---:|---|---:|")
@@ -298,24 +351,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     info = machine()
     print(json.dumps(info))
-    methods = set(args.methods.split(","))
-    results = []
-    for n, d in parse_sizes(args.sizes):
-        for key in ("ours", "blackbox", "evosax", "cma"):
-            if key not in methods:
-                continue
-            if key == "ours":
-                name, r = "ednag (torch)", time_ours(n, d, args.reps, args.warmup)
-            elif key == "blackbox":
-                name = "ednag black-box preset"
-                r = time_ours(n, d, args.reps, args.warmup, preset="blackbox")
-            elif key == "evosax":
-                name, r = "evosax DiffusionEvolution", time_evosax(n, d, args.reps, args.warmup)
-            else:
-                name, r = "pycma", time_cma(n, d, args.reps, args.warmup, args.cma_max_seconds)
-            r = {"method": name, "n": n, "d": d, **r}
-            print(f"# {name:28s} N={n:5d} D={d:5d}: median {r['median_ms']:.3f} ms", flush=True)
-            results.append(r)
+    results = time_rows(args)
     info["loadavg_end"] = os.getloadavg()
     print()
     load = f"load average start {info['loadavg'][0]:.2f}, end {info['loadavg_end'][0]:.2f}"
