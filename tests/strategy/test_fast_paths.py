@@ -110,3 +110,24 @@ def test_exp_floor_rounds_to_zero(dtype: torch.dtype) -> None:
     out = torch.empty(lw.shape, dtype=dtype)
     guidance._exp_into(lw.clone(), out)
     assert torch.equal(out, lw.exp().to(dtype))
+
+
+@pytest.mark.parametrize("mode", ["diag", "full"])
+def test_frame_maps_in_place_are_bitwise_the_reference(mode: str) -> None:
+    from ednag_opt.strategy.adaptation import from_frame, init_frame, to_frame, update_frame
+
+    g = torch.Generator().manual_seed(5)
+    frame = init_frame(6, 20, mode, 0.7, mean=torch.randn(6, generator=g, dtype=torch.float64))
+    for _ in range(3):  # a non-trivial basis
+        u = torch.randn(20, 6, generator=g, dtype=torch.float64)
+        update_frame(frame, u, torch.randn(20, generator=g), 0.4)
+    u = torch.randn(20, 2, 3, generator=g)
+    z = to_frame(frame, u)
+    diff = (u.reshape(20, -1).double() - frame.mean) / frame.sigma
+    b, ib = frame.basis, frame.inv_basis
+    assert torch.equal(z, diff * ib if mode == "diag" else diff @ ib.T)
+    z_in = z.clone()
+    back = from_frame(frame, z, u)
+    assert torch.equal(z, z_in)  # the caller's z is left alone
+    ref = frame.mean + frame.sigma * (z * b if mode == "diag" else z @ b.T)
+    assert back.dtype == u.dtype and torch.equal(back, ref.float().reshape(u.shape))

@@ -97,20 +97,26 @@ def init_frame(
                  torch.zeros(dim, dtype=f64), constants=frame_constants(dim, n, mode))  # fmt: skip
 
 
-def _apply(mat: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """``v @ matᵀ`` for row vectors ``v`` (N, D); ``mat`` a (D, D) matrix or a (D,) diagonal."""
-    return v * mat if mat.ndim == 1 else v @ mat.T
+def _apply_(mat: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """``v @ matᵀ`` for row vectors ``v`` (N, D); ``mat`` a (D, D) matrix or a (D,) diagonal
+    (then in place: ``v`` must be a temporary of the caller)."""
+    return v.mul_(mat) if mat.ndim == 1 else v @ mat.T
 
 
 def to_frame(frame: Frame, u: torch.Tensor) -> torch.Tensor:
     """Latent points (N, ...) -> normalised ``z = B⁻¹ (u - mean) / sigma`` (float64, (N, D))."""
     flat = u.reshape(u.shape[0], -1).to(device="cpu", dtype=torch.float64)
-    return _apply(frame.inv_basis, (flat - frame.mean) / frame.sigma)
+    return _apply_(frame.inv_basis, (flat - frame.mean).div_(frame.sigma))
 
 
 def from_frame(frame: Frame, z: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
-    """Normalised ``z`` (N, D) -> latent ``mean + sigma B z``, shaped and typed as ``like``."""
-    u = frame.mean + frame.sigma * _apply(frame.basis, z.to(torch.float64))
+    """Normalised ``z`` (N, D) -> latent ``mean + sigma B z``, shaped and typed as ``like``.
+
+    In place on one float64 temporary (``sigma * v + mean`` as ``v * sigma + mean``: the
+    same IEEE results as the out-of-place expression).
+    """
+    z64 = z.to(torch.float64, copy=True)
+    u = _apply_(frame.basis, z64).mul_(frame.sigma).add_(frame.mean)
     return u.to(device=like.device, dtype=like.dtype).reshape(like.shape)
 
 
