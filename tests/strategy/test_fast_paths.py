@@ -131,3 +131,18 @@ def test_frame_maps_in_place_are_bitwise_the_reference(mode: str) -> None:
     assert torch.equal(z, z_in)  # the caller's z is left alone
     ref = frame.mean + frame.sigma * (z * b if mode == "diag" else z @ b.T)
     assert back.dtype == u.dtype and torch.equal(back, ref.float().reshape(u.shape))
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_fold_in_place_is_bitwise_the_reference(dtype: torch.dtype) -> None:
+    from ednag_opt.strategy.bounds import fold
+
+    g = torch.Generator().manual_seed(6)
+    edges = [1.0, -1.0, 3.0, -3.0, 5.0, 2.0, -0.0, 1e-30, 7.5, -1e6, torch.inf, torch.nan]
+    z = torch.cat([torch.randn(500, generator=g, dtype=dtype) * 4,
+                   torch.tensor(edges, dtype=dtype)])  # fmt: skip
+    r = torch.remainder(z + 1.0, 4.0)
+    ref = torch.where(z.abs() <= 1.0, z, torch.where(r > 2.0, 4.0 - r, r) - 1.0)
+    out = fold(z)
+    assert torch.equal(out.nan_to_num(9.0), ref.nan_to_num(9.0)) and out is not z
+    assert torch.equal(out.signbit(), ref.signbit())

@@ -23,10 +23,11 @@ def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
     """Fold latent values into [-1, 1] by reflection (a triangle wave) or clipping."""
     if mode == "clip":
         return z.clamp(-1.0, 1.0)
-    if mode == "reflect":
-        r = torch.remainder(z + 1.0, 4.0)
-        folded = torch.where(r > 2.0, 4.0 - r, r) - 1.0
-        return torch.where(z.abs() <= 1.0, z, folded)  # exact inside the box
+    if mode == "reflect":  # in place on one temporary (same IEEE operations, fewer pages)
+        r = z + 1.0
+        torch.remainder(r, 4.0, out=r)
+        torch.where(r > 2.0, 4.0 - r, r, out=r).sub_(1.0)
+        return torch.where(z.abs() <= 1.0, z, r, out=r)  # exact inside the box
     raise ValueError(f"unknown bounds mode {mode!r}; choose one of {BOUND_MODES}")
 
 
