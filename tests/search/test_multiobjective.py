@@ -186,3 +186,33 @@ def test_plot_front_writes_a_png(tmp_path):
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(ValueError, match="two objectives"):
         plot_front(search("ednag", "nas-bench-201", ACC, max_queries=10), tmp_path / "x.png")
+
+
+def test_recombination_takes_rows_from_the_diffusion_sample():
+    from ednag_opt.search.multiobjective import _cross
+
+    space = get_space("nas-bench-201")
+    parent = space.encode(space.sample(1, generator=torch.Generator().manual_seed(0)))
+    rows = parent[0].argmax(dim=1)
+    other = torch.zeros_like(parent)  # a sample that differs from the parent in every row
+    other[0, torch.arange(other.shape[1]), (rows + 1) % other.shape[2]] = 1.0
+    x, archs = _cross(space, parent.repeat(4, 1, 1), other.repeat(4, 1, 1), [1, 3],
+                      torch.Generator().manual_seed(1))  # fmt: skip
+    got = x.argmax(dim=2)
+    assert torch.equal(got[0], rows) and torch.equal(got[2], rows)  # not in `at`: untouched
+    for i in (1, 3):
+        from_sample = got[i] != rows
+        assert torch.equal(got[i][from_sample], ((rows + 1) % other.shape[2])[from_sample])
+        assert 0 < int(from_sample.sum()) < len(rows)  # a mix of both
+    assert [str(a) for a in archs] == [str(a) for a in space.decode(x)]
+
+
+def test_recombine_option():
+    kw = dict(max_queries=120, seed=4, popsize=10, num_steps=8)
+    on = search("ednag", "nas-bench-201", [ACC, COST], recombine=True, **kw)
+    off = search("ednag", "nas-bench-201", [ACC, COST], recombine=False, **kw)
+    assert [str(a) for a, _ in on.queries[:10]] == [str(a) for a, _ in off.queries[:10]]
+    assert [str(a) for a, _ in on.queries] != [str(a) for a, _ in off.queries]
+    assert on.unique_queries == off.unique_queries == 120
+    with pytest.raises(TypeError, match="recombine"):
+        search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, recombine="yes")

@@ -5,6 +5,7 @@ search("ednag", space, [accuracy, latency], max_queries=300)   # -> "ednag-mo"
     MultiFitness: one cache per objective, a scalar for the tracker (the first objective,
                   NaN where a limit is violated), the (N, M) vectors for the strategy
     EvolutionaryDDIM(objectives=M): x0 density and survivors from Pareto rank + crowding
+    repeated samples: a tournament parent (after a restart: crossed with the sample), mutated
 result.pareto_front()   # non-dominated (arch, values) over everything queried
 ```
 
@@ -300,6 +301,7 @@ def run_ednag_mo(
     novelty: str | bool | None = None,
     novelty_tries: int = 10,
     warm_restarts: bool = True,
+    recombine: bool | str = "restarts",
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -320,16 +322,27 @@ def run_ednag_mo(
         warm_restarts: a restarted diffusion starts from the front found so far: up to
             ``popsize // 2`` of its architectures (spread by crowding; cached, so free)
             replace noise members of the first population.
+        recombine: with ``novelty="parent"``, the tournament parent that replaces a
+            repeated diffusion sample takes each of the sample's rows with probability
+            1/2 (uniform crossover with the diffusion's proposal) before the one-row
+            mutation. ``"restarts"`` (default): in the warm-restarted runs only (from
+            the second run on, ~600 queries with the defaults); ``True``: in every run;
+            ``False``: the parent alone (the default before #16's tuning).
 
     Returns:
         Extras: the final ``population`` and ``runs``.
 
     Raises:
         ValueError: the tracker's fitness is not a :class:`MultiFitness`.
+        TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
     """
     multi = getattr(tracker.cache, "source", None)
     if not isinstance(multi, MultiFitness):
         raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
+    if not isinstance(warm_restarts, bool):
+        raise TypeError(f"warm_restarts must be True or False, got {warm_restarts!r}")
+    if not isinstance(recombine, bool) and recombine != "restarts":
+        raise TypeError(f"recombine must be True, False or 'restarts', got {recombine!r}")
     cfg = resolve_preset(preset, novelty, popsize, num_steps, **strategy_options)
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
@@ -340,7 +353,8 @@ def run_ednag_mo(
     def step(es: EvolutionaryDDIM, run: int) -> None:
         if es.generation == 0:  # a run starts: seed it with the front found so far
             warm[:] = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
-        _generation(space, tracker, es, multi, (cfg.novelty, novelty_tries), mut_gen, run,
+        moves = (cfg.novelty, novelty_tries, recombine is True or (recombine == "restarts" and run > 0))
+        _generation(space, tracker, es, multi, moves, mut_gen, run,
                     warm if es.generation == 0 else [])  # fmt: skip
 
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
@@ -365,7 +379,7 @@ def _front_archs(tracker: Tracker, multi: MultiFitness, k: int) -> list[Any]:
 
 
 def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> None:
-    novelty, tries = moves
+    novelty, tries, recombine = moves
     x = es.ask()
     if inject:  # a warm restart: the front so far replaces the first noise members
         x = x.clone()
@@ -374,7 +388,10 @@ def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> No
     changed: set[int] = set()
     if novelty and es.generation > 0:
         if novelty == "parent":
+            sample = x
             x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
+            if recombine and changed:  # the parent takes half the sample's rows
+                x, archs = _cross(space, x, sample, sorted(changed), mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
     origin = ["repair" if i in changed else "diffusion" for i in range(len(archs))]
@@ -386,6 +403,18 @@ def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> No
     values = multi.values(archs)
     es.tell(multi.scores(values), keys=keys, violation=multi.violation(values),
             solutions=x if novelty or inject else None)  # fmt: skip
+
+
+def _cross(space, x, sample, at, generator):
+    """Uniform crossover by row: each row of ``x[i]`` (``i`` in ``at``) is replaced by the
+    same row of ``sample[i]`` with probability 1/2; returns latents and architectures."""
+    x = x.clone()
+    idx = torch.tensor(at, device=x.device)
+    take = (torch.rand((len(at), x.shape[1]), generator=generator) < 0.5).to(x.device)
+    rows = x[idx]
+    rows[take] = sample[idx][take].to(x.dtype)
+    x[idx] = rows
+    return x, space.decode(x)
 
 
 def _from_parents(space, x, archs, es, tracker, generator, size=5):
