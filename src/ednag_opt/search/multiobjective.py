@@ -353,7 +353,8 @@ def run_ednag_mo(
     def step(es: EvolutionaryDDIM, run: int) -> None:
         if es.generation == 0:  # a run starts: seed it with the front found so far
             warm[:] = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
-        moves = (cfg.novelty, novelty_tries, recombine is True or (recombine == "restarts" and run > 0))
+        cross = recombine is True or (recombine == "restarts" and run > 0)
+        moves = (cfg.novelty, novelty_tries, cross)
         _generation(space, tracker, es, multi, moves, mut_gen, run,
                     warm if es.generation == 0 else [])  # fmt: skip
 
