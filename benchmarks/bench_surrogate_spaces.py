@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _nas_common import ROOT, fmt_q, machine, md_table, median_queries, update_section  # noqa: E402
@@ -133,7 +134,9 @@ def tables(part: str, recs: list[dict[str, Any]]) -> tuple[str, str]:
               "fit + search s / round"]  # fmt: skip
     if part == "transnas":
         header.insert(3, "optimum found: runs, median queries")
-    rows, wtl = [], {(m, b): [0, 0, 0, 0, 0] for m in methods if m != REF for b in BUDGETS}
+    rows: list[list[str]] = []
+    diffs: dict[tuple[str, int], list[tuple[float, float]]] = {
+        (m, b): [] for m in methods if m != REF for b in BUDGETS}  # fmt: skip
     for pr in probs:
         for m in methods:
             rs = [r for r in recs if r["problem"] == pr and r["method"] == m]
@@ -150,21 +153,32 @@ def tables(part: str, recs: list[dict[str, Any]]) -> tuple[str, str]:
                     p = mw_p(ref, x)
                     cell += f", p={p:.2g}"
                     d = sign * (float(np.nanmedian(ref)) - float(np.nanmedian(x)))
-                    c = wtl[(m, int(b))]
-                    c[0 if d > 0 else 1 if d == 0 else 2] += 1
-                    c[3] += int(p < 0.05 and d > 0)
-                    c[4] += int(p < 0.05 and d < 0)
+                    diffs[(m, int(b))].append((d, p))
                 row.append(cell)
             n = sum(r["rounds"] for r in rs)
             per = sum(r["fit_time"] + r["search_time"] for r in rs) / n if n else 0.0
             row.append(f"{per:.2f} (fit {sum(r['fit_time'] for r in rs) / n:.2f})" if n
                        else "–")  # fmt: skip
             rows.append(row)
-    summ = md_table(["surrogate vs", "budget", "wins / ties / losses (median)",
-                     "significant wins / losses (p < 0.05)"],
-                    [[m, str(b), "{} / {} / {}".format(*c[:3]), f"{c[3]} / {c[4]}"]
-                     for (m, b), c in wtl.items()])  # fmt: skip
-    return md_table(header, rows), summ
+    return md_table(header, rows), summary(diffs)
+
+
+def summary(diffs: dict[tuple[str, int], list[tuple[float, float]]]) -> str:
+    """Wins / ties / losses of surrogate mode's per-problem median against each baseline
+    (``d > 0``: surrogate better), those with p < 0.05, and a Wilcoxon signed-rank test of
+    the per-problem median differences (ties dropped) across problems."""
+    rows = []
+    for (m, b), dp in diffs.items():
+        d = np.array([x for x, _ in dp])
+        w, t, lo = int((d > 0).sum()), int((d == 0).sum()), int((d < 0).sum())
+        sw = sum(x > 0 and p < 0.05 for x, p in dp)
+        sl = sum(x < 0 and p < 0.05 for x, p in dp)
+        nz = d[d != 0]
+        wp = f"{stats.wilcoxon(nz).pvalue:.2g}" if len(nz) >= 2 else "n/a"
+        rows.append([m, str(b), f"{w} / {t} / {lo}", f"{sw} / {sl}", wp])
+    return md_table(["surrogate vs", "budget", "wins / ties / losses (median)",
+                     "significant wins / losses (p < 0.05)",
+                     "Wilcoxon p across problems"], rows)  # fmt: skip
 
 
 def report(part: str, raw: Path, cmd: str, only: list[int] | None = None) -> None:

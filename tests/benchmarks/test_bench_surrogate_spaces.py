@@ -30,6 +30,6 @@ def test_wins_follow_the_direction_of_the_reported_value():
     recs += [_rec("a", "TPE", s, 0.1) for s in range(5)]
     _, regret = bss.tables("transnas", recs)
     _, acc = bss.tables("ofa", recs)
-    assert "| REA | 300 | 1 / 0 / 0 | 1 / 0 |" in regret
-    assert "| REA | 300 | 0 / 0 / 1 | 0 / 1 |" in acc
-    assert "| TPE | 50 | 0 / 1 / 0 | 0 / 0 |" in regret
+    assert "| REA | 300 | 1 / 0 / 0 | 1 / 0 | n/a |" in regret
+    assert "| REA | 300 | 0 / 0 / 1 | 0 / 1 | n/a |" in acc
+    assert "| TPE | 50 | 0 / 1 / 0 | 0 / 0 | n/a |" in regret
