@@ -14,7 +14,7 @@ def test_generate_nb201_writes_json_and_plot(tmp_path, data_file):
     res = json.loads(out.read_text())
     assert res["metadata"]["space"] == "nas-bench-201"
     assert res["unique_queries"] <= res["total_queries"]
-    assert 60 < res["best_fitness"] <= 73.4933 + 1e-6
+    assert 60 < res["best_fitness"] <= 73.49334  # the validation optimum: 73.493333
     assert 0 < res["best_arch_test"] <= 73.5134
     assert len(res["top_k"]) == 5 and len(res["top_k_test"]) == 5
     assert plot.stat().st_size > 1000

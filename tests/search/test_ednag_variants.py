@@ -17,9 +17,10 @@ def _score(archs):
             for a in archs]  # fmt: skip
 
 
-def test_repair_only_queries_no_diffusion_sample_after_the_first_generation():
+@pytest.mark.parametrize("preset", ["repair-only", "unguided-repair-only"])
+def test_repair_only_queries_no_diffusion_sample_after_the_first_generation(preset):
     res = search("ednag", "nas-bench-201", _score, maximize=True, max_queries=120, seed=0,
-                 preset="repair-only")  # fmt: skip
+                 preset=preset)  # fmt: skip
     assert res.metadata["origins"] == {"diffusion": 10, "repair": 110}
     default = search("ednag", "nas-bench-201", _score, maximize=True, max_queries=120, seed=0)
     assert default.metadata["origins"]["diffusion"] > 10

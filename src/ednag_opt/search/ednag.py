@@ -13,6 +13,10 @@ evaluation:
 - ``"mutate"``: its own latent is mutated the same way;
 - ``False``: it is evaluated as is (from the cache), as in the paper.
 
+With ``guide=True`` (the default preset) every particle after the first generation instead
+takes the best new of several diffusion draws and repair moves under a cheap model of the
+queries so far (``search.guided``); the moves above then only handle what is left.
+
 Each query is labelled by its origin (``"diffusion"`` when the diffusion's sample was
 evaluated as is, ``"repair"`` when the novelty move changed it), so the share of the
 search carried by the diffusion is reported. With a query budget the diffusion restarts
@@ -30,6 +34,7 @@ from ..spaces import SearchSpace
 from ..strategy import DDIMConfig, EvolutionaryDDIM
 from ..strategy.mutation import mutate_rows
 from .ednag_archive import denoise_flip, run_archive
+from .guided import RidgeGuide, guided_offspring
 from .tracker import Tracker
 
 __all__ = ["PRESETS", "EDNAGPreset", "run_ednag"]
@@ -46,6 +51,8 @@ class EDNAGPreset:
     novelty: str | bool = "parent"
     diffusion: bool = True
     data: str = "population"
+    guide: bool = False
+    candidates: int = 16
 
     def __post_init__(self) -> None:
         if self.data not in DATA:
@@ -56,23 +63,37 @@ class EDNAGPreset:
             raise TypeError(f"diffusion must be True or False, got {self.diffusion!r}")
         if not self.diffusion and self.novelty != "parent":
             raise ValueError("diffusion=False needs novelty='parent' (the move that remains)")
+        if not isinstance(self.guide, bool):
+            raise TypeError(f"guide must be True or False, got {self.guide!r}")
+        if self.guide and (self.novelty != "parent" or self.data != "population"):
+            raise ValueError("guide=True needs novelty='parent' and data='population'")
+        c = self.candidates
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise ValueError(f"candidates must be an integer >= 1, got {c!r}")
 
 
 _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 
-#: Named configurations. ``"paper"`` is the configuration of the EDNAG paper and its
-#: reference code (N=30, T=100, cosine schedule, sigma 0.8, energy map, no novelty); its
-#: ablations are ``"naive"`` (plain diffusion evolution) and ``"fd"`` (fitness-guided
-#: denoising without selection); ``"fd-selection"`` is the paper's full method, named for
-#: the ablation ladder. ``"naive"`` uses the identity map, which needs non-negative fitness
-#: (accuracies). ``"default"`` is ours (N=10, T=30, novelty by parent tournament).
-#: ``"repair-only"`` is the default with the diffusion step switched off: after the first
-#: generation every offspring is a tournament parent mutated in one row (the ablation that
-#: shows what the diffusion itself contributes).
+#: Named configurations. ``"default"`` is ours: N=10, T=30, model-guided denoising
+#: (``search.guided``: each particle takes the best new of 16 diffusion draws and 16 repair
+#: moves under a ridge model of the queries so far), duplicates repaired by parent
+#: tournament. ``"repair-only"`` is the default with the diffusion switched off (only the
+#: repair proposals remain, under the same model): the ablation that shows what the
+#: diffusion contributes. ``"unguided"`` is the former default (no model: the diffusion's
+#: sample as is, duplicates replaced by a tournament parent mutated in one row) and
+#: ``"unguided-repair-only"`` its ablation. ``"paper"`` is the configuration of the EDNAG
+#: paper and its reference code (N=30, T=100, cosine schedule, sigma 0.8, energy map, no
+#: novelty); its ablations are ``"naive"`` (plain diffusion evolution) and ``"fd"``
+#: (fitness-guided denoising without selection); ``"fd-selection"`` is the paper's full
+#: method, named for the ablation ladder. ``"naive"`` uses the identity map, which needs
+#: non-negative fitness (accuracies).
+_OURS = DDIMConfig(popsize=10, num_steps=30)
 PRESETS: dict[str, EDNAGPreset] = {
-    "default": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent"),
-    "archive": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "denoise", data="archive"),
-    "repair-only": EDNAGPreset(DDIMConfig(popsize=10, num_steps=30), "parent", diffusion=False),
+    "default": EDNAGPreset(_OURS, "parent", guide=True),
+    "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True),
+    "unguided": EDNAGPreset(_OURS, "parent"),
+    "unguided-repair-only": EDNAGPreset(_OURS, "parent", diffusion=False),
+    "archive": EDNAGPreset(_OURS, "denoise", data="archive"),
     "paper": EDNAGPreset(_PAPER, False),
     "fd-selection": EDNAGPreset(_PAPER, False),
     "fd": EDNAGPreset(DDIMConfig(schedule="cosine", fitness_map="energy", selection=False), False),
@@ -89,6 +110,8 @@ def resolve_preset(
     num_steps: Any,
     diffusion: Any = None,
     data: Any = None,
+    guide: Any = None,
+    candidates: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise)."""
@@ -103,11 +126,17 @@ def resolve_preset(
     if "maximize" in changes:
         raise TypeError("give maximize= to search(), not as a strategy option")
     cfg = preset.strategy.replace(**changes) if changes else preset.strategy
+    novelty = preset.novelty if novelty is None else novelty
+    data = preset.data if data is None else data
+    if guide is None:  # another move or x0 data switches the preset's guide off
+        guide = preset.guide and novelty == "parent" and data == "population"
     return EDNAGPreset(
         cfg,
-        preset.novelty if novelty is None else novelty,
+        novelty,
         preset.diffusion if diffusion is None else diffusion,
-        preset.data if data is None else data,
+        data,
+        guide,
+        preset.candidates if candidates is None else candidates,
     )
 
 
@@ -124,6 +153,8 @@ def run_ednag(
     diffusion: bool | None = None,
     data: str | None = None,
     hamming: float | None = None,
+    guide: bool | None = None,
+    candidates: int | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -146,6 +177,10 @@ def run_ednag(
             queried architecture, see ``search.ednag_archive``); default: the preset's.
         hamming: with ``data="archive"``, a kernel over decoded architectures (rows that
             differ) of this scale instead of the latent Gaussian kernel.
+        guide: ``True``: model-guided denoising (``search.guided``): each particle takes
+            the best new of its ``candidates`` diffusion draws and repair moves under a
+            ridge model of the queries so far; default: the preset's.
+        candidates: proposals of each kind per particle with ``guide``.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -153,7 +188,8 @@ def run_ednag(
     Returns:
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
-    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, **strategy_options)
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
+                         **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     strategy = cfg.strategy.replace(maximize=tracker.maximize)
@@ -161,9 +197,10 @@ def run_ednag(
         return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     mut_gen = torch.Generator().manual_seed(seed + 7919)
+    ridge = RidgeGuide(space) if cfg.guide else None
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run)
+        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge)
 
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population  # no bounds: the latent itself
@@ -172,13 +209,22 @@ def run_ednag(
     return {"population": pop, "population_fitness": fit, "runs": run}
 
 
-def _generation(space, tracker, es, cfg, tries, mut_gen, run) -> None:
+def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None) -> None:
     x = es.ask()
     archs = space.decode(x)
     changed: set[int] = set()
     guided: set[int] = set()
     novelty = cfg.novelty
-    if novelty and es.generation > 0:
+    if ridge is not None and es.generation > 0:  # model-guided proposals (search.guided)
+        def parents(xs, pos):
+            return _from_parents(space, xs, space.decode(xs), es, tracker, mut_gen, pos)[0]
+
+        x, archs, labels = guided_offspring(space, tracker, es, x, ridge, mut_gen,
+                                            cfg.candidates, cfg.diffusion, parents)  # fmt: skip
+        changed = {i for i, o in enumerate(labels) if o == "repair"}
+        x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
+        changed |= more
+    elif novelty and es.generation > 0:
         if not cfg.diffusion:  # ablation: every offspring is a mutated tournament parent
             everyone = list(range(len(archs)))
             x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen, everyone)

@@ -81,15 +81,20 @@ class SearchSpace(ABC, Generic[A]):
         """Exact number of distinct architectures (see each space's docs)."""
 
     # ----------------------------------------------------------- conversions
-    def encode(self, archs: Sequence[A] | A) -> torch.Tensor:
-        """One-hot float32 tensor ``(N, D1, D2)`` of valid architectures."""
+    def encode(self, archs: Sequence[A] | A, *, validate: bool = True) -> torch.Tensor:
+        """One-hot float32 tensor ``(N, D1, D2)`` of valid architectures.
+
+        ``validate=False`` skips the validity check: only for architectures known to be
+        valid (e.g. fresh from :meth:`decode`), where the check dominates the cost.
+        """
         if isinstance(archs, self.arch_type):
             archs = [archs]
         archs = list(archs)
         d1, d2 = self.shape
         rows = np.zeros((len(archs), d1), dtype=np.int64)
         for i, arch in enumerate(archs):
-            self._require_valid(arch)
+            if validate:
+                self._require_valid(arch)
             rows[i] = self._to_rows(arch)
         out = torch.zeros(len(archs), d1, d2)
         out.scatter_(2, torch.from_numpy(rows)[..., None], 1.0)
