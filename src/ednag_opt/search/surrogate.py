@@ -61,7 +61,7 @@ def run_surrogate(
     search_queries: int = 1000,
     popsize: int = 50,
     num_steps: int = 20,
-    preset: str = "default",
+    preset: str = "unguided",
     prior: Any = None,
     prior_options: dict[str, Any] | None = None,
     **strategy_options: Any,
@@ -83,7 +83,9 @@ def run_surrogate(
         optimizer: ``"generate"`` (the diffusion generator) or ``"exhaustive"`` (score all
             of ``space.enumerate()``: small spaces, an ablation).
         search_queries: surrogate evaluations the generator may spend per round.
-        popsize, num_steps, preset, **strategy_options: the inner EDNAG search's options.
+        popsize, num_steps, preset, **strategy_options: the inner EDNAG search's options
+            (``"unguided"``: the inner search already runs on a learned model, so it
+            takes the diffusion's samples without the ridge guide of the default preset).
         prior: related tasks (see the module docstring): a fitted ``PriorSurrogate``, or a
             list of fitness sources (a table source gives its whole column; another
             source is queried on a random sample), ``(architectures, values)`` pairs in
