@@ -89,14 +89,19 @@ def report_nb201(rows: list[dict[str, Any]], budgets: list[int], methods: list[s
         header = ["dataset", "cost", *methods]
         if "ednag" in methods and "nsga2" in methods:
             header.append("ednag >= nsga2")
+        counts = [tally(rows, f"hv@{b}", a=m) for m in methods
+                  if m == "ednag" or m.startswith("ednag,")]  # fmt: skip
         out.append(f"**Hypervolume ratio at {b} unique queries** ({STAT})\n\n"
-                   + md_table(header, body) + f"\n\n{tally(rows, f'hv@{b}')}.")  # fmt: skip
+                   + md_table(header, body) + "\n\n" + "; ".join(counts) + ".")  # fmt: skip
     b = max(budgets)
     body = [[d, dev, str(fronts.get(f"{d}/{dev}", "?")),
              *_line({m: by.get((d, dev, m), []) for m in methods}, methods, f"recovered@{b}")]
             for d, dev in cells]  # fmt: skip
+    counts = [tally(rows, f"recovered@{b}", a=m) for m in methods
+              if m == "ednag" or m.startswith("ednag,")]  # fmt: skip
     out.append(f"**Share of the true front recovered within {b} queries** ({STAT})\n\n"
-               + md_table(["dataset", "cost", "front size", *methods], body))  # fmt: skip
+               + md_table(["dataset", "cost", "front size", *methods], body)
+               + "\n\n" + "; ".join(counts) + ".")  # fmt: skip
     return "\n\n".join(out)
 
 

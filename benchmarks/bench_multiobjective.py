@@ -268,6 +268,7 @@ def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str) -> Non
             rows[tuple(r.get(k) for k in ("dataset", "device", "problem", "method", "seed"))] = r
     first = docs[0]
     methods = list(dict.fromkeys(m for doc in docs for m in doc.get("methods", METHODS)))
+    methods.sort(key=lambda m: (m != "ednag", m.startswith("ednag")))  # ablations last
     res = {"suite": first.get("suite", "nb201"), "budgets": first.get("budgets", [100, 300, 1000]),
            "methods": methods, "rows": list(rows.values()),
            "fronts": {k: v for doc in docs for k, v in doc.get("fronts", {}).items()}}  # fmt: skip

@@ -189,7 +189,7 @@ def test_plot_front_writes_a_png(tmp_path):
 
 
 def test_recombination_takes_rows_from_the_diffusion_sample():
-    from ednag_opt.search.multiobjective import _cross
+    from ednag_opt.search.ednag_mo import _cross
 
     space = get_space("nas-bench-201")
     parent = space.encode(space.sample(1, generator=torch.Generator().manual_seed(0)))

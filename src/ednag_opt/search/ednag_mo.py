@@ -1,0 +1,170 @@
+"""The ``"ednag-mo"`` searcher: EDNAG over several objectives (``search.multiobjective``).
+
+``search("ednag", space, [fa, fb])`` runs it. The loop is the ``"ednag"`` searcher's
+(restarts, novelty moves for repeated samples) with ``EvolutionaryDDIM(objectives=M)``,
+whose x0 density and survivors follow non-dominated rank and crowding. A restarted run is
+seeded with the front found so far, and from then on (``recombine="restarts"``) a repeated
+sample's tournament parent takes each of the sample's rows with probability 1/2 before its
+one-row mutation.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import torch
+
+from ..spaces import SearchSpace
+from ..strategy import EvolutionaryDDIM
+from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
+from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop, tournament_replace
+from .tracker import Tracker
+
+if TYPE_CHECKING:
+    from .multiobjective import MultiFitness
+
+__all__ = ["run_ednag_mo"]
+
+
+def run_ednag_mo(
+    space: SearchSpace,
+    tracker: Tracker,
+    *,
+    seed: int = 0,
+    preset: str = "default",
+    popsize: int | None = 20,
+    num_steps: int | None = None,
+    novelty: str | bool | None = None,
+    novelty_tries: int = 10,
+    warm_restarts: bool = True,
+    recombine: bool | str = "restarts",
+    device: str | torch.device | None = None,
+    **strategy_options: Any,
+) -> dict[str, Any]:
+    """EDNAG on several objectives: the strategy ranks by Pareto dominance.
+
+    Same loop as the ``"ednag"`` searcher (restarts until the budget is spent, novelty
+    moves for repeated architectures), with ``objectives=M``: the x0 density and the
+    survivors come from non-dominated rank and crowding over the (N, M) values, and the
+    limits of the :class:`MultiFitness` are passed to the strategy as violations.
+
+    Args:
+        space: the search space.
+        tracker: counts queries; its fitness must be a :class:`MultiFitness` (what
+            ``search`` builds from a list of sources).
+        seed: seeds everything.
+        preset, popsize, num_steps, novelty, novelty_tries, device, **strategy_options:
+            as for the ``"ednag"`` searcher (``popsize`` defaults to 20 here).
+        warm_restarts: a restarted diffusion starts from the front found so far: up to
+            ``popsize // 2`` of its architectures (spread by crowding; cached, so free)
+            replace noise members of the first population.
+        recombine: with ``novelty="parent"``, the tournament parent that replaces a
+            repeated diffusion sample takes each of the sample's rows with probability
+            1/2 (uniform crossover with the diffusion's proposal) before the one-row
+            mutation. ``"restarts"`` (default): in the warm-restarted runs only (from
+            the second run on, ~600 queries with the defaults); ``True``: in every run;
+            ``False``: the parent alone (the default before #16's tuning).
+
+    Returns:
+        Extras: the final ``population`` and ``runs``.
+
+    Raises:
+        ValueError: the tracker's fitness is not a :class:`MultiFitness`.
+        TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
+    """
+    from .multiobjective import MultiFitness  # at run time: that module imports this one
+
+    multi = getattr(tracker.cache, "source", None)
+    if not isinstance(multi, MultiFitness):
+        raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
+    if not isinstance(warm_restarts, bool):
+        raise TypeError(f"warm_restarts must be True or False, got {warm_restarts!r}")
+    if not isinstance(recombine, bool) and recombine != "restarts":
+        raise TypeError(f"recombine must be True, False or 'restarts', got {recombine!r}")
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, **strategy_options)
+    if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
+        raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
+    strategy = cfg.strategy.replace(maximize=True, objectives=multi.num_objectives)
+    mut_gen = torch.Generator().manual_seed(seed + 7919)
+    warm: list[Any] = []
+
+    def step(es: EvolutionaryDDIM, run: int) -> None:
+        if es.generation == 0:  # a run starts: seed it with the front found so far
+            warm[:] = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
+        cross = recombine is True or (recombine == "restarts" and run > 0)
+        moves = (cfg.novelty, novelty_tries, cross)
+        _generation(space, tracker, es, multi, moves, mut_gen, run,
+                    warm if es.generation == 0 else [])  # fmt: skip
+
+    es, run = restart_loop(space, tracker, strategy, seed, device, step)
+    latent = None if es is None else es.population
+    return {"population": [] if latent is None else space.decode(latent), "runs": run}
+
+
+def _front_archs(tracker: Tracker, multi: MultiFitness, k: int) -> list[Any]:
+    """Up to ``k`` feasible non-dominated architectures queried so far, spread by crowding."""
+    archs = [a for a, _ in tracker.queries]
+    if not archs or k < 1:
+        return []
+    values = multi.values(archs)
+    S = multi.scores(values)
+    cv = multi.violation(values)
+    if cv is not None:
+        S[cv > 0] = math.nan
+    idx = np.flatnonzero(pareto_mask(S.numpy()))
+    if len(idx) > k:
+        idx = idx[pareto_select(S[idx], k).numpy()]
+    return [archs[i] for i in idx]
+
+
+def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> None:
+    novelty, tries, recombine = moves
+    x = es.ask()
+    if inject:  # a warm restart: the front so far replaces the first noise members
+        x = x.clone()
+        x[: len(inject)] = space.encode(inject).to(device=x.device, dtype=x.dtype)
+    archs = space.decode(x)
+    changed: set[int] = set()
+    if novelty and es.generation > 0:
+        if novelty == "parent":
+            sample = x
+            x, archs, changed = _from_parents(space, x, archs, es, tracker, mut_gen)
+            if recombine and changed:  # the parent takes half the sample's rows
+                x, archs = _cross(space, x, sample, sorted(changed), mut_gen)
+        x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
+        changed |= more
+    origin = ["repair" if i in changed else "diffusion" for i in range(len(archs))]
+    keys = [tracker.key(a) for a in archs]
+    info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
+    f = tracker.query(archs, origin=origin, info=info)
+    if tracker.stop_reason == "budget" and bool(torch.isnan(f).any()):
+        return  # the budget cut this batch: its tail was never evaluated
+    values = multi.values(archs)
+    es.tell(multi.scores(values), keys=keys, violation=multi.violation(values),
+            solutions=x if novelty or inject else None)  # fmt: skip
+
+
+def _cross(space, x, sample, at, generator):
+    """Uniform crossover by row: each row of ``x[i]`` (``i`` in ``at``) is replaced by the
+    same row of ``sample[i]`` with probability 1/2; returns latents and architectures."""
+    x = x.clone()
+    idx = torch.tensor(at, device=x.device)
+    take = (torch.rand((len(at), x.shape[1]), generator=generator) < 0.5).to(x.device)
+    rows = x[idx]
+    rows[take] = sample[idx][take].to(x.dtype)
+    x[idx] = rows
+    return x, space.decode(x)
+
+
+def _from_parents(space, x, archs, es, tracker, generator, size=5):
+    """Replace repeated offspring by parents won in a Pareto tournament (mutated next)."""
+    dup = _duplicates(archs, tracker)
+    if not dup:
+        return x, archs, set()
+    score = pareto_scores(es.state.fitness).cpu()
+    cv = es.state.violation
+    if cv is not None:  # feasible parents first, then the least violating
+        score = torch.where(cv.cpu() > 0, -1e6 * (1.0 + cv.cpu()), score)
+    return tournament_replace(space, x, archs, dup, es.state.latent, score, generator, size)
