@@ -86,6 +86,7 @@ def _doc(tmp_path, **changes) -> object:
         ({"history": {"a": 1}}, "'history' must be a list"),
         ({"total_queries": "many"}, "malformed 'total_queries'"),
         ({"version": 99}, "unsupported CachedFitness version"),
+        ({"errors": ["boom"]}, "'errors' must map keys to text"),
     ],
 )
 def test_malformed_cache_file_is_a_clear_value_error(tmp_path, changes, message):
@@ -95,6 +96,17 @@ def test_malformed_cache_file_is_a_clear_value_error(tmp_path, changes, message)
         c.load(path, restore_counts=True)
     assert str(path) in str(err.value)
     assert len(c) == 0  # nothing half-loaded
+
+
+def test_evaluation_errors_survive_save_and_load(tmp_path):
+    c = _cache()
+    c.errors["aaa"] = "ValueError: cannot evaluate (after 3 attempts)"
+    c.save(tmp_path / "c.json")
+    fresh = _cache(())
+    fresh.load(tmp_path / "c.json")
+    assert fresh.errors == {"aaa": "ValueError: cannot evaluate (after 3 attempts)"}
+    old = _doc(tmp_path, errors=None)  # a file of an earlier version has no "errors"
+    assert _cache(()).load(old) == 2
 
 
 def test_truncated_or_non_json_cache_file(tmp_path):

@@ -67,6 +67,10 @@ def _read_doc(path: Path, maximize: bool) -> dict[str, Any]:
             out["history"].append((str(item[0]), _decode(item[1])))
         except ValueError as exc:
             raise ValueError(f"{path}: malformed history entry {i}: {exc}") from None
+    errors = doc.get("errors", {})  # absent in files of earlier versions
+    if not isinstance(errors, dict) or not all(isinstance(e, str) for e in errors.values()):
+        raise ValueError(f"{path}: malformed CachedFitness file, 'errors' must map keys to text")
+    out["errors"] = {str(k): e for k, e in errors.items()}
     for name in ("total_queries", "evaluations"):
         n = doc.get(name, 0)
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
@@ -236,7 +240,7 @@ class CachedFitness(FitnessSource):
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str | Path) -> Path:
-        """Write cached values, counters and history to a JSON file.
+        """Write cached values, counters, history and evaluation errors to a JSON file.
 
         Non-finite values are written as the strings ``"nan"``, ``"inf"``, ``"-inf"``.
         The write is atomic (:func:`ednag_opt._io.atomic_write`): an interrupted save
@@ -252,6 +256,7 @@ class CachedFitness(FitnessSource):
             "evaluations": self.evaluations,
             "values": {k: _encode(v) for k, v in self.values.items()},
             "history": [[k, _encode(v)] for k, v in self.history],
+            "errors": dict(self.errors),
         }
         return atomic_write(path, json.dumps(doc, indent=1))
 
@@ -280,6 +285,7 @@ class CachedFitness(FitnessSource):
         doc = _read_doc(Path(path), self.maximize)
         loaded = doc["values"]
         self.values.update(loaded)
+        self.errors.update(doc["errors"])
         if restore_counts:
             self.history = doc["history"]
             self._seen = {k for k, _ in self.history}
