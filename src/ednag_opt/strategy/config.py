@@ -167,9 +167,6 @@ class DDIMConfig:
             raise ValueError("objectives > 1 needs adapt='none' (a frame follows one ranking)")
         if self.init_scale * 64.0 > torch.finfo(self.dtype).max:  # x_T would overflow
             raise ValueError(f"init_scale={self.init_scale:g} overflows {self.dtype}")
-        put(self, "objectives", _positive_int("objectives", self.objectives, 1))
-        if self.objectives > 1 and getattr(self, "adapt", "none") != "none":
-            raise ValueError("objectives > 1 needs adapt='none' (a frame follows one ranking)")
         if self.adapt not in ADAPT_MODES:
             raise ValueError(f"adapt must be one of {ADAPT_MODES}, got {self.adapt!r}")
         if self.adapt_cycle != 0:
