@@ -71,18 +71,21 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100) -> list[
 
 
 # ----------------------------------------------------------------------------- OFA
-def run_ofa(seeds: list[int], budgets: list[int], methods: list[str],
-            searchers: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
-    """Every method and seed at the largest budget; fronts kept for the pooled reference."""
+def run_ofa(seeds: list[int], budgets: list[int], methods: list[str], searchers: dict[str, Any],
+            variants: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Every method and seed at the largest budget; fronts kept for the pooled reference.
+    ``variants``: extra EDNAG rows, name -> ``search`` options (ablations)."""
     from ednag_opt.fitness.predictors import OFAAccuracyPredictor, OFALatency
     from ednag_opt.fitness.predictors.ofa_latency import NOTE10_RESOLUTIONS
 
     space = get_space("mobilenetv3", resolutions=NOTE10_RESOLUTIONS)
     acc, lat = OFAAccuracyPredictor(), OFALatency()
     runs = []
-    for m in methods:
+    runs_of = [(m, searchers[m], {}) for m in methods]
+    runs_of += [(name, searchers["ednag"], opts) for name, opts in (variants or {}).items()]
+    for m, searcher, opts in runs_of:
         for s in seeds:
-            res = search(searchers[m], space, [acc, lat], max_queries=max(budgets), seed=s)
+            res = search(searcher, space, [acc, lat], max_queries=max(budgets), seed=s, **opts)
             fronts = {b: [(str(a), v) for a, v in res.pareto_front(budget=b)] for b in budgets}
             runs.append({"method": m, "seed": s, "fronts": fronts})
     return _score_ofa(runs, budgets)

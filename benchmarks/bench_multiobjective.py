@@ -223,7 +223,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.suite == "blackbox":
         res["rows"] = run_blackbox(seeds)
     elif args.suite == "ofa":
-        res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS)
+        res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS, variants)
+        res["methods"] = methods + list(variants)
     else:
         res.update(_run_nb201(args, seeds, budgets, methods, variants))
         res["methods"] = methods + list(variants)
