@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 import time
 from collections import deque
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="comma list of saved raw results: rebuild the tables, run nothing")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    cmd = "python benchmarks/bench_multiobjective.py " + " ".join(
+    cmd = "python benchmarks/bench_multiobjective.py " + shlex.join(
         argv if argv is not None else sys.argv[1:])  # fmt: skip
     if args.report:
         return _report_files(args.report.split(","), args.section, args.no_doc, cmd)
