@@ -79,6 +79,10 @@ def run_ednag_mo(
     multi = getattr(tracker.cache, "source", None)
     if not isinstance(multi, MultiFitness):
         raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
+    unsupported = sorted(set(strategy_options) & {"guide", "candidates", "diffusion", "data"})
+    if unsupported:
+        raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
+                        "(they belong to the single-objective 'ednag' searcher)")  # fmt: skip
     if not isinstance(warm_restarts, bool):
         raise TypeError(f"warm_restarts must be True or False, got {warm_restarts!r}")
     if not isinstance(recombine, bool) and recombine != "restarts":
