@@ -11,6 +11,7 @@ from pymoo.problems import get_problem
 
 from ednag_opt import EvolutionaryDDIM
 from ednag_opt.integrations import EDNAG, restart_seed
+from ednag_opt.integrations.pymoo import PYMOO_CONFIG
 
 
 def _run(problem, seed=1, n_gen=100, **kw):
@@ -27,7 +28,7 @@ def test_pymoo_benchmarks_beat_random_search(name):
     problem = get_problem(name, n_var=10)
     res = _run(problem)
     rnd = _random_search(problem)
-    assert res.algorithm.evaluator.n_eval == 3000
+    assert res.algorithm.evaluator.n_eval == 100 * res.algorithm.pop_size  # 2000: N = 20
     assert res.F[0] < 0.5 * rnd.F[0]  # rastrigin ~20 vs ~80, ackley ~5 vs ~18
     assert problem.evaluate(res.X[None])[0, 0] == pytest.approx(res.F[0])
 
@@ -67,12 +68,13 @@ def test_best_so_far_is_kept_in_opt_and_matches_the_history():
     assert all(b2 <= b1 for b1, b2 in zip(best, best[1:], strict=False))
     assert [h.n_gen for h in res.history] == list(range(1, 31))
     assert res.F[0] == best[-1] == res.algorithm.strategy.best_fitness
-    assert len(res.pop) == 30 and res.pop.get("F").min() >= res.F[0]
+    assert len(res.pop) == res.algorithm.pop_size and res.pop.get("F").min() >= res.F[0]
 
 
 def test_first_diffusion_equals_the_plain_strategy():
     problem = get_problem("ackley", n_var=5)
-    res = minimize(problem, EDNAG(pop_size=12, n_steps=20, mixing=0.0), ("n_gen", 20), seed=7)
+    algorithm = EDNAG(pop_size=12, n_steps=20, mixing=0.0, config=PYMOO_CONFIG)  # no frame
+    res = minimize(problem, algorithm, ("n_gen", 20), seed=7)
     es = EvolutionaryDDIM(
         shape=(5,), popsize=12, num_steps=20, seed=7, bounds=(problem.xl, problem.xu),
         dtype=res.algorithm.strategy.dtype,

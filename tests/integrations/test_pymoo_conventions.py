@@ -11,7 +11,11 @@ from pymoo.optimize import minimize
 from pymoo.problems import get_problem
 
 from ednag_opt.integrations import EDNAG
-from ednag_opt.integrations.pymoo import PYMOO_CONFIG
+from ednag_opt.integrations.pymoo import (
+    PYMOO_CONFIG,
+    PYMOO_CONTINUOUS_CONFIG,
+    continuous_pop_size,
+)
 from ednag_opt.strategy.config import DDIMConfig
 
 
@@ -86,7 +90,8 @@ def test_repair_is_applied_and_the_strategy_continues_from_it():
     problem = get_problem("sphere", n_var=4)
     seen = []
     problem.callback = lambda x, out: seen.append(np.array(x, copy=True))
-    res = minimize(problem, EDNAG(pop_size=10, repair=_Snap()), ("n_gen", 20), seed=0)
+    algorithm = EDNAG(pop_size=10, repair=_Snap(), config=PYMOO_CONFIG)  # no frame
+    res = minimize(problem, algorithm, ("n_gen", 20), seed=0)
     allx = np.concatenate(seen)
     assert np.allclose(allx * 10, np.round(allx * 10))  # only repaired points evaluated
     u = res.algorithm.strategy.population.numpy()  # the strategy holds repaired points
@@ -102,3 +107,26 @@ def test_mixing_is_reproducible_and_off_gives_the_plain_diffusion():
     b = minimize(problem, EDNAG(pop_size=10, mixing=0.3), ("n_gen", 20), seed=2)
     c = minimize(problem, EDNAG(pop_size=10, mixing=0.0), ("n_gen", 20), seed=2)
     assert np.array_equal(a.X, b.X) and not np.array_equal(a.X, c.X)
+
+
+def test_continuous_preset_on_unconstrained_real_problems_only():
+    sphere = minimize(get_problem("sphere", n_var=10), EDNAG(), ("n_eval", 400), seed=1)
+    alg = sphere.algorithm
+    assert alg.config == PYMOO_CONTINUOUS_CONFIG and alg.pop_size == continuous_pop_size(10) == 20
+    assert alg.strategy.state.frame is not None
+    g1 = minimize(get_problem("g1"), EDNAG(), ("n_eval", 300), seed=1).algorithm
+    assert g1.config == PYMOO_CONFIG and g1.pop_size == 30 and g1.strategy.state.frame is None
+    own = minimize(get_problem("sphere", n_var=10), EDNAG(config=PYMOO_CONFIG, pop_size=12),
+                   ("n_eval", 240), seed=1).algorithm  # fmt: skip
+    assert own.config == PYMOO_CONFIG and own.pop_size == 12 and own.strategy.state.frame is None
+    small = minimize(get_problem("sphere", n_var=10), EDNAG(pop_size=8, sigma=0.5),
+                     ("n_eval", 160), seed=1).algorithm  # fmt: skip
+    assert small.pop_size == 8 and small.config == PYMOO_CONTINUOUS_CONFIG.replace(sigma=0.5)
+
+
+def test_collapsed_frame_restarts_with_a_doubled_population():
+    # a 2-variable sphere converges to the float64 floor well within 4000 evaluations
+    res = minimize(get_problem("sphere", n_var=2), EDNAG(), ("n_eval", 4000), seed=3)
+    alg = res.algorithm
+    assert alg.restarts >= 1 and alg.strategy.popsize == alg.pop_size * 2**alg.restarts
+    assert res.F[0] < 1e-20 and np.isfinite(res.F).all()

@@ -37,12 +37,26 @@ from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
 
-__all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "restart_seed"]
+__all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
 
 #: The adapter's own preset for pymoo problems (tuned on seeds 100-199 of pymoo's
 #: single-objective problems, see docs/results_pymoo.md); ``strategy_options`` and the
 #: named arguments override it. It differs from the strategy's NAS defaults.
 PYMOO_CONFIG = DDIMConfig(dtype=torch.float64, constraint_handling="epsilon")
+
+#: The preset for unconstrained single-objective problems with only real variables
+#: (``config=None``): the diffusion runs in an adapted frame (``adapt="full"``: CMA-like
+#: location, scale and shape, one denoising cycle every 2 generations), truncation
+#: selection and, with ``pop_size=None``, twice CMA-ES's population:
+#: ``2 (4 + floor(3 ln D))`` (``continuous_pop_size``; 20 for D = 10).
+#: When the frame collapses (scale below ``COLLAPSE``) the run restarts with a doubled
+#: population (IPOP), warm-started from the best so far.
+PYMOO_CONTINUOUS_CONFIG = PYMOO_CONFIG.replace(
+    adapt="full", adapt_cycle=2, roulette=False, diversity_frac=0.0, elite_frac=0.1
+)
+COLLAPSE = 1e-12
+#: ``mixing`` of the continuous preset (``mixing=None``)
+CONTINUOUS_MIXING = 0.3
 
 #: Keyword arguments of pymoo's ``Algorithm`` (what ``EDNAG(**kwargs)`` accepts besides
 #: its own arguments).
@@ -50,6 +64,12 @@ ALGORITHM_OPTIONS = frozenset(
     name for name, p in inspect.signature(Algorithm.__init__).parameters.items()
     if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
 )  # fmt: skip
+
+
+def continuous_pop_size(dim: int) -> int:
+    """Population of the continuous preset: twice CMA-ES's default ``4 + floor(3 ln D)``
+    (the first IPOP doubling; tuned on seeds 100-102, docs/results_pymoo.md)."""
+    return 2 * (4 + int(3 * math.log(max(int(dim), 1))))
 
 
 def restart_seed(seed: int, restart: int) -> int:
@@ -139,7 +159,7 @@ class EDNAG(Algorithm):
         bounds_mode: str | None = None,
         init_scale: float | None = None,
         constraint_handling: str | None = None,
-        mixing: float = 0.3,
+        mixing: float | None = None,
         config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
@@ -147,6 +167,7 @@ class EDNAG(Algorithm):
     ) -> None:
         _check_algorithm_options(kwargs)
         super().__init__(output=EDNAGOutput() if output is None else output, **kwargs)
+        self._preset = config is None, pop_size is None, mixing is None  # chosen in _setup
         config = PYMOO_CONFIG if config is None else config
         if not isinstance(config, DDIMConfig):
             raise TypeError(f"config must be a DDIMConfig, got {type(config).__name__}")
@@ -164,6 +185,7 @@ class EDNAG(Algorithm):
             )
         self.pop_size, self.n_steps, self.warm_start = pop_size, n_steps, bool(warm_start)
         self.sampling, self.repair = sampling, repair
+        mixing = 0.3 if mixing is None else mixing
         if not isinstance(mixing, int | float) or not 0.0 <= mixing <= 1.0:
             raise ValueError(f"mixing must be in [0, 1], got {mixing!r}")
         self.mixing = float(mixing)
@@ -175,7 +197,10 @@ class EDNAG(Algorithm):
             init_scale=init_scale, constraint_handling=constraint_handling,
         )  # fmt: skip
         changes = {k: v for k, v in named.items() if v is not None}
+        self._changes = changes
         self.config = config.replace(**changes) if changes else config
+        self._run_pop = self.pop_size
+        self._base = self.config, self.pop_size, self.mixing
         self.strategy_options: dict[str, Any] = dict(strategy_options or {})
         self.strategy: EvolutionaryDDIM | None = None
         self.encoding: VariableEncoding | None = None
@@ -191,6 +216,8 @@ class EDNAG(Algorithm):
         if problem.n_obj > 1 and isinstance(self.output, EDNAGOutput):
             self.output = self.display.output = MultiObjectiveOutput()  # pymoo's columns
         self.encoding = VariableEncoding.from_problem(problem)
+        self._choose_preset(problem)
+        self._run_pop = self.pop_size
         if self.seed is None:
             self.base_seed = int(self.random_state.integers(2**31 - 1))
         else:
@@ -201,18 +228,42 @@ class EDNAG(Algorithm):
         self._seen, self._batch, self.restarts, self.strategy = {}, None, 0, None
         self._mix_rng = np.random.default_rng([self.base_seed, 1])
 
-    def _fit_steps(self) -> int:
+    def _choose_preset(self, problem: Problem) -> None:
+        """``config=None`` on an unconstrained, single-objective problem with only real
+        variables: ``PYMOO_CONTINUOUS_CONFIG`` (and, with ``pop_size=None``, its population
+        ``continuous_pop_size(D)``; with ``mixing=None``, ``CONTINUOUS_MIXING``)."""
+        default_config, default_pop, default_mixing = self._preset
+        self.config, self.pop_size, self.mixing = self._base
+        continuous = (problem.n_obj == 1 and not problem.has_constraints()
+                      and not self.encoding.mixed and not self.encoding.discrete)  # fmt: skip
+        if not (default_config and continuous):
+            return
+        cfg = PYMOO_CONTINUOUS_CONFIG
+        self.config = cfg.replace(**self._changes) if self._changes else cfg
+        if default_pop:
+            self.pop_size = continuous_pop_size(self.encoding.dim)
+        if default_mixing:
+            self.mixing = CONTINUOUS_MIXING
+
+    def _fit_steps(self, used: int = 0) -> int:
         term = self.termination
         if isinstance(term, MaximumGenerationTermination) and math.isfinite(term.n_max_gen):
             return max(2, int(term.n_max_gen))
         if isinstance(term, MaximumFunctionCallTermination) and math.isfinite(term.n_max_evals):
-            return max(2, math.ceil(term.n_max_evals / self.pop_size))
+            return max(2, math.ceil((term.n_max_evals - used) / self._run_pop))
         return 100
+
+    def _collapsed(self) -> bool:
+        """The frame's scale fell below ``COLLAPSE``: the run has converged (IPOP restart)."""
+        es = self.strategy
+        if es.state.frame is None or not es.history:
+            return False
+        return es.history[-1].get("frame_scale", math.inf) < COLLAPSE
 
     def _new_strategy(self, restart: int) -> EvolutionaryDDIM:
         enc = self.encoding
         return EvolutionaryDDIM(
-            shape=(enc.dim,), popsize=self.pop_size, num_steps=self.steps,
+            shape=(enc.dim,), popsize=self._run_pop, num_steps=self.steps,
             seed=restart_seed(self.base_seed, restart), maximize=False,
             config=self.config.replace(objectives=self.problem.n_obj),
             bounds=(enc.lower, enc.upper), **self.strategy_options,
@@ -228,6 +279,13 @@ class EDNAG(Algorithm):
         self._tell(infills)
 
     def _infill(self) -> Population:
+        if self._collapsed():  # IPOP: double the population, one diffusion over the rest
+            self._run_pop *= 2
+            self.restarts += 1
+            if self.n_steps is None:
+                self.steps = self._fit_steps(used=self.evaluator.n_eval)
+            self.strategy = self._new_strategy(self.restarts)
+            return self._ask(warm=self.warm_start)
         if self.strategy.done:
             self.restarts += 1
             self.strategy = self._new_strategy(self.restarts)
