@@ -296,7 +296,7 @@ def write_doc(path: Path | None, runs: list[dict], args: Any, wall: float, cmd: 
 EDNAG and DE: seeds {args.seeds_from}-{args.seeds_from + args.seeds - 1} at the lower
 budgets, the first {args.long_seeds} of them at {max(args.budgets)}; GA, PSO and CMA-ES:
 the first {args.baseline_seeds} seeds (GA and PSO not at {max(args.budgets)}; runs resumed
-from a stopped earlier run may add seeds); ablations:
+from an earlier run keep the seeds and budgets they were run to); ablations:
 the first {args.ablation_seeds} seeds (all reductions for CPU time: 2 cores shared by
 several busy engineers). Errors are the best
 feasible objective among a run's first E evaluations minus the known optimum (`inf`: no

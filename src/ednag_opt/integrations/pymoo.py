@@ -28,14 +28,13 @@ from pymoo.core.repair import Repair
 from pymoo.core.sampling import Sampling
 from pymoo.termination.max_eval import MaximumFunctionCallTermination
 from pymoo.termination.max_gen import MaximumGenerationTermination
-from pymoo.util.display.column import Column
 from pymoo.util.display.multi import MultiObjectiveOutput
-from pymoo.util.display.single import SingleObjectiveOutput
 from pymoo.util.optimum import filter_optimum
 
 from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
+from .pymoo_output import EDNAGOutput
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
 
@@ -79,36 +78,12 @@ def restart_seed(seed: int, restart: int) -> int:
     return int(np.random.SeedSequence([int(seed), int(restart)]).generate_state(1)[0] >> 1)
 
 
-class EDNAGOutput(SingleObjectiveOutput):
-    """pymoo's single-objective columns plus the diffusion's restart ``run``, timestep ``t``
-    and ``spread``: the population's mean standard deviation in the unit-scaled box."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.run = Column("run", width=4)
-        self.t = Column("t", width=5)
-        self.spread = Column("spread", width=10)
-
-    def initialize(self, algorithm: Algorithm) -> None:
-        super().initialize(algorithm)
-        self.columns += [self.run, self.t, self.spread]
-
-    def update(self, algorithm: Algorithm) -> None:
-        super().update(algorithm)
-        es, enc = algorithm.strategy, algorithm.encoding
-        self.run.set(algorithm.restarts)
-        self.t.set(es.timestep)
-        u = es.population
-        if u is not None:  # spread in the problem's box scaled to [0, 1]
-            unit = (u.cpu().numpy() - enc.lower) / (enc.upper - enc.lower)
-            self.spread.set(float(unit.std(axis=0).mean()))
-
-
 class EDNAG(Algorithm):
     """Evolutionary diffusion (EDNAG, the paper's Algorithm 1) as a pymoo algorithm.
 
     Args:
-        pop_size: population size N.
+        pop_size: population size N; None: ``config.popsize``, or
+            ``continuous_pop_size(D)`` with the continuous preset (see ``config``).
         n_steps: diffusion length T in generations; ``None`` (default) fits one diffusion
             to an ``("n_gen", G)`` or ``("n_eval", E)`` termination (T = G or
             ceil(E / N)), else 100. When the termination asks for more generations, the
@@ -121,7 +96,8 @@ class EDNAG(Algorithm):
             the strategy continues from the repaired points.
         mixing: share of the coordinates each offspring takes from another random offspring
             of its generation (uniform crossover among the denoised samples: a draw from
-            the product of their marginals on those coordinates); 0 is the plain diffusion.
+            the product of their marginals on those coordinates); 0 is the plain
+            diffusion; None: 0.3.
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
@@ -129,8 +105,10 @@ class EDNAG(Algorithm):
             Default: True when every variable is discrete (Integer, Binary, Choice).
         sigma, schedule, fitness_map, temperature, elite_frac, diversity_frac, bounds_mode,
             init_scale, constraint_handling: ``DDIMConfig`` fields (None: ``config``'s).
-        config: the strategy's hyperparameters (default ``PYMOO_CONFIG``, the adapter's
-            preset; ``DDIMConfig()`` gives the strategy's NAS defaults).
+        config: the strategy's hyperparameters. None: ``PYMOO_CONTINUOUS_CONFIG`` (adapted
+            frame; IPOP restarts when it collapses) on unconstrained single-objective
+            problems with only real variables, else ``PYMOO_CONFIG``; ``DDIMConfig()``
+            gives the strategy's NAS defaults.
         strategy_options: further ``EvolutionaryDDIM`` keyword arguments.
         output: pymoo display columns (default ``EDNAGOutput``).
         **kwargs: pymoo ``Algorithm`` options (termination, seed, verbose, callback,
