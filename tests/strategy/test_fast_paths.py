@@ -146,3 +146,23 @@ def test_fold_in_place_is_bitwise_the_reference(dtype: torch.dtype) -> None:
     out = fold(z)
     assert torch.equal(out.nan_to_num(9.0), ref.nan_to_num(9.0)) and out is not z
     assert torch.equal(out.signbit(), ref.signbit())
+
+
+def test_a_collapsing_frame_stays_finite():
+    """Griewank drives the frame's sigma towards 0; steps below the float64 resolution of
+    the mean must not turn the covariance update into 0/0 (NaN offspring)."""
+    from ednag_opt.strategy import EvolutionaryDDIM
+    from ednag_opt.strategy.blackbox import blackbox_config
+
+    def griewank(x):
+        i = torch.arange(1, x.shape[1] + 1, dtype=x.dtype)
+        return 1 + (x**2).sum(1) / 4000 - torch.prod(torch.cos(x / torch.sqrt(i)), 1)
+
+    cfg = blackbox_config(10).replace(popsize=20, num_steps=800)
+    es = EvolutionaryDDIM((10,), config=cfg, seed=0, bounds=(-600.0, 600.0))
+    for _ in range(800):
+        x = es.ask()
+        assert torch.isfinite(x).all()
+        es.tell(griewank(x.double()).to(x.dtype))
+    frame = es.state.frame
+    assert frame.sigma > 0 and torch.isfinite(frame.cov).all()

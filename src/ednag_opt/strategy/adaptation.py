@@ -29,6 +29,8 @@ import torch
 __all__ = ["ADAPT_MODES", "Frame", "frame_constants", "frame_scale", "from_frame", "init_frame",
            "success_rate", "to_frame", "update_frame"]  # fmt: skip
 
+_EPS = float(torch.finfo(torch.float64).eps)
+
 ADAPT_MODES = ("none", "diag", "full")
 #: success rule: target share of offspring beating the parents' median, smoothing, damping
 TARGET, CP, DP = 0.25, 0.3, 1.0
@@ -153,15 +155,23 @@ def update_frame(frame: Frame, u: torch.Tensor, scores: torch.Tensor, success: f
     pc = frame.path_c
     if frame.cov.ndim == 1:
         cov = (1 - c1 - cmu) * frame.cov + c1 * pc * pc + cmu * (w @ (y * y))
-        frame.cov = cov / cov.mean()
+        norm = float(cov.mean())
     else:
         rank_mu = (y * w[:, None]).T @ y
         cov = (1 - c1 - cmu) * frame.cov + c1 * torch.outer(pc, pc) + cmu * rank_mu
-        frame.cov = cov / cov.diagonal().mean()
+        norm = float(cov.diagonal().mean())
+    if math.isfinite(norm) and norm > 0.0 and bool(torch.isfinite(cov).all()):
+        frame.cov = cov / norm  # else (steps lost below float resolution): keep the shape
     frame.success = (1 - k["cp"]) * frame.success + k["cp"] * (success - k["target"])
-    frame.sigma *= math.exp(frame.success / k["dp"])
+    frame.sigma = max(frame.sigma * math.exp(frame.success / k["dp"]), _sigma_floor(frame))
     if frame.cov.ndim == 1 or frame.updates - frame.eigen_at >= k["eigen_every"]:
         _decompose(frame)
+
+
+def _sigma_floor(frame: Frame) -> float:
+    """Smallest useful ``sigma``: steps below the float64 resolution of the mean vanish
+    (``mean + step == mean``), so shrinking further only breeds 0/0 in the updates."""
+    return 4.0 * _EPS * float(frame.mean.abs().max()) + 1e-300
 
 
 def _decompose(frame: Frame) -> None:
