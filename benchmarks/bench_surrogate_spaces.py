@@ -21,6 +21,7 @@ no column changes). Methods use their library defaults: ``search("surrogate")``
 
 Each run is appended to ``results/surrogate_spaces/<part>.jsonl`` as it completes (seed
 outermost); a rerun skips the (problem, method, seed) already there, so a cut run resumes.
+The tables cover the ``--seeds`` given, per problem only seeds with every method's run.
 Tables: median with a bootstrap 95% CI of the median, two-sided Mann-Whitney p against
 surrogate mode, per-problem wins / ties / losses of surrogate mode's median, and its
 predictor fit + search seconds per round.
@@ -234,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     if tuning:
         print(tables(args.part, complete(load(raw)))[1])
         return
-    report(args.part, raw, cmd, seeds if args.report else None)
+    report(args.part, raw, cmd, seeds)
 
 
 if __name__ == "__main__":
