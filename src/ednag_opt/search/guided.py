@@ -73,7 +73,7 @@ class RidgeGuide:
         if keep.any():
             self._x.append(self.features([a for a, k in zip(archs, keep) if k]))
             self._y.append(y[keep] if maximize else -y[keep])
-        n = sum(len(v) for v in self._y)
+        n = self.n_observed
         if n < self.min_samples:
             self.model = None
             return self
