@@ -216,8 +216,8 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None) -> Non
     guided: set[int] = set()
     novelty = cfg.novelty
     if ridge is not None and es.generation > 0:  # model-guided proposals (search.guided)
-        def parents(xs, pos):
-            return _from_parents(space, xs, space.decode(xs), es, tracker, mut_gen, pos)[0]
+        def parents(xs, pos):  # xs is the asked x: its architectures are already decoded
+            return _from_parents(space, xs, archs, es, tracker, mut_gen, pos)[0]
 
         x, archs, labels = guided_offspring(space, tracker, es, x, ridge, mut_gen,
                                             cfg.candidates, cfg.diffusion, parents)  # fmt: skip
