@@ -211,12 +211,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--suite", choices=["nb201", "blackbox", "ofa"], default="nb201")
     ap.add_argument("--report", default=None,
                     help="comma list of saved raw results: rebuild the tables, run nothing")
+    ap.add_argument("--rename", default="{}",
+                    help='with --report, JSON {"file": {"method": "new name" or null}}: '
+                         "relabel (null: leave out) one file's rows")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     cmd = "python benchmarks/bench_multiobjective.py " + shlex.join(
         argv if argv is not None else sys.argv[1:])  # fmt: skip
     if args.report:
-        return _report_files(args.report.split(","), args.section, args.no_doc, cmd)
+        renames = json.loads(args.rename)
+        return _report_files(args.report.split(","), args.section, args.no_doc, cmd, renames)
     seeds, budgets = _ints(args.seeds), sorted(_ints(args.budgets))
     methods = args.methods.split(",")
     variants = json.loads(args.variants)
@@ -261,9 +265,12 @@ def _run_nb201(args: argparse.Namespace, seeds: list[int], budgets: list[int],
     return {"rows": rows, "fronts": fronts, "secs": secs}
 
 
-def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str) -> None:
-    """Tables from saved raw results; later files replace earlier rows of the same run."""
-    docs = [json.loads(Path(p).read_text()) for p in paths]
+def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str,
+                  renames: dict[str, dict[str, str | None]] | None = None) -> None:  # fmt: skip
+    """Tables from saved raw results; later files replace earlier rows of the same run.
+    ``renames``: per file, method -> new name (``None``: its rows are left out)."""
+    docs = [_renamed(json.loads(Path(p).read_text()), (renames or {}).get(p, {}))
+            for p in paths]  # fmt: skip
     rows: dict[tuple, dict[str, Any]] = {}
     for doc in docs:
         for r in doc["rows"]:
@@ -277,6 +284,16 @@ def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str) -> Non
     heads = [doc.get("head") or f"Command: `{doc['command']}`." for doc in docs]
     res["head"] = " ".join(heads) + f" Tables from the raw results by `{cmd}`."
     _write(res, section, no_doc)
+
+
+def _renamed(doc: dict[str, Any], names: dict[str, str | None]) -> dict[str, Any]:
+    """``doc`` with its methods relabelled by ``names`` (``None``: rows dropped)."""
+    if not names:
+        return doc
+    new = {m: names.get(m, m) for m in doc.get("methods", METHODS)}
+    rows = [{**r, "method": new.get(r["method"], r["method"])} for r in doc["rows"]
+            if names.get(r["method"], r["method"]) is not None]  # fmt: skip
+    return {**doc, "rows": rows, "methods": [m for m in new.values() if m is not None]}
 
 
 def _write(res: dict[str, Any], section: str, no_doc: bool) -> None:

@@ -9,7 +9,8 @@ cifar10 x fpga_latency, cifar100 x pixel3_latency, ImageNet16-120 x edgegpu_ener
 cifar10 x eyeriss_energy. A variant is ``name=JSON`` of ``search`` options, plus
 ``"_method"`` (``nsga2``, ``nsga2-nox``: NSGA-II without crossover) and ``"_density"``
 (``"hypervolume"``: the strategy's Pareto density by exclusive hypervolume, patched in for
-the experiment; the strategy has no option for it).
+the experiment; the strategy has no option for it) and ``"_value"`` (with ``guide``: the
+``ParetoGuide`` value, ``"epsilon"`` or ``"hypervolume"``, patched in the same way).
 
 Usage::
 
@@ -36,6 +37,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ednag_opt import search  # noqa: E402
+from ednag_opt.search import ednag_mo, guided_mo  # noqa: E402
 from ednag_opt.search.api import Searcher  # noqa: E402
 from ednag_opt.strategy import pareto  # noqa: E402
 
@@ -66,6 +68,8 @@ def variant(name: str, opts: dict[str, Any], cells: list[Any], seeds: list[int])
     ddim = importlib.import_module("ednag_opt.strategy.evolutionary_ddim")
     ddim.pareto_scores = functools.partial(pareto.pareto_scores,
                                            density=opts.pop("_density", "crowding"))  # fmt: skip
+    ednag_mo.ParetoGuide = functools.partial(guided_mo.ParetoGuide,
+                                             value=opts.pop("_value", "epsilon"))  # fmt: skip
     hv: dict[int, list[float]] = {100: [], 300: [], 1000: []}
     rec, rep = [], []
     for cell in cells:

@@ -216,5 +216,5 @@ def test_recombine_option():
     assert on.unique_queries == off.unique_queries == 120
     with pytest.raises(TypeError, match="recombine"):
         search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, recombine="yes")
-    with pytest.raises(TypeError, match="guide"):  # a single-objective option, not ignored
-        search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, guide=True)
+    with pytest.raises(TypeError, match="data"):  # a single-objective option, not ignored
+        search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, data="archive")

@@ -6,6 +6,14 @@ whose x0 density and survivors follow non-dominated rank and crowding. A restart
 seeded with the front found so far, and from then on (``recombine="restarts"``) a repeated
 sample's tournament parent takes each of the sample's rows with probability 1/2 before its
 one-row mutation.
+
+With ``guide=True`` (``search.guided_mo``) every particle after a run's first generation
+instead takes the best new of ``candidates`` diffusion draws and as many repair moves
+(Pareto-tournament parents, crossed with its sample when ``recombine`` applies, mutated in
+one row) under one ridge model per objective: the candidate predicted to lie furthest
+beyond the front found so far. ``preset="unguided"`` (or ``guide=False``) is the searcher
+without models, as it was before the guided proposals; ``diffusion=False`` with the guide
+(``preset="repair-only"``) keeps only the repair candidates (the diffusion-off ablation).
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from ..spaces import SearchSpace
 from ..strategy import EvolutionaryDDIM
 from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
 from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop, tournament_replace
+from .guided import guided_offspring
+from .guided_mo import ParetoGuide
 from .tracker import Tracker
 
 if TYPE_CHECKING:
@@ -40,6 +50,9 @@ def run_ednag_mo(
     novelty_tries: int = 10,
     warm_restarts: bool = True,
     recombine: bool | str = "restarts",
+    guide: bool | None = None,
+    candidates: int | None = None,
+    diffusion: bool | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -66,6 +79,11 @@ def run_ednag_mo(
             mutation. ``"restarts"`` (default): in the warm-restarted runs only (from
             the second run on, ~600 queries with the defaults); ``True``: in every run;
             ``False``: the parent alone (the default before #16's tuning).
+        guide: model-guided proposals (module docstring); default: the preset's.
+        candidates: with ``guide``, proposals of each kind per particle; default: the
+            preset's (16).
+        diffusion: ``False`` (with ``guide`` only): repair candidates alone after a
+            run's first generation; default: the preset's.
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -73,13 +91,14 @@ def run_ednag_mo(
     Raises:
         ValueError: the tracker's fitness is not a :class:`MultiFitness`.
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
+        ValueError: ``diffusion=False`` without ``guide``.
     """
     from .multiobjective import MultiFitness  # at run time: that module imports this one
 
     multi = getattr(tracker.cache, "source", None)
     if not isinstance(multi, MultiFitness):
         raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
-    unsupported = sorted(set(strategy_options) & {"guide", "candidates", "diffusion", "data"})
+    unsupported = sorted(set(strategy_options) & {"data"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
                         "(they belong to the single-objective 'ednag' searcher)")  # fmt: skip
@@ -87,18 +106,25 @@ def run_ednag_mo(
         raise TypeError(f"warm_restarts must be True or False, got {warm_restarts!r}")
     if not isinstance(recombine, bool) and recombine != "restarts":
         raise TypeError(f"recombine must be True, False or 'restarts', got {recombine!r}")
-    cfg = resolve_preset(preset, novelty, popsize, num_steps, **strategy_options)
+    cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, None, guide, candidates,
+                         **strategy_options)  # fmt: skip
+    if not cfg.diffusion and not cfg.guide:
+        raise ValueError("diffusion=False needs guide=True in the multi-objective searcher")
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     strategy = cfg.strategy.replace(maximize=True, objectives=multi.num_objectives)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     warm: list[Any] = []
+    pareto_guide = ParetoGuide(space, multi) if cfg.guide else None
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
         if es.generation == 0:  # a run starts: seed it with the front found so far
             warm[:] = _front_archs(tracker, multi, es.popsize // 2) if run and warm_restarts else []
         cross = recombine is True or (recombine == "restarts" and run > 0)
         moves = (cfg.novelty, novelty_tries, cross)
+        if pareto_guide is not None and es.generation > 0:
+            _guided_generation(space, tracker, es, multi, cfg, moves, mut_gen, run, pareto_guide)
+            return
         _generation(space, tracker, es, multi, moves, mut_gen, run,
                     warm if es.generation == 0 else [])  # fmt: skip
 
@@ -139,6 +165,33 @@ def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> No
                 x, archs = _cross(space, x, sample, sorted(changed), mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
+    _query_tell(tracker, es, multi, x, archs, changed, run, bool(novelty or inject))
+
+
+def _guided_generation(space, tracker, es, multi, cfg, moves, mut_gen, run, guide) -> None:
+    """A generation with model-guided proposals (``search.guided_mo``): each particle takes
+    the best new of its diffusion draws and repair moves (Pareto-tournament parents, crossed
+    with the particle's sample when ``recombine`` applies, mutated in one row) under the
+    guide's predicted Pareto value; what stays repeated is mutated."""
+    _, tries, recombine = moves
+    x = es.ask()
+    archs = space.decode(x)
+
+    score = _parent_scores(es)  # one Pareto ranking for all the tournaments
+
+    def parents(xs, pos):  # xs is the asked x: its architectures are already decoded
+        xp = tournament_replace(space, xs, archs, pos, es.state.latent, score, mut_gen)[0]
+        return _cross_rows(xp, xs, pos, mut_gen) if recombine else xp
+
+    x, archs, labels = guided_offspring(space, tracker, es, x, guide, mut_gen,
+                                        cfg.candidates, cfg.diffusion, parents)  # fmt: skip
+    changed = {i for i, o in enumerate(labels) if o == "repair"}
+    x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
+    _query_tell(tracker, es, multi, x, archs, changed | more, run, True)
+
+
+def _query_tell(tracker, es, multi, x, archs, changed, run, solutions) -> None:
+    """Query the batch (labelled by origin) and tell the strategy its (N, M) scores."""
     origin = ["repair" if i in changed else "diffusion" for i in range(len(archs))]
     keys = [tracker.key(a) for a in archs]
     info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
@@ -147,28 +200,42 @@ def _generation(space, tracker, es, multi, moves, mut_gen, run, inject=()) -> No
         return  # the budget cut this batch: its tail was never evaluated
     values = multi.values(archs)
     es.tell(multi.scores(values), keys=keys, violation=multi.violation(values),
-            solutions=x if novelty or inject else None)  # fmt: skip
+            solutions=x if solutions else None)  # fmt: skip
 
 
 def _cross(space, x, sample, at, generator):
     """Uniform crossover by row: each row of ``x[i]`` (``i`` in ``at``) is replaced by the
     same row of ``sample[i]`` with probability 1/2; returns latents and architectures."""
+    x = _cross_rows(x, sample, at, generator)
+    return x, space.decode(x)
+
+
+def _cross_rows(x, sample, at, generator):
+    """The latents of :func:`_cross` (no decoding)."""
     x = x.clone()
     idx = torch.tensor(at, device=x.device)
     take = (torch.rand((len(at), x.shape[1]), generator=generator) < 0.5).to(x.device)
     rows = x[idx]
     rows[take] = sample[idx][take].to(x.dtype)
     x[idx] = rows
-    return x, space.decode(x)
+    return x
 
 
-def _from_parents(space, x, archs, es, tracker, generator, size=5):
-    """Replace repeated offspring by parents won in a Pareto tournament (mutated next)."""
-    dup = _duplicates(archs, tracker)
+def _from_parents(space, x, archs, es, tracker, generator, dup=None, size=5):
+    """Replace repeated offspring (or those at ``dup``) by parents won in a Pareto
+    tournament (mutated next)."""
+    dup = _duplicates(archs, tracker) if dup is None else dup
     if not dup:
         return x, archs, set()
+    score = _parent_scores(es)
+    return tournament_replace(space, x, archs, dup, es.state.latent, score, generator, size)
+
+
+def _parent_scores(es):
+    """Tournament scores of the population: Pareto rank + crowding; feasible parents
+    first, then the least violating."""
     score = pareto_scores(es.state.fitness).cpu()
     cv = es.state.violation
-    if cv is not None:  # feasible parents first, then the least violating
+    if cv is not None:
         score = torch.where(cv.cpu() > 0, -1e6 * (1.0 + cv.cpu()), score)
-    return tournament_replace(space, x, archs, dup, es.state.latent, score, generator, size)
+    return score
