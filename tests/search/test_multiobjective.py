@@ -81,7 +81,7 @@ def test_front_hypervolume_beats_random_search(true_front):
         rnd.append(_hv(search("random", "nas-bench-201", [ACC, COST], max_queries=200,
                               seed=seed).pareto_front()))  # fmt: skip
     assert np.mean(ours) > np.mean(rnd)
-    assert np.mean(ours) >= 0.92 * best  # 0.94 measured (seeds 0-2)
+    assert np.mean(ours) >= 0.97 * best  # 0.995 measured (seeds 0-2); 0.937 with guide=False
 
 
 def test_pareto_front_budget_and_save_load(tmp_path):

@@ -5,6 +5,8 @@ search("ednag", space, [accuracy, latency], max_queries=300)   # -> "ednag-mo"
     MultiFitness: one cache per objective, a scalar for the tracker (the first objective,
                   NaN where a limit is violated), the (N, M) vectors for the strategy
     EvolutionaryDDIM(objectives=M): x0 density and survivors from Pareto rank + crowding
+    proposals: the best new of 16 diffusion draws and 16 repair moves per particle under
+               one ridge model per objective (search.guided_mo; preset="unguided": none)
     repeated samples: a tournament parent (after a restart: crossed with the sample), mutated
 result.pareto_front()   # non-dominated (arch, values) over everything queried
 ```
