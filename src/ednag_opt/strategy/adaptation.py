@@ -34,6 +34,8 @@ _EPS = float(torch.finfo(torch.float64).eps)
 ADAPT_MODES = ("none", "diag", "full")
 #: success rule: target share of offspring beating the parents' median, smoothing, damping
 TARGET, CP, DP = 0.25, 0.3, 1.0
+#: largest ``c1 + c_mu`` a ``rate`` multiplier may reach (the old shape keeps 10% weight)
+RATE_CAP = 0.9
 
 
 @dataclass
@@ -63,11 +65,13 @@ class Frame:
     constants: dict[str, float] = field(default_factory=dict)
 
 
-def frame_constants(dim: int, n: int, mode: str) -> dict[str, float]:
+def frame_constants(dim: int, n: int, mode: str, rate: float = 1.0) -> dict[str, float]:
     """CMA-ES's default learning rates for ``n`` ranked offspring in ``dim`` dimensions.
 
     The recombination uses the best ``n // 2`` with log-rank weights; ``"diag"`` scales the
-    covariance learning rates by ``(dim + 2) / 3`` as separable CMA-ES does.
+    covariance learning rates by ``(dim + 2) / 3`` as separable CMA-ES does. ``rate``
+    multiplies the covariance learning rates ``c1`` and ``c_mu`` (their sum capped at
+    ``RATE_CAP``); 1 keeps CMA-ES's values exactly.
     """
     mu = max(1, n // 2)
     w = torch.log(torch.tensor((n + 1) / 2.0)) - torch.log(torch.arange(1, mu + 1.0))
@@ -81,22 +85,29 @@ def frame_constants(dim: int, n: int, mode: str) -> dict[str, float]:
         c1, cmu = min(1.0, c1 * (d + 2.0) / 3.0), min(1.0, cmu * (d + 2.0) / 3.0)
         if c1 + cmu > 1.0:
             c1, cmu = c1 / (c1 + cmu), cmu / (c1 + cmu)
+    if rate != 1.0:
+        c1, cmu = c1 * rate, cmu * rate
+        if c1 + cmu > RATE_CAP:
+            c1, cmu = c1 * RATE_CAP / (c1 + cmu), cmu * RATE_CAP / (c1 + cmu)
     eigen_every = max(1, int(1.0 / (10.0 * d * (c1 + cmu))))
     return {"mu": mu, "mueff": mueff, "cc": cc, "c1": c1, "cmu": cmu,
             "eigen_every": eigen_every, "target": TARGET, "cp": CP, "dp": DP}  # fmt: skip
 
 
 def init_frame(
-    dim: int, n: int, mode: str, sigma: float, mean: torch.Tensor | None = None
+    dim: int, n: int, mode: str, sigma: float, mean: torch.Tensor | None = None,
+    rate: float = 1.0,
 ) -> Frame:
-    """The identity frame scaled by ``sigma`` (``mean`` defaults to the origin)."""
+    """The identity frame scaled by ``sigma`` (``mean`` defaults to the origin); ``rate``
+    multiplies the covariance learning rates (see :func:`frame_constants`)."""
     if mode not in ("diag", "full"):
         raise ValueError(f"frame mode must be 'diag' or 'full', got {mode!r}")
     f64 = torch.float64
     m = torch.zeros(dim, dtype=f64) if mean is None else mean.reshape(-1).to(f64).cpu().clone()
     eye = torch.ones(dim, dtype=f64) if mode == "diag" else torch.eye(dim, dtype=f64)
     return Frame(m, float(sigma), eye.clone(), eye.clone(), eye.clone(),
-                 torch.zeros(dim, dtype=f64), constants=frame_constants(dim, n, mode))  # fmt: skip
+                 torch.zeros(dim, dtype=f64),
+                 constants=frame_constants(dim, n, mode, rate))  # fmt: skip
 
 
 def _apply_(mat: torch.Tensor, v: torch.Tensor) -> torch.Tensor:

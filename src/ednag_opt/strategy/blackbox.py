@@ -1,8 +1,9 @@
 """Presets and a restarting driver for continuous black-box minimisation.
 
 ``blackbox_config(dim)`` is the configuration for continuous problems: the diffusion runs
-in an adapted frame (``adapt="full"``, or ``"diag"`` above 200 dimensions), one denoising
-step per generation (``adapt_cycle=2``), float64, truncation selection. ``paper_config()``
+in an adapted frame (``adapt="full"``, or ``"diag"`` above 200 dimensions) whose
+covariance learns 5x faster than CMA-ES's defaults, one denoising step per generation
+(``adapt_cycle=2``), float64, truncation selection. ``paper_config()``
 is the EDNAG paper's strategy, unchanged (no frame: it needs bounds). :func:`minimize`
 runs either with IPOP restarts (the population doubles at each restart) until a budget of
 evaluations is spent.
@@ -33,12 +34,16 @@ def blackbox_config(dim: int, **changes: Any) -> DDIMConfig:
     """The black-box preset for ``dim`` variables; ``changes`` override its fields.
 
     Population ``4 + floor(3 ln dim)`` (CMA-ES's default; :func:`minimize` doubles it at
-    each restart), full covariance up to 200 variables, diagonal above.
+    each restart), full covariance up to 200 variables, diagonal above, covariance learning
+    rates 5x CMA-ES's (``adapt_rate=5``: on BBOB's ill-conditioned functions, tuned on
+    instances 1-5, the frame then reaches a target with about CMA-ES's evaluations instead
+    of twice as many; see docs/results_blackbox.md).
     """
     if isinstance(dim, bool) or not isinstance(dim, int) or dim < 1:
         raise ValueError(f"dim must be a positive integer, got {dim!r}")
     base = dict(popsize=4 + int(3 * math.log(dim)), num_steps=100,
-                adapt="full" if dim <= 200 else "diag", adapt_cycle=2, dtype=torch.float64,
+                adapt="full" if dim <= 200 else "diag", adapt_cycle=2, adapt_rate=5.0,
+                dtype=torch.float64,
                 roulette=False, diversity_frac=0.0, elite_frac=0.1)  # fmt: skip
     return DDIMConfig(**{**base, **changes})
 

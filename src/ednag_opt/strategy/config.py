@@ -105,6 +105,8 @@ class DDIMConfig:
             generation (see ``strategy.adaptation``); needed on unbounded problems.
         adapt_cycle: with ``adapt``, 0 runs the schedule once over ``num_steps``; ``c >= 2``
             repeats a ``c``-step schedule (the frame keeps the progress).
+        adapt_rate: with ``adapt``, multiplier of CMA-ES's covariance learning rates
+            ``c1`` and ``c_mu`` (1: CMA-ES's values; ``blackbox_config`` uses 5).
         constraint_handling: how ``tell(violation=...)`` ranks members:
             ``"feasibility"`` (default), ``"epsilon"`` or ``"stochastic-ranking"``
             (see ``strategy.constraints``).
@@ -134,6 +136,7 @@ class DDIMConfig:
     objectives: int = 1
     adapt: str = "none"
     adapt_cycle: int = 0
+    adapt_rate: float = 1.0
     constraint_handling: str = "feasibility"
     epsilon_level: float = 0.5
     epsilon_until: float = 0.8
@@ -169,6 +172,7 @@ class DDIMConfig:
             raise ValueError(f"init_scale={self.init_scale:g} overflows {self.dtype}")
         if self.adapt not in ADAPT_MODES:
             raise ValueError(f"adapt must be one of {ADAPT_MODES}, got {self.adapt!r}")
+        put(self, "adapt_rate", _finite("adapt_rate", self.adapt_rate, 0.0, strict=True))
         if self.adapt_cycle != 0:
             put(self, "adapt_cycle", _positive_int("adapt_cycle", self.adapt_cycle, 2))
         _check_constraint_options(self)

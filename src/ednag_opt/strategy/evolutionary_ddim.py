@@ -37,6 +37,9 @@ from .validation import as_fitness, resolve_shape, same_bounds
 
 __all__ = ["EvolutionaryDDIM"]
 
+#: options added after state dicts were first saved, with the value older runs had
+_NEW_OPTIONS = {"adapt_rate": 1.0}
+
 
 class EvolutionaryDDIM:
     """Evolutionary diffusion (DDIM) strategy over continuous tensors of any shape.
@@ -131,7 +134,7 @@ class EvolutionaryDDIM:
             z = self._randn() * self.init_scale
             if self.config.adapt != "none":  # the frame starts as N(0, init_scale² I)
                 st.frame = init_frame(z[0].numel(), self.popsize, self.config.adapt,
-                                      self.init_scale)  # fmt: skip
+                                      self.init_scale, rate=self.config.adapt_rate)  # fmt: skip
         else:
             a_t, a_prev = self._alpha_pair()
             scores = self._scores(st.fitness, st.violation)
@@ -301,7 +304,8 @@ class EvolutionaryDDIM:
         except (KeyError, TypeError) as exc:
             raise ValueError("not an EvolutionaryDDIM state_dict") from exc
         mine = self._config()
-        mismatched = {k for k in set(mine) | set(config) if config.get(k) != mine.get(k)}
+        saved = {**_NEW_OPTIONS, **config}  # state dicts from before an option existed
+        mismatched = {k for k in set(mine) | set(saved) if saved.get(k) != mine.get(k)}
         if mismatched:
             diff = ", ".join(
                 f"{k}: {config.get(k)!r} != {mine.get(k)!r}" for k in sorted(mismatched)
