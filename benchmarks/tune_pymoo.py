@@ -42,6 +42,20 @@ def variants() -> dict[str, dict[str, Any]]:
         "collapse1e-8": {"_collapse": 1e-8},
         "frame-on-g": {"config": C},  # the preset given explicitly: N = 30 on any problem
         "frame-on-g-n20": {"config": C, "pop_size": 20},
+        # parent crossover (DE-like, pymoo_variation) with the continuous preset
+        "cx0.5": {"crossover": 0.5},
+        "cx0.2": {"crossover": 0.2},
+        "cx0.5-nomix": {"crossover": 0.5, "mixing": 0.0},
+        "cx0.2-nomix": {"crossover": 0.2, "mixing": 0.0},
+        # constrained problems (PYMOO_CONFIG: epsilon handling, N = 30)
+        "t0.05": {"temperature": 0.05},
+        "frame-roulette": {"config": P.replace(adapt="full", adapt_cycle=2)},
+        "cx0.5-t0.05": {"crossover": 0.5, "temperature": 0.05},
+        "eps0.9": {"config": P.replace(epsilon_level=0.9)},
+        "until0.95": {"config": P.replace(epsilon_until=0.95)},
+        "clip": {"bounds_mode": "clip"},
+        "sr": {"constraint_handling": "stochastic-ranking"},
+        "feas": {"constraint_handling": "feasibility"},
     }
 
 

@@ -1,13 +1,11 @@
 """EDNAG as a pymoo algorithm: ``minimize(problem, EDNAG(pop_size=30, n_steps=100), ...)``.
 
-One pymoo generation is one ask/tell of ``EvolutionaryDDIM``. The problem's variables
-(``xl``/``xu`` or pymoo's mixed ``vars``) are encoded as a box of latent coordinates by
-``integrations.pymoo_encoding.VariableEncoding`` (one-hot coordinates for choices, rounded
-reals for integers); constraint violations are passed as ``violation=`` (feasibility
-first). A run of ``n_steps`` generations is one diffusion; when the termination asks for
-more, the diffusion restarts (see ``EDNAG``). With ``n_obj >= 2`` the strategy ranks by
-Pareto dominance (``objectives=n_obj``) and, as with pymoo's own algorithms, ``res.F`` /
-``res.X`` are the non-dominated solutions evaluated (``res.opt``).
+One pymoo generation is one ask/tell of ``EvolutionaryDDIM``. The problem's variables are
+encoded as a box of latent coordinates (``pymoo_encoding.VariableEncoding``); constraint
+violations are passed as ``violation=``. A run of ``n_steps`` generations is one diffusion;
+when the termination asks for more, it restarts (see ``EDNAG``). With ``n_obj >= 2`` the
+strategy ranks by Pareto dominance and ``res.F`` / ``res.X`` are the non-dominated
+solutions evaluated (``res.opt``), as with pymoo's own algorithms.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
 from .pymoo_output import EDNAGOutput
+from .pymoo_variation import recombine
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
 
@@ -98,6 +97,8 @@ class EDNAG(Algorithm):
             of its generation (uniform crossover among the denoised samples: a draw from
             the product of their marginals on those coordinates); 0 is the plain
             diffusion; None: 0.3.
+        crossover: DE-like binomial crossover with the parent (``pymoo_variation``): share
+            of coordinates from the denoised sample, the others from its parent; None: 1, off.
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
@@ -106,9 +107,8 @@ class EDNAG(Algorithm):
         sigma, schedule, fitness_map, temperature, elite_frac, diversity_frac, bounds_mode,
             init_scale, constraint_handling: ``DDIMConfig`` fields (None: ``config``'s).
         config: the strategy's hyperparameters. None: ``PYMOO_CONTINUOUS_CONFIG`` (adapted
-            frame; IPOP restarts when it collapses) on unconstrained single-objective
-            problems with only real variables, else ``PYMOO_CONFIG``; ``DDIMConfig()``
-            gives the strategy's NAS defaults.
+            frame, IPOP restarts) on unconstrained single-objective problems with only real
+            variables, else ``PYMOO_CONFIG``; ``DDIMConfig()``: the strategy's NAS defaults.
         strategy_options: further ``EvolutionaryDDIM`` keyword arguments.
         output: pymoo display columns (default ``EDNAGOutput``).
         **kwargs: pymoo ``Algorithm`` options (termination, seed, verbose, callback,
@@ -138,6 +138,7 @@ class EDNAG(Algorithm):
         init_scale: float | None = None,
         constraint_handling: str | None = None,
         mixing: float | None = None,
+        crossover: float | None = None,
         config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
@@ -166,7 +167,10 @@ class EDNAG(Algorithm):
         mixing = 0.3 if mixing is None else mixing
         if not isinstance(mixing, int | float) or not 0.0 <= mixing <= 1.0:
             raise ValueError(f"mixing must be in [0, 1], got {mixing!r}")
-        self.mixing = float(mixing)
+        self.mixing, crossover = float(mixing), 1.0 if crossover is None else crossover
+        if not isinstance(crossover, int | float) or not 0.0 < crossover <= 1.0:
+            raise ValueError(f"crossover must be in (0, 1], got {crossover!r}")
+        self.crossover = float(crossover)
         self._mix_rng: np.random.Generator | None = None
         self.eliminate_duplicates = eliminate_duplicates
         named = dict(
@@ -277,11 +281,12 @@ class EDNAG(Algorithm):
         es, enc = self.strategy, self.encoding
         u = es.ask().cpu().numpy()
         changed = start is not None
-        if self.mixing > 0 and es.generation > 0:  # uniform crossover among the offspring
-            rng = self._mix_rng
-            partner = rng.integers(len(u), size=len(u))
-            u = np.where(rng.random(u.shape) < self.mixing, u[partner], u)
-            changed = True
+        if es.generation > 0:  # recombination among the offspring and with the parents
+            par = None  # the parents: member i of the population is sample i's
+            if self.crossover < 1 and self.pop is not None and len(self.pop) == len(u):
+                par = np.stack(self.pop.get("u")).astype(u.dtype)
+            u, mixed = recombine(u, par, self.mixing, self.crossover, self._mix_rng)
+            changed = changed or mixed
         if start is not None:  # the first population from ``sampling``
             u[: len(start)] = start
         best = self.opt[0] if warm and self.opt is not None and len(self.opt) else None
@@ -357,7 +362,8 @@ class EDNAG(Algorithm):
         f = full.get("F").astype(np.float64)
         f = f[:, 0] if f.shape[1] == 1 else f  # n_obj >= 2: (N, M), ranked by dominance
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
-        pool = full if self.pop is None or len(self.pop) == 0 else Population.merge(self.pop, full)
+        first = self.pop is None or len(self.pop) == 0 or self.strategy.generation == 0
+        pool = full if first else Population.merge(self.pop, full)  # a restart: no parents
         sol = torch.as_tensor(np.stack(full.get("u"))) if changed else None
         told = self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)
         self._batch = None
@@ -392,6 +398,5 @@ def _check_algorithm_options(kwargs: dict[str, Any]) -> None:
 
 def _copy_evaluation(src: Individual, dst: Individual) -> None:
     for key in ("F", "G", "H"):
-        v = src.get(key)
-        dst.set(key, None if v is None else np.array(v, copy=True))
+        dst.set(key, None if (v := src.get(key)) is None else np.array(v, copy=True))
     dst.evaluated = set(src.evaluated or ())

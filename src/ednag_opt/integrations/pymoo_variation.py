@@ -1,0 +1,60 @@
+"""Recombination of the pymoo adapter's denoised samples (``integrations.pymoo``).
+
+Two coordinate-wise recombinations of the points the diffusion asks for, in the unit box of
+``VariableEncoding`` (the evaluated points are told back to the strategy with
+``tell(solutions=...)``, so its density and frame follow what was evaluated):
+
+``mixing``
+    uniform crossover among the offspring: each coordinate of an offspring comes, with
+    probability ``mixing``, from another random offspring of the same generation (a draw
+    from the product of their marginals on those coordinates).
+``crossover``
+    binomial crossover with the parent, as DE's: each coordinate of offspring ``i`` is its
+    denoised sample's with probability ``crossover`` (and at least one is), else that of
+    member ``i`` of the current population, the point the sample was denoised from. Below
+    1 the moves become partly coordinate-wise, which is what separable problems reward.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["recombine"]
+
+
+def recombine(
+    u: np.ndarray,
+    parents: np.ndarray | None,
+    mixing: float,
+    crossover: float,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, bool]:
+    """Apply ``mixing`` then ``crossover`` (see the module docstring) to the samples ``u``.
+
+    Args:
+        u: (N, D) denoised samples in the unit box.
+        parents: (N, D) the population they were denoised from (row ``i``: the parent of
+            sample ``i``), or None (no parent crossover, e.g. at the first generation).
+        mixing: share of coordinates taken from another random offspring, in [0, 1].
+        crossover: share of coordinates kept from the sample, in (0, 1]; 1 is off.
+        rng: the adapter's recombination generator (no draw when both are off).
+
+    Returns:
+        The recombined samples and whether anything was recombined.
+
+    Raises:
+        ValueError: ``parents`` of another shape than ``u``.
+    """
+    changed = False
+    if mixing > 0:
+        partner = rng.integers(len(u), size=len(u))
+        u = np.where(rng.random(u.shape) < mixing, u[partner], u)
+        changed = True
+    if crossover < 1.0 and parents is not None:
+        if parents.shape != u.shape:
+            raise ValueError(f"parents must have shape {u.shape}, got {parents.shape}")
+        keep = rng.random(u.shape) >= crossover  # True: the parent's coordinate
+        keep[np.arange(len(u)), rng.integers(u.shape[1], size=len(u))] = False
+        u = np.where(keep, parents, u)
+        changed = True
+    return u, changed
