@@ -9,7 +9,8 @@ triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
 
 Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
-  IPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 1;
+  BIPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 1; ablations through
+  ``--ours-config '{"restarts": "ipop", "adapt_rate": 1}' --tag -old``;
 * ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
   [-5, 5]^d);
 * ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,
@@ -100,6 +101,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     """Our black-box preset (frame adaptation on, or off with the box as ablation)."""
     d = rec.problem.dim
     changes = dict(OURS_CHANGES)
+    restarts = changes.pop("restarts", True)
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:
@@ -107,7 +109,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     else:
         cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
-             config=cfg)  # initial scale: the config's 1.0
+             config=cfg, restarts=restarts)  # initial scale: the config's 1.0
 
 
 def run_paper(rec: Recorder, seed: int) -> None:
@@ -115,7 +117,7 @@ def run_paper(rec: Recorder, seed: int) -> None:
     d = rec.problem.dim
     cfg = paper_config(popsize=100)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=(-5.0, 5.0),
-             config=cfg)
+             config=cfg, restarts=True)  # IPOP, as in the first round
 
 
 def run_cma(rec: Recorder, seed: int) -> None:
@@ -346,7 +348,7 @@ def main() -> None:
     p.add_argument("--section", default="bbob", help="name of the doc block (and its plot)")
     p.add_argument("--report-only", action="store_true")
     p.add_argument("--ours-config", default=None, help="JSON overrides of blackbox_config "
-                   "(plus popsize_factor); rows are named ours<--tag>")
+                   "(plus popsize_factor, restarts); rows are named ours<--tag>")
     p.add_argument("--tag", default="", help="suffix of the ours rows (tuning variants)")
     a = p.parse_args()
     if a.ours_config:

@@ -5,8 +5,8 @@ in an adapted frame (``adapt="full"``, or ``"diag"`` above 200 dimensions) whose
 covariance learns 5x faster than CMA-ES's defaults, one denoising step per generation
 (``adapt_cycle=2``), float64, truncation selection. ``paper_config()``
 is the EDNAG paper's strategy, unchanged (no frame: it needs bounds). :func:`minimize`
-runs either with IPOP restarts (the population doubles at each restart) until a budget of
-evaluations is spent.
+runs either with BIPOP restarts (IPOP's doubling populations interleaved with short local
+runs) until a budget of evaluations is spent.
 
 >>> import torch
 >>> res = minimize(lambda x: ((x - 3.0) ** 2).sum(1), dim=4, budget=2000, seed=0)
@@ -81,7 +81,7 @@ def minimize(
     x0: Any = None,
     init_scale: float | None = None,
     config: DDIMConfig | None = None,
-    restarts: bool = True,
+    restarts: bool | str = "bipop",
     target: float = -math.inf,
 ) -> MinimizeResult:
     """Minimise ``fun`` (batch (N, dim) -> N values) within ``budget`` evaluations.
@@ -98,42 +98,96 @@ def minimize(
             None keeps the config's ``init_scale`` (1.0 in ``blackbox_config``).
         config: a :class:`DDIMConfig` (default ``blackbox_config(dim)``); ``num_steps`` is
             replaced by what the budget allows.
-        restarts: IPOP restarts (population doubles) when a run converges.
+        restarts: ``"bipop"`` (default): BIPOP restarts when a run converges, IPOP's
+            large-population runs (the population doubles) interleaved with short local
+            runs (a smaller population and initial scale drawn at random) while those have
+            spent fewer evaluations than the large ones; ``True`` or ``"ipop"``: IPOP
+            restarts only; ``False``: one run.
         target: stop once a value <= target is found.
 
     Returns:
         MinimizeResult: the best point and value, evaluations spent, the trace.
+
+    Raises:
+        ValueError: ``restarts`` is not one of the values above.
     """
+    if restarts not in (True, False, "ipop", "bipop"):
+        raise ValueError(f"restarts must be True, False, 'ipop' or 'bipop', got {restarts!r}")
     cfg = config or blackbox_config(dim)
     if init_scale is not None:
         cfg = cfg.replace(init_scale=init_scale)
     rng = np.random.default_rng(seed)
-    used, run, pop = 0, 0, cfg.popsize
-    best_x, best_f, trace = None, math.inf, []
-    while used + 2 * pop <= budget and best_f > target:
-        es = EvolutionaryDDIM((dim,), config=cfg.replace(popsize=pop,
-                              num_steps=max(2, (budget - used) // pop)),
-                              seed=1000 * seed + run, bounds=bounds)  # fmt: skip
+    regime = _Regimes(cfg.popsize, cfg.init_scale, restarts == "bipop", seed)
+    out = MinimizeResult(None, math.inf, 0, 0)
+    run, pop, scale, limit = 0, cfg.popsize, cfg.init_scale, budget
+    while out.evaluations + 2 * pop <= budget and out.fun > target:
+        run_cfg = cfg.replace(popsize=pop, init_scale=scale,
+                              num_steps=max(2, (budget - out.evaluations) // pop))  # fmt: skip
+        es = EvolutionaryDDIM((dim,), config=run_cfg, seed=1000 * seed + run, bounds=bounds)
         start = _start(x0 if run == 0 else None, dim, bounds, rng)
-        best_run, stall = math.inf, 0
-        while not es.done and used + pop <= budget:
-            x = _ask(es, start)
-            f = torch.as_tensor(np.asarray(fun(x), dtype=np.float64)).reshape(-1)
-            es.tell(f)
-            used += pop
-            i = int(torch.argmin(torch.nan_to_num(f, nan=math.inf)))
-            if float(f[i]) < best_f:
-                best_x, best_f = x[i].numpy().copy(), float(f[i])
-            trace.append((used, best_f))
-            stall = 0 if float(f.min()) < best_run - 1e-12 * abs(best_run) else stall + 1
-            best_run = min(best_run, float(f.min()))
-            if best_f <= target or _converged(es, stall, dim, pop):
-                break
+        spent = _run(es, fun, start, out, min(budget, out.evaluations + limit), target, dim)
+        regime.record(pop, spent)
         run += 1
         if not restarts:
             break
-        pop *= 2
-    return MinimizeResult(best_x, best_f, used, run - 1, trace)
+        pop, scale, limit = regime.next()
+    out.restarts = run - 1
+    return out
+
+
+class _Regimes:
+    """Restart schedule: IPOP (population doubles), or BIPOP's two interleaved regimes.
+
+    BIPOP (Hansen 2009) follows each large run by small runs while the small ones have
+    spent fewer evaluations than the large ones: population ``p0 (p_large / 2 p0)^(U²)``,
+    initial scale ``s0 10^(-2U)`` (U uniform in [0, 1)), each capped at half the
+    evaluations of the last large run.
+    """
+
+    def __init__(self, pop: int, scale: float, bipop: bool, seed: int) -> None:
+        self.p0, self.s0, self.bipop = pop, scale, bipop
+        self.large, self.last_large, self.spent_large, self.spent_small = pop, 0, 0, 0
+        self.small_next = False
+        self.rng = np.random.default_rng([seed, 14])
+
+    def record(self, pop: int, spent: int) -> None:
+        if self.small_next:
+            self.spent_small += spent
+        else:
+            self.spent_large += spent
+            self.last_large = spent
+
+    def next(self) -> tuple[int, float, int]:
+        """``(population, initial scale, evaluation limit)`` of the next run."""
+        self.small_next = self.bipop and self.spent_small < self.spent_large
+        if not self.small_next:
+            self.large *= 2
+            return self.large, self.s0, 1 << 62
+        u = float(self.rng.uniform())
+        pop = max(2, int(self.p0 * (0.5 * self.large / self.p0) ** (u * u)))
+        return pop, self.s0 * 10.0 ** (-2.0 * u), max(2 * pop, self.last_large // 2)
+
+
+def _run(es: EvolutionaryDDIM, fun: Callable[[torch.Tensor], Any], start: torch.Tensor,
+         out: MinimizeResult, stop_at: int, target: float, dim: int) -> int:
+    """One run of ``es`` from ``start`` until it converges or ``stop_at`` evaluations are
+    spent in all; updates ``out`` (best, evaluations, trace) and returns its evaluations."""
+    pop, begin = es.popsize, out.evaluations
+    best_run, stall = math.inf, 0
+    while not es.done and out.evaluations + pop <= stop_at:
+        x = _ask(es, start)
+        f = torch.as_tensor(np.asarray(fun(x), dtype=np.float64)).reshape(-1)
+        es.tell(f)
+        out.evaluations += pop
+        i = int(torch.argmin(torch.nan_to_num(f, nan=math.inf)))
+        if float(f[i]) < out.fun:
+            out.x, out.fun = x[i].numpy().copy(), float(f[i])
+        out.trace.append((out.evaluations, out.fun))
+        stall = 0 if float(f.min()) < best_run - 1e-12 * abs(best_run) else stall + 1
+        best_run = min(best_run, float(f.min()))
+        if out.fun <= target or _converged(es, stall, dim, pop):
+            break
+    return out.evaluations - begin
 
 
 def _start(x0: Any, dim: int, bounds: tuple[float, float] | None, rng: np.random.Generator
@@ -165,9 +219,15 @@ def _ask(es: EvolutionaryDDIM, start: torch.Tensor) -> torch.Tensor:
     return es.to_problem(es.state.pending).to(torch.float64)
 
 
+def _patience(dim: int, pop: int) -> int:
+    """Generations a run may go without progress: ``10 + 30 dim / pop`` (as CMA-ES)."""
+    return 10 + int(30 * dim / pop)
+
+
 def _converged(es: EvolutionaryDDIM, stall: int, dim: int, pop: int) -> bool:
-    """Frame collapsed below 1e-12, or no improvement for ``10 + 30 dim / pop`` generations."""
+    """Frame collapsed below 1e-12, or no improvement for ``_patience`` generations."""
     row = es.history[-1]
     if "frame_scale" in row and row["frame_scale"] < 1e-12:
         return True
-    return stall > 10 + int(30 * dim / pop) + (0 if es.state.frame is not None else 10**9)
+    return stall > _patience(dim, pop) + (0 if es.state.frame is not None else 10**9)
+

@@ -1,0 +1,58 @@
+"""The restart schedules of ``strategy.blackbox.minimize`` (IPOP and BIPOP)."""
+
+import math
+
+import pytest
+import torch
+
+from ednag_opt.strategy import blackbox
+from ednag_opt.strategy.blackbox import minimize
+
+
+def rastrigin(x: torch.Tensor) -> torch.Tensor:
+    return (x * x - 10.0 * torch.cos(2.0 * math.pi * x)).sum(1) + 10.0 * x.shape[1]
+
+
+def _runs(monkeypatch: pytest.MonkeyPatch, restarts: object) -> list[tuple[int, float, int]]:
+    """(population, initial scale, evaluations) of each run of a 2-d rastrigin search."""
+    seen: list[tuple[int, float, int]] = []
+    inner = blackbox._run
+
+    def spy(es, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        spent = inner(es, *args, **kwargs)
+        seen.append((es.popsize, es.init_scale, spent))
+        return spent
+
+    monkeypatch.setattr(blackbox, "_run", spy)
+    res = minimize(rastrigin, 2, 3000, seed=2, restarts=restarts)
+    assert res.evaluations <= 3000 and res.restarts == len(seen) - 1
+    return seen
+
+
+def test_ipop_doubles_the_population(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _runs(monkeypatch, "ipop")
+    assert len(runs) >= 3
+    assert [p for p, _, _ in runs] == [runs[0][0] * 2**k for k in range(len(runs))]
+    assert all(s == 1.0 for _, s, _ in runs)
+
+
+def test_bipop_interleaves_short_local_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs = _runs(monkeypatch, "bipop")
+    large = [r for r in runs if r[1] == 1.0]
+    small = [r for r in runs if r[1] < 1.0]
+    assert small and len(large) >= 2  # both regimes ran
+    assert [p for p, _, _ in large] == [runs[0][0] * 2**k for k in range(len(large))]
+    p0 = runs[0][0]
+    for pop, scale, _ in small:  # population in [p0 / 2, p_large / 2], scale in (0.01, 1)
+        assert p0 // 2 <= pop <= max(p for p, _, _ in large) and 0.01 < scale < 1.0
+    # a small run follows a large one only while small runs have spent less in all
+    spent_large = spent_small = 0
+    for (_, scale, spent), nxt in zip(runs, runs[1:], strict=False):
+        spent_small += spent if scale < 1.0 else 0
+        spent_large += spent if scale == 1.0 else 0
+        assert (nxt[1] < 1.0) == (spent_small < spent_large)
+
+
+def test_restarts_is_validated() -> None:
+    with pytest.raises(ValueError, match="restarts"):
+        minimize(rastrigin, 2, 100, restarts="cmaes")
