@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["BOUND_MODES", "fold", "to_problem", "to_latent", "as_bounds"]
+__all__ = ["BOUND_MODES", "box_point", "fold", "to_problem", "to_latent", "as_bounds"]
 
 BOUND_MODES = ("reflect", "clip")
 
@@ -35,9 +35,14 @@ def to_problem(
     z: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor, mode: str = "reflect"
 ) -> torch.Tensor:
     """Latent -> problem space (broadcasting ``lower``/``upper`` over the population)."""
+    return box_point(fold(z, mode), lower, upper)
+
+
+def box_point(u: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:
+    """Folded latent ``u`` in [-1, 1] -> problem space (``to_problem`` after ``fold``)."""
     # centre + u * half-width: (u + 1) would round to 1 for |u| < 6e-8 in float32 and snap
     # points onto the box centre
-    return (lower + upper) * 0.5 + fold(z, mode) * ((upper - lower) * 0.5)
+    return (lower + upper) * 0.5 + u * ((upper - lower) * 0.5)
 
 
 def to_latent(x: torch.Tensor, lower: torch.Tensor, upper: torch.Tensor) -> torch.Tensor:

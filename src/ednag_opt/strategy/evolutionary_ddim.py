@@ -24,7 +24,7 @@ import torch
 
 from .._threads import small_threads
 from .adaptation import frame_scale, from_frame, init_frame, success_rate, to_frame, update_frame
-from .bounds import as_bounds, fold, to_latent, to_problem
+from .bounds import as_bounds, box_point, fold, to_latent, to_problem
 from .config import DDIMConfig, resolve_device
 from .constraints import constrained_scores
 from .ddim import ddim_step
@@ -105,6 +105,7 @@ class EvolutionaryDDIM:
             self.bounds = as_bounds(bounds, self.shape, self.device, self.dtype)
         self.generator = torch.Generator().manual_seed(self.seed)
         self.state = DDIMState()
+        self._folded: tuple[torch.Tensor, torch.Tensor] | None = None  # (asked z, fold(z))
 
     # ------------------------------------------------------------------ ask / tell
     @property
@@ -146,7 +147,10 @@ class EvolutionaryDDIM:
             if st.frame is not None:
                 z = from_frame(st.frame, z, st.latent)
         st.pending = z
-        return self.to_problem(z)
+        if self.bounds is None:
+            return z.clone()
+        self._folded = (z, fold(z, self.bounds_mode))  # tell folds the same z: once suffices
+        return box_point(self._folded[1], *self.bounds)
 
     @small_threads
     def tell(
@@ -194,8 +198,9 @@ class EvolutionaryDDIM:
         if solutions is not None:
             z = self._as_latent(solutions, z.shape)
         elif self.bounds is not None:  # keep the latent in [-1, 1]: no reflected copies
-            z = fold(z, self.bounds_mode)
-        st.pending = None
+            cached = getattr(self, "_folded", None)
+            z = cached[1] if cached is not None and cached[0] is z else fold(z, self.bounds_mode)
+        st.pending, self._folded = None, None
         self._update_best(z, f, cv)
         if st.frame is not None:  # before selection replaces the parents
             parents = None if st.fitness is None else self._scores(st.fitness, st.violation)
