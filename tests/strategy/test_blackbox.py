@@ -56,3 +56,15 @@ def test_bipop_interleaves_short_local_runs(monkeypatch: pytest.MonkeyPatch) -> 
 def test_restarts_is_validated() -> None:
     with pytest.raises(ValueError, match="restarts"):
         minimize(rastrigin, 2, 100, restarts="cmaes")
+
+
+def test_history_spread_is_the_populations_mean_std() -> None:
+    """The spread figure (numpy's reduction on the CPU) equals torch's up to rounding."""
+    from ednag_opt import EvolutionaryDDIM
+
+    for dtype in (torch.float32, torch.float64):
+        es = EvolutionaryDDIM((7, 3), popsize=12, num_steps=4, seed=1, dtype=dtype)
+        for _ in range(3):
+            es.tell((es.ask() ** 2).sum((1, 2)))
+            ref = float(es.state.latent.reshape(12, -1).std(dim=0).mean())
+            assert math.isclose(es.history[-1]["spread"], ref, rel_tol=1e-6)

@@ -398,7 +398,7 @@ class EvolutionaryDDIM:
             float(finite.max() if self.maximize else finite.min()),
             "gen_mean": None if finite.size == 0 else float(finite.mean()),
             "non_finite": int(fv.size - finite.size),
-            "spread": float(latent.std(dim=0).mean()),
+            "spread": _spread(latent),
         }  # fmt: skip
         if keys is not None:
             row["distinct"] = len(set(keys)) / len(keys)
@@ -406,3 +406,11 @@ class EvolutionaryDDIM:
             row["frame_scale"] = frame_scale(self.state.frame)
         return row
 
+
+def _spread(latent: torch.Tensor) -> float:
+    """Mean over dimensions of the population's standard deviation (unbiased). On the CPU
+    numpy's column reduction is ~10x faster than torch's (a tenth of a generation at
+    N = 256, D = 1,000); the value then differs from torch's in the last float digits."""
+    if latent.device.type == "cpu":
+        return float(latent.numpy().std(axis=0, ddof=1).mean())
+    return float(latent.std(dim=0).mean())
