@@ -59,7 +59,15 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "results" / "transfer"
 DOC = ROOT / "docs" / "results_transfer.md"
 NB201 = ("cifar10", "cifar100", "ImageNet16-120")
-METHODS = ("transfer", "blind twin", "no transfer", "REA", "TPE")
+#: ablation rows: the same saved prior, other adaptation options (set after loading)
+ADAPT = {
+    "transfer (fitted weights)": ("transfer", {"task_weights": "fit"}),
+    "transfer (constant residual penalty)": ("transfer", {"residual_n0": None}),
+}
+OLD = "transfer (earlier default)"  # fitted weights, constant penalty: runs before VERSION 2
+METHODS = ("transfer", *ADAPT, OLD, "blind twin", "no transfer", "REA", "TPE")
+CORE = ("transfer", "blind twin", "no transfer", "REA", "TPE")  # every seed has these
+VERSION = 2
 _SHORT = {"epochs": 100, "pairs": 256, "adapt_epochs": 50}
 PRIOR = {  # meta-training settings per part (TransNAS: 6 tasks, fewer and cheaper steps)
     "nb201": {},
@@ -118,10 +126,13 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, A
     opt = fit.optimum()
     space = get_space(SPACES[part])
     opts: dict[str, Any] = {}
-    if method in ("transfer", "blind twin"):
-        paths = priors[method]
-        opts = {"prior": PriorSurrogate.load(paths[seed % len(paths)][0], space=space),
-                "optimizer": "exhaustive"}  # fmt: skip
+    if method in ("transfer", "blind twin", *ADAPT):
+        base, over = ADAPT.get(method, (method, {}))
+        paths = priors[base]
+        prior = PriorSurrogate.load(paths[seed % len(paths)][0], space=space)
+        for key, value in over.items():
+            setattr(prior, key, value)
+        opts = {"prior": prior, "optimizer": "exhaustive"}
     elif method == "no transfer":
         opts = {"optimizer": "exhaustive"}
     name = {"REA": "rea", "TPE": "tpe"}.get(method, "surrogate")
@@ -131,7 +142,7 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, A
     wall = time.perf_counter() - t
     rows = res.history
     rec = {
-        "part": part, "task": held, "method": method, "seed": seed, "wall": wall,
+        "part": part, "task": held, "method": method, "seed": seed, "wall": wall, "v": VERSION,
         "q": res.queries_to_reach(opt.value), "opt": opt.value,
         "first": res.queries[0][1] if res.queries else math.nan,
         "best": {b: res.best_within(b) for b in (1, 5, 10, 30, 50, 100) if b <= budget},
@@ -187,7 +198,7 @@ def table(part: str, held: str, recs: list[dict[str, Any]], budget: int) -> str:
                 f"{sum(r['fit_time'] for r in rs) / n:.3f} / "
                 f"{sum(r['search_time'] for r in rs) / n:.3f}"
             )
-            if m in METHODS[:3]
+            if m not in ("REA", "TPE")
             else "–"
         )
         wall = np.mean([r["wall"] for r in rs])
@@ -242,10 +253,11 @@ def main() -> None:
     ap.add_argument("--tasks", default=None, help="comma-separated held-out tasks (default all)")
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--first-seed", type=int, default=0, help="add seeds from here (own file)")
+    ap.add_argument("--tag", default="", help="name of this run's own raw file (merged)")
     ap.add_argument("--tuning", action="store_true", help="seeds 100.. (no doc update)")
     ap.add_argument("--budget", type=int, default=100)
     ap.add_argument("--prior-seeds", type=int, default=2)
-    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--methods", default=",".join(CORE))
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--report", action="store_true",
                     help="only write the tables from the runs recorded so far")  # fmt: skip
@@ -263,7 +275,8 @@ def main() -> None:
         update_section(DOC, "QUALITY", f"Command: `{cmd}`; {dt.date.today()}.\n\n{tab}")
         return
     OUT.mkdir(parents=True, exist_ok=True)
-    tail = f"_from{args.first_seed}" if args.first_seed else ""
+    tail = (f"_from{args.first_seed}" if args.first_seed else "") + (
+        f"_{args.tag}" if args.tag else "")  # fmt: skip
     raw = OUT / f"runs_{args.part}{'_tuning' if args.tuning else ''}{tail}.jsonl"
     if not args.report:
         run(args, raw)
@@ -297,16 +310,20 @@ def run(args: argparse.Namespace, raw: Path) -> None:
 
 def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
     """Tables of the recorded runs (printed; the doc section unless tuning)."""
-    files = [raw] if args.tuning else [raw, *sorted(OUT.glob(f"runs_{args.part}_from*.jsonl"))]
+    files = [raw] if args.tuning else [OUT / f"runs_{args.part}.jsonl", *sorted(
+        f for f in OUT.glob(f"runs_{args.part}_*.jsonl") if "tuning" not in f.name)]  # fmt: skip
     recs = [json.loads(line) for f in dict.fromkeys(files) if f.exists()
             for line in f.read_text().splitlines() if line.strip()]  # fmt: skip
+    for r in recs:  # earlier runs' "transfer" had the earlier default adaptation
+        if r["method"] == "transfer" and "v" not in r:
+            r["method"] = OLD
     for r in recs:  # JSON turned the budget keys into strings
         r["best"] = {int(k): v for k, v in r["best"].items()}
         if "test" in r:
             r["test"] = {int(k): v for k, v in r["test"].items()}
     priors = json.loads((OUT / f"priors_{args.part}.json").read_text())
-    cells = {(r["task"], r["method"]) for r in recs}  # keep seeds with every run done
-    done = {s for s in {r["seed"] for r in recs}
+    cells = {(r["task"], r["method"]) for r in recs if r["method"] in CORE}
+    done = {s for s in {r["seed"] for r in recs}  # keep seeds with every core run done
             if cells <= {(r["task"], r["method"]) for r in recs if r["seed"] == s}}  # fmt: skip
     recs = [r for r in recs if r["seed"] in done]
     seeds = sorted(done)

@@ -35,59 +35,16 @@ from torch import nn
 from ednag_opt._io import atomic_open
 from ednag_opt.fitness._io import load_model_doc
 from ednag_opt.fitness.predictors.ofa import resolve_device
+from ednag_opt.fitness.predictors.transfer_adapt import (
+    TASK_WEIGHTS,
+    AdaptedSurrogate,
+    _MLPs,
+)
 from ednag_opt.spaces import SearchSpace, get_space
 
 __all__ = ["PriorSurrogate", "AdaptedSurrogate"]
 
 _FORMAT = "ednag_opt.PriorSurrogate"
-
-
-class _MLPs(nn.Module):
-    """``M`` independent MLPs ``F -> H -> H -> K`` run as one batched network."""
-
-    def __init__(self, m: int, n_in: int, hidden: int, n_out: int, g: torch.Generator,
-                 zero_last: bool = False) -> None:  # fmt: skip
-        super().__init__()
-        self.linear = hidden == 0  # a linear model F -> K (zero-initialised)
-        if self.linear:
-            self.w3 = nn.Parameter(torch.zeros(m, n_in, n_out))
-            self.b3 = nn.Parameter(torch.zeros(m, 1, n_out))
-            return
-
-        def weight(i: int, o: int) -> nn.Parameter:
-            return nn.Parameter(torch.randn(m, i, o, generator=g) * (2.0 / i) ** 0.5)
-
-        self.w1, self.b1 = weight(n_in, hidden), nn.Parameter(torch.zeros(m, 1, hidden))
-        self.w2, self.b2 = weight(hidden, hidden), nn.Parameter(torch.zeros(m, 1, hidden))
-        self.w3, self.b3 = weight(hidden, n_out), nn.Parameter(torch.zeros(m, 1, n_out))
-        if zero_last:
-            with torch.no_grad():
-                self.w3.mul_(0.01)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``(N, F)`` or ``(M, N, F)`` -> ``(M, N, K)``."""
-        if self.linear:
-            return torch.matmul(x, self.w3) + self.b3
-        h = torch.relu(torch.matmul(x, self.w1) + self.b1)
-        h = torch.relu(torch.bmm(h, self.w2) + self.b2)
-        return torch.bmm(h, self.w3) + self.b3
-
-
-def _pair_loss(p: torch.Tensor, y: torch.Tensor, w: torch.Tensor | None = None) -> torch.Tensor:
-    """Mean logistic ranking loss over all ordered pairs with different targets.
-
-    Args:
-        p: scores ``(M, n)``.
-        y: targets ``(n,)``.
-        w: optional pair weights ``(n, n)``.
-
-    Returns:
-        The scalar loss.
-    """
-    s = torch.sign(y[:, None] - y[None, :])
-    pw = (s != 0).float() if w is None else w * (s != 0)
-    d = p[:, :, None] - p[:, None, :]
-    return (pw * nn.functional.softplus(-s * d)).sum(dim=(1, 2)).div(pw.sum().clamp_min(1)).mean()
 
 
 def _tasks(tasks: Any) -> list[tuple[list[Any], np.ndarray]]:
@@ -131,11 +88,16 @@ class PriorSurrogate:
             (``False``: fixed at 1).
         residual: fit a residual ensemble in :meth:`adapt` (``False``: only the mixture
             weights and the gain are adapted).
+        task_weights: how :meth:`adapt` weighs the heads: ``"fit"`` (ranking loss) or
+            ``"rgpe"`` (share of bootstrap resamples of the queries each head ranks best;
+            see :mod:`~ednag_opt.fitness.predictors.transfer_adapt`).
+        residual_n0: with ``n`` queries the residual's penalty is ``residual_decay *
+            min(1, residual_n0 / n)`` (``None``: constant).
         seed: seed of initialisation and pair sampling.
         device: ``None`` (CPU), ``"auto"`` or a torch device.
 
     Raises:
-        ValueError: on a non-positive size.
+        ValueError: on a non-positive size or an unknown ``task_weights``.
     """
 
     def __init__(
@@ -155,12 +117,19 @@ class PriorSurrogate:
         residual_decay: float = 0.1,
         adapt_gain: bool = True,
         residual: bool = True,
+        task_weights: str = "rgpe",
+        residual_n0: float | None = 10.0,
         seed: int = 0,
         device: str | torch.device | None = None,
     ) -> None:
         if min(n_models, hidden, epochs, pairs, adapt_epochs) < 1 or residual_hidden < 0:
             raise ValueError("n_models, hidden, epochs, pairs and adapt_epochs must be >= 1, "
                              "residual_hidden >= 0")  # fmt: skip
+        if task_weights not in TASK_WEIGHTS:
+            raise ValueError(f"task_weights must be one of {TASK_WEIGHTS}, got {task_weights!r}")
+        if residual_n0 is not None and not residual_n0 > 0:
+            raise ValueError(f"residual_n0 must be > 0 or None, got {residual_n0!r}")
+        self.task_weights, self.residual_n0 = task_weights, residual_n0
         self.space = get_space(space) if isinstance(space, str) else space
         self.conditioned = bool(conditioned)
         self.n_models, self.hidden, self.epochs = int(n_models), int(hidden), int(epochs)
@@ -279,6 +248,7 @@ class PriorSurrogate:
             "top_weight": self.top_weight, "adapt_epochs": self.adapt_epochs,
             "residual_hidden": self.residual_hidden, "residual_decay": self.residual_decay,
             "seed": self.seed, "adapt_gain": self.adapt_gain, "residual": self.residual,
+            "task_weights": self.task_weights, "residual_n0": self.residual_n0,
         }  # fmt: skip
 
     def save(self, path: str | Path) -> Path:
@@ -329,65 +299,3 @@ class PriorSurrogate:
         state = f"fitted on {self.n_tasks_} tasks" if self.net_ is not None else "unfitted"
         kind = "conditioned" if self.conditioned else "blind"
         return f"PriorSurrogate({self.space.name!r}, {kind}, n_models={self.n_models}, {state})"
-
-
-class AdaptedSurrogate:
-    """A :class:`PriorSurrogate` conditioned on a new task (built by ``adapt``).
-
-    Score: ``gain * sum_k w_k z_k(x) + r(x)``, ``z_k`` the standardised prior heads,
-    ``w`` softmax mixture weights, ``r`` a residual ensemble; before any fit ``w`` is
-    uniform, ``gain`` 1 and ``r`` 0.
-    """
-
-    def __init__(self, prior: PriorSurrogate, seed: int) -> None:
-        self.prior, self.seed = prior, int(seed)
-        k = prior.stats_.shape[1] if prior.stats_ is not None else 1
-        self.logits = torch.zeros(k, device=prior.device)
-        self.log_gain = torch.zeros((), device=prior.device)
-        self.residual: _MLPs | None = None
-
-    @property
-    def weights(self) -> np.ndarray:
-        """The mixture weights over the prior heads."""
-        return torch.softmax(self.logits, 0).cpu().numpy()
-
-    def _score(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        p = torch.exp(self.log_gain) * torch.einsum("k,mkn->mn", torch.softmax(self.logits, 0), z)
-        if self.residual is not None:
-            p = p + self.residual(x)[:, :, 0]
-        return p
-
-    def _fit(self, x: torch.Tensor, z: torch.Tensor, y: torch.Tensor) -> None:
-        pr = self.prior
-        g = torch.Generator().manual_seed(self.seed)
-        res = _MLPs(pr.n_models, x.shape[1], pr.residual_hidden, 1, g, True).to(pr.device)
-        self.residual = res if pr.residual else None
-        self.logits.requires_grad_(True)
-        self.log_gain.requires_grad_(pr.adapt_gain)
-        q = (torch.argsort(torch.argsort(y)).float() + 0.5) / len(y)
-        w = torch.exp(pr.top_weight * torch.maximum(q[:, None], q[None, :]))
-        opt = torch.optim.Adam(
-            [{"params": list(res.parameters()) if pr.residual else [],
-              "weight_decay": pr.residual_decay},
-             {"params": [self.logits, self.log_gain][: 1 + pr.adapt_gain], "weight_decay": 0.0,
-              "lr": 10 * pr.lr}],
-            lr=pr.lr,
-        )  # fmt: skip
-        for _ in range(pr.adapt_epochs):
-            opt.zero_grad(set_to_none=True)
-            loss = _pair_loss(self._score(x, z), y, w) + 1e-2 * (self.logits**2).mean()
-            loss.backward()
-            opt.step()
-        self.logits = self.logits.detach()
-        self.log_gain = self.log_gain.detach()
-
-    def predict(self, archs: Sequence[Any], return_std: bool = False) -> Any:
-        """Ensemble mean (and standard deviation) of the score; larger is better."""
-        archs = list(archs)
-        if not archs:
-            e = np.empty(0)
-            return (e, e) if return_std else e
-        with torch.no_grad():
-            p = self._score(self.prior._x(archs), self.prior.predict_heads(archs)).double().cpu()
-        mean = p.mean(dim=0).numpy()
-        return (mean, p.std(dim=0, correction=0).numpy()) if return_std else mean
