@@ -185,10 +185,13 @@ def median_ci(x: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
 
 def errors_of(runs: list[dict], problem: str, algorithm: str, budget: int,
               seeds: set[int] | None = None) -> np.ndarray:  # fmt: skip
-    return np.array([r["errors"][str(budget)] for r in runs
-                     if r["problem"] == problem and r["algorithm"] == algorithm
-                     and str(budget) in r["errors"]
-                     and (seeds is None or r["seed"] in seeds)])  # fmt: skip
+    """Errors at ``budget``, one per seed (a seed run again to a larger budget, e.g. after
+    ``--resume``, counts once: its last run)."""
+    by_seed = {r["seed"]: r["errors"][str(budget)] for r in runs
+               if r["problem"] == problem and r["algorithm"] == algorithm
+               and str(budget) in r["errors"]
+               and (seeds is None or r["seed"] in seeds)}  # fmt: skip
+    return np.array(list(by_seed.values()))
 
 
 def mann_whitney(a: np.ndarray, b: np.ndarray) -> float:
