@@ -68,3 +68,21 @@ def test_history_spread_is_the_populations_mean_std() -> None:
             es.tell((es.ask() ** 2).sum((1, 2)))
             ref = float(es.state.latent.reshape(12, -1).std(dim=0).mean())
             assert math.isclose(es.history[-1]["spread"], ref, rel_tol=1e-6)
+
+
+def test_tell_folds_a_pending_latent_changed_after_ask() -> None:
+    """``ask`` keeps its fold for ``tell``; a latent replaced in between is folded anew."""
+    from ednag_opt import EvolutionaryDDIM
+    from ednag_opt.strategy.bounds import fold
+
+    es = EvolutionaryDDIM((5,), popsize=8, num_steps=3, seed=0, bounds=(-1.0, 1.0))
+    es.ask()
+    es.state.pending = es.state.pending + 7.0  # as minimize moves the first population
+    moved = es.state.pending.clone()
+    es.tell(torch.arange(8.0))
+    assert torch.equal(es.state.latent, fold(moved))
+    x = es.ask()
+    es.tell(torch.arange(8.0))
+    assert bool((es.state.latent.abs() <= 1.0).all())
+    assert torch.equal(es.to_problem(es.state.latent), es.population)
+    assert x.shape == (8, 5)
