@@ -34,6 +34,7 @@ import functools
 import json
 import math
 import os
+import shlex
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -267,7 +268,7 @@ def main() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
     cmd = "python benchmarks/bench_transfer.py " + " ".join(
-        a for a in sys.argv[1:] if a != "--report"
+        shlex.quote(a) for a in sys.argv[1:] if a != "--report"
     )
     if args.quality:
         tab = quality(args.quality.split(","))
@@ -328,10 +329,11 @@ def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
     recs = [r for r in recs if r["seed"] in done]
     seeds = sorted(done)
     mins = max((r.get("elapsed_min", 0.0) for r in recs), default=0.0)
-    head = (f"Command: `{cmd}`; seeds {seeds[0]}..{seeds[-1]} (runs per row below); budget "
-            f"{args.budget} unique real queries; {len(recs)} runs in {mins:.1f} min wall "
-            f"(meta-training included); {machine()}, {args.workers} worker processes, 1 "
-            f"thread each; {dt.date.today()}.")  # fmt: skip
+    head = (f"Latest command: `{cmd}` (the tables merge every `runs_{args.part}*.jsonl` "
+            f"under results/transfer/); seeds {seeds[0]}..{seeds[-1]} (runs per row below); "
+            f"budget {args.budget} unique real queries; {len(recs)} runs, the longest file "
+            f"{mins:.1f} min wall (meta-training included); {machine()}, {args.workers} "
+            f"worker processes, 1 thread each; {dt.date.today()}.")  # fmt: skip
     parts = [head]
     for h in [t for t in tasks_of(args.part) if any(r["task"] == t for r in recs)]:
         fit = {v: np.mean([t for _, t in priors[h][v]]) for v in priors[h]}
