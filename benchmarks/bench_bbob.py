@@ -245,7 +245,7 @@ def tables(records: list[dict[str, Any]]) -> str:
     """Markdown: per dimension and function group, the solved fraction at each budget."""
     methods = list(dict.fromkeys(r["method"] for r in records))
     budget = min(r["budget"] for r in records)
-    checks = [b for b in (10, 100, 1000, 10000) if b <= budget]
+    checks = [b for b in (10, 100, 1000, 10000) if b < budget] + [budget]
     groups = {"all": tuple(range(1, 25)), **BBOB_GROUPS}
     lines = []
     for dim in sorted({r["dim"] for r in records}):
