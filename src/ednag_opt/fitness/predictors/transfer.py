@@ -7,9 +7,10 @@ ranking loss *within* each task (only the order of a task's values matters, so t
 different metrics and scales pool without rescaling). Two variants share data and loss:
 
 - ``conditioned=True``: one output head per prior task. A new task is conditioned on its
-  own real queries: :meth:`PriorSurrogate.adapt` fits mixture weights over the heads (a
-  softmax, uniform before any query) so that the tasks whose order agrees with the new
-  task's queries count more.
+  own real queries: :meth:`PriorSurrogate.adapt` weighs the heads (uniformly before any
+  query) so that the tasks whose order agrees with the new task's queries count more:
+  RGPE-style by default, or fitted with the ranking loss (``task_weights="fit"``; see
+  :mod:`~ednag_opt.fitness.predictors.transfer_adapt`).
 - ``conditioned=False`` (the blind twin): one head for all tasks; no task identity.
 
 :meth:`~PriorSurrogate.adapt` returns an :class:`AdaptedSurrogate`: the (weighted) prior
