@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-__all__ = ["DDIMState", "TellResult"]
+__all__ = ["DDIMState", "TellResult", "population_spread"]
 
 
 @dataclass
@@ -52,3 +52,12 @@ class TellResult:
 
     survivors: torch.Tensor
     metrics: dict[str, Any]
+
+
+def population_spread(latent: torch.Tensor) -> float:
+    """Mean over dimensions of the population's standard deviation (unbiased). On the CPU
+    numpy's column reduction is ~10x faster than torch's (a tenth of a generation at
+    N = 256, D = 1,000); the value then differs from torch's in the last float digits."""
+    if latent.device.type == "cpu":
+        return float(latent.numpy().std(axis=0, ddof=1).mean())
+    return float(latent.std(dim=0).mean())
