@@ -187,23 +187,25 @@ def parse_seeds(text: str) -> list[int]:
 
 def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, quick: bool,
               only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
-    """Every (problem, method, seed) of a benchmark; results merged into results/search/."""
+    """Every (problem, method, seed) of a benchmark, seed by seed; results are merged into
+    results/search/ as they come (every 10 runs and at the end), so an interrupted run
+    keeps what it finished."""
     _CTX.clear()
     _CTX.update(problems(bench, quick))
     probs = [k for k in _CTX if not only or any(o in k for o in only)]
-    tasks = [(bench, pr, m, s) for pr in probs for m in labels for s in seeds]
+    tasks = [(bench, pr, m, s) for s in seeds for pr in probs for m in labels]
     out: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
     it = pool.map(run_one, tasks, chunksize=2) if pool else map(run_one, tasks)
     for i, rec in enumerate(it, 1):
         out.append(rec)
+        if not quick and (i % 10 == 0 or i == len(tasks)):
+            _merge(bench, out[(i - 1) // 10 * 10:])  # the runs since the last merge
         if i % max(1, len(tasks) // 20) == 0 or i == len(tasks):
             print(f"[{bench}] {i}/{len(tasks)} runs, {time.perf_counter() - t0:.0f} s", flush=True)
     if pool:
         pool.shutdown()
-    if not quick:
-        _merge(bench, out)
     return out
 
 
@@ -215,7 +217,9 @@ def _merge(bench: str, recs: list[dict[str, Any]]) -> None:
     key = lambda r: (r["problem"], r["method"], r["seed"])  # noqa: E731
     new = {key(r): r for r in old}
     new.update({key(r): r for r in recs})
-    path.write_text(json.dumps(list(new.values())))
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(list(new.values())))
+    os.replace(tmp, path)  # atomic: a crash never leaves a half-written file
 
 
 def main(argv: list[str] | None = None) -> None:
