@@ -54,11 +54,15 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "EDNAG no mixing": {"mixing": 0.0},
     "EDNAG strategy defaults": {"config": "nas", "mixing": 0.0},
     "EDNAG former defaults": {"config": "pymoo"},
+    "EDNAG no global phase": {"global_share": 0.0},
 }
 CONSTRAINT_ABLATIONS = ("EDNAG feasibility-first", "EDNAG stochastic-ranking")
 #: ``PYMOO_CONFIG`` given explicitly: the adapter's former default on the unconstrained
 #: problems (no frame, N = 30; on the G problems it is the default), ``--former-seeds`` seeds
 FORMER = "EDNAG former defaults"
+#: the continuous preset without its global phase (the frame alone; unconstrained only,
+#: run on ``--former-seeds`` seeds like ``FORMER``)
+UNCONSTRAINED_ABLATIONS = (FORMER, "EDNAG no global phase")
 #: target precision: errors below it count as solved and tie with each other (COCO/BBOB's
 #: final target 1e-8); without it, ``0`` beats ``1e-24`` although both are at the float
 #: resolution of the optimum. Medians are shown unclipped; verdicts and MW p use it.
@@ -159,9 +163,9 @@ def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str
             for name, opts in ABLATIONS.items():
                 if name in CONSTRAINT_ABLATIONS and p not in CONSTRAINED:
                     continue
-                if name == FORMER and p in CONSTRAINED:
+                if name in UNCONSTRAINED_ABLATIONS and p in CONSTRAINED:
                     continue
-                if k < n["former" if name == FORMER else "ablation"]:
+                if k < n["former" if name in UNCONSTRAINED_ABLATIONS else "ablation"]:
                     later.append((p, name, s, mid, opts))
     return first + later
 

@@ -56,6 +56,11 @@ def variants() -> dict[str, dict[str, Any]]:
         "clip": {"bounds_mode": "clip"},
         "sr": {"constraint_handling": "stochastic-ranking"},
         "feas": {"constraint_handling": "feasibility"},
+        # the global phase before the frame (pymoo_restarts; default global_share 0.7)
+        "no-global": {"global_share": 0.0},  # the frame alone: the former continuous preset
+        "global0.5": {"global_share": 0.5},
+        "global0.6": {"global_share": 0.6},
+        "global0.8": {"global_share": 0.8},
     }
 
 

@@ -114,7 +114,8 @@ def test_warm_start_carries_the_best_into_the_next_diffusion():
 
 def test_n_steps_none_fits_one_diffusion_to_the_termination():
     problem = get_problem("sphere", n_var=3)
-    res = minimize(problem, EDNAG(pop_size=10, n_steps=None), ("n_eval", 200), seed=0)
+    res = minimize(problem, EDNAG(pop_size=10, n_steps=None, global_share=0.0), ("n_eval", 200),
+                   seed=0)  # fmt: skip
     assert res.algorithm.steps == 20 and res.algorithm.restarts == 0
     assert res.algorithm.strategy.done and res.algorithm.evaluator.n_eval == 200
     res = minimize(problem, EDNAG(pop_size=10, n_steps=None), ("n_gen", 7), seed=0)

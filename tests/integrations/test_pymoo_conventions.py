@@ -126,7 +126,7 @@ def test_continuous_preset_on_unconstrained_real_problems_only():
 
 def test_collapsed_frame_restarts_with_a_doubled_population():
     # a 2-variable sphere converges to the float64 floor well within 4000 evaluations
-    res = minimize(get_problem("sphere", n_var=2), EDNAG(), ("n_eval", 4000), seed=3)
+    res = minimize(get_problem("sphere", n_var=2), EDNAG(global_share=0), ("n_eval", 4000), seed=3)
     alg = res.algorithm
     assert alg.restarts >= 1 and alg.strategy.popsize == alg.pop_size * 2**alg.restarts
     assert res.F[0] < 1e-20 and np.isfinite(res.F).all()

@@ -101,7 +101,7 @@ def test_callback_sees_every_generation():
 
 def test_n_eval_termination_and_budget():
     problem = get_problem("rastrigin", n_var=4)
-    res = minimize(problem, EDNAG(pop_size=10, n_steps=30), ("n_eval", 205), seed=0)
+    res = minimize(problem, EDNAG(pop_size=10, n_steps=30, global_share=0), ("n_eval", 205), seed=0)
     assert res.algorithm.evaluator.n_eval == 210  # whole generations: 21
     assert res.algorithm.n_gen - 1 == 21
 

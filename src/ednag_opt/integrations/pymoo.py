@@ -33,6 +33,7 @@ from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
 from .pymoo_output import EDNAGOutput
+from .pymoo_restarts import check_share, end_global_phase, plan_global_phase
 from .pymoo_variation import recombine
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
@@ -99,6 +100,8 @@ class EDNAG(Algorithm):
             diffusion; None: 0.3.
         crossover: DE-like binomial crossover with the parent (``pymoo_variation``): share
             of coordinates from the denoised sample, the others from its parent; None: 1, off.
+        global_share: with the continuous preset and an ``("n_eval", E)`` termination, the
+            share of E spent first without the frame (``pymoo_restarts``); None: 0.7, 0: off.
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
@@ -139,6 +142,7 @@ class EDNAG(Algorithm):
         constraint_handling: str | None = None,
         mixing: float | None = None,
         crossover: float | None = None,
+        global_share: float | None = None,
         config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
@@ -170,7 +174,7 @@ class EDNAG(Algorithm):
         self.mixing, crossover = float(mixing), 1.0 if crossover is None else crossover
         if not isinstance(crossover, int | float) or not 0.0 < crossover <= 1.0:
             raise ValueError(f"crossover must be in (0, 1], got {crossover!r}")
-        self.crossover = float(crossover)
+        self.crossover, self.global_share = float(crossover), check_share(global_share)
         self._mix_rng: np.random.Generator | None = None
         self.eliminate_duplicates = eliminate_duplicates
         named = dict(
@@ -205,6 +209,7 @@ class EDNAG(Algorithm):
         else:
             self.base_seed = int(self.seed)
         self.steps = self.n_steps if self.n_steps is not None else self._fit_steps()
+        plan_global_phase(self)  # the continuous preset: a frame-free diffusion first
         dedup = self.eliminate_duplicates
         self._dedup = self.encoding.size is not None if dedup is None else bool(dedup)
         self._seen, self._batch, self.restarts, self.strategy = {}, None, 0, None
@@ -261,6 +266,8 @@ class EDNAG(Algorithm):
         self._tell(infills)
 
     def _infill(self) -> Population:
+        if (frame_start := end_global_phase(self)) is not None:
+            return frame_start
         if self._collapsed():  # IPOP: double the population, one diffusion over the rest
             self._run_pop *= 2
             self.restarts += 1
