@@ -137,6 +137,15 @@ def _outcome(by, p, b, bench, baselines) -> str:
     return "tie with best baseline (not counted)" if mm == best else "loss"
 
 
+def _fewer(recs: list[dict], seeds: list[int]) -> str:
+    """``"; fewer: <method> <lo>..<hi> (n)"`` for methods run on fewer seeds than the table."""
+    by: dict[str, set[int]] = {}
+    for r in recs:
+        by.setdefault(r["method"], set()).add(r["seed"])
+    short = [f"{m} {min(v)}..{max(v)} ({len(v)})" for m, v in by.items() if len(v) < len(seeds)]
+    return "; fewer seeds: " + ", ".join(short) if short else ""
+
+
 def write_doc(raw: Path, order: list[str], baselines: Sequence[str]) -> None:
     """Write every available benchmark's tables into docs/results_search.md."""
     summary, seeds_used = [], {}
@@ -152,7 +161,7 @@ def write_doc(raw: Path, order: list[str], baselines: Sequence[str]) -> None:
             text, cells = tables(recs, bench, order, baselines)
             seeds = sorted({r["seed"] for r in recs})
             seeds_used[(bench, part)] = seeds
-            note = f"Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)}).\n\n"
+            note = f"Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)}){_fewer(recs, seeds)}.\n\n"
             update_section(DOC, f"{bench}-{part}", note + text)
             if part == "report":
                 summary += cells
