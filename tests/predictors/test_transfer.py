@@ -17,30 +17,18 @@ SPACE = get_space("nas-bench-201")
 FAST = {"epochs": 40, "hidden": 32, "n_models": 2, "pairs": 256, "adapt_epochs": 60}
 
 
-def additive(seed: int):
-    """A task: additive random op scores per edge (larger is better)."""
-    table = np.random.default_rng(seed).normal(size=(6, 5))
 
-    def f(archs) -> np.ndarray:
-        ops = np.array([a.ops for a in archs]).reshape(-1, 6)
-        return table[np.arange(6), ops].sum(axis=1)
 
-    return f
 
 
 @pytest.fixture(scope="module")
-def archs():
-    return SPACE.sample(300, generator=torch.Generator().manual_seed(0))
-
-
-@pytest.fixture(scope="module")
-def two_task_model(archs):
+def two_task_model(archs, additive):
     torch.set_num_threads(1)
     tasks = [(archs, additive(1)(archs)), (archs, additive(2)(archs))]
     return PriorSurrogate(SPACE, seed=0, **FAST).fit(tasks)
 
 
-def test_prior_ranks_a_related_task(one_thread, archs):
+def test_prior_ranks_a_related_task(one_thread, archs, additive):
     f1, f2 = additive(1), additive(2)
     model = PriorSurrogate(SPACE, seed=0, **FAST).fit([(archs, f1(archs) + 0.1 * f2(archs))])
     test = SPACE.sample(300, generator=torch.Generator().manual_seed(9))
@@ -48,7 +36,9 @@ def test_prior_ranks_a_related_task(one_thread, archs):
     assert spearmanr(model.predict(test), f2(test))[0] < 0.5
 
 
-def test_conditioning_picks_the_task_the_queries_agree_with(one_thread, archs, two_task_model):
+def test_conditioning_picks_the_task_the_queries_agree_with(
+    one_thread, archs, two_task_model, additive
+):
     few = archs[:12]
     for task, seed in ((0, 1), (1, 2)):
         adapted = two_task_model.adapt(few, additive(seed)(few), seed=0)
@@ -58,14 +48,14 @@ def test_conditioning_picks_the_task_the_queries_agree_with(one_thread, archs, t
     np.testing.assert_allclose(before.predict(few), two_task_model.predict(few), rtol=1e-5)
 
 
-def test_blind_twin_has_one_head(one_thread, archs):
+def test_blind_twin_has_one_head(one_thread, archs, additive):
     tasks = [(archs, additive(1)(archs)), (archs, additive(2)(archs))]
     blind = PriorSurrogate(SPACE, conditioned=False, seed=0, **FAST).fit(tasks)
     assert blind.predict_heads(archs[:5]).shape == (2, 1, 5)
     assert blind.adapt(archs[:8], additive(1)(archs[:8])).weights.shape == (1,)
 
 
-def test_save_load_round_trip(tmp_path, archs, two_task_model):
+def test_save_load_round_trip(tmp_path, archs, two_task_model, additive):
     path = two_task_model.save(tmp_path / "prior.pt")
     back = PriorSurrogate.load(path)
     np.testing.assert_array_equal(back.predict(archs[:50]), two_task_model.predict(archs[:50]))
@@ -75,7 +65,7 @@ def test_save_load_round_trip(tmp_path, archs, two_task_model):
     np.testing.assert_array_equal(a, b)
 
 
-def test_same_seed_same_model(one_thread, archs):
+def test_same_seed_same_model(one_thread, archs, additive):
     tasks = [(archs[:200], additive(1)(archs[:200]))]
     a, b = (PriorSurrogate(SPACE, seed=4, **FAST).fit(tasks).predict(archs[:30]) for _ in "ab")
     np.testing.assert_array_equal(a, b)
@@ -102,7 +92,7 @@ def test_bad_input_is_named(tmp_path, archs):
         resolve_prior(PriorSurrogate(SPACE), SPACE, True)
 
 
-def test_prior_tables_directions_and_samples(archs):
+def test_prior_tables_directions_and_samples(archs, additive):
     f = additive(1)
     src = FunctionFitness(lambda a: -f(a), maximize=False)  # minimised: flipped back
     (got_archs, got), (pair_archs, pair) = prior_tables(

@@ -15,19 +15,8 @@ SPACE = get_space("nas-bench-201")
 FAST = {"epochs": 40, "hidden": 32, "n_models": 2, "pairs": 256, "adapt_epochs": 40}
 
 
-def additive(seed: int):
-    table = np.random.default_rng(seed).normal(size=(6, 5))
-
-    def f(archs) -> np.ndarray:
-        ops = np.array([a.ops for a in archs]).reshape(-1, 6)
-        return table[np.arange(6), ops].sum(axis=1)
-
-    return f
 
 
-@pytest.fixture(scope="module")
-def archs():
-    return SPACE.sample(300, generator=torch.Generator().manual_seed(0))
 
 
 def test_rgpe_weights_favour_the_head_that_orders_the_queries():
@@ -42,7 +31,9 @@ def test_rgpe_weights_favour_the_head_that_orders_the_queries():
     np.testing.assert_array_equal(rgpe_weights(z, y, seed=1), rgpe_weights(z, y, seed=1))
 
 
-def test_rgpe_adapt_picks_the_agreeing_task_and_keeps_the_weights_fixed(one_thread, archs):
+def test_rgpe_adapt_picks_the_agreeing_task_and_keeps_the_weights_fixed(
+    one_thread, archs, additive
+):
     tasks = [(archs, additive(1)(archs)), (archs, additive(2)(archs))]
     model = PriorSurrogate(SPACE, seed=0, task_weights="rgpe", **FAST).fit(tasks)
     few = archs[:12]
@@ -52,7 +43,7 @@ def test_rgpe_adapt_picks_the_agreeing_task_and_keeps_the_weights_fixed(one_thre
     assert model.get_params()["task_weights"] == "rgpe"
 
 
-def test_residual_n0_lets_the_residual_learn_more_with_many_queries(one_thread, archs):
+def test_residual_n0_lets_the_residual_learn_more_with_many_queries(one_thread, archs, additive):
     prior = [(archs, additive(1)(archs))]
     f = additive(5)  # unrelated to the prior task
     many = archs[:120]
