@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from .validation import real_tensor
+
 __all__ = [
     "DENSITIES",
     "as_objectives",
@@ -50,15 +52,7 @@ def as_objectives(
         TypeError: non-numeric, complex or boolean values.
         ValueError: any other shape than (n, m).
     """
-    if isinstance(values, torch.Tensor):
-        f = values.detach()
-    else:
-        try:
-            f = torch.as_tensor(np.asarray(values, dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{what} must be numeric, got {type(values).__name__}") from exc
-    if f.is_complex() or f.dtype == torch.bool:
-        raise TypeError(f"{what} must be real numbers, got dtype {f.dtype}")
+    f = real_tensor(values, what)
     if f.ndim != 2 or tuple(f.shape) != (n, m):
         raise ValueError(
             f"{what} must have shape ({n}, {m}) for popsize={n} and objectives={m}, "

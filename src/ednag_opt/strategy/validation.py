@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["as_fitness", "resolve_shape", "same_bounds"]
+__all__ = ["as_fitness", "real_tensor", "resolve_shape", "same_bounds"]
 
 
 def resolve_shape(shape: Sequence[int] | int | None, num_dims: int | None) -> tuple[int, ...]:
@@ -38,6 +38,24 @@ def same_bounds(saved: Any, bounds: tuple[torch.Tensor, torch.Tensor] | None) ->
     return all(torch.equal(a.cpu().to(b.dtype), b.cpu()) for a, b in zip(saved, bounds))
 
 
+def real_tensor(values: Any, what: str = "fitness") -> torch.Tensor:
+    """``values`` (tensor, array, list) as a tensor of real numbers (any shape, detached).
+
+    Raises:
+        TypeError: non-numeric, complex or boolean values.
+    """
+    if isinstance(values, torch.Tensor):
+        f = values.detach()
+    else:
+        try:
+            f = torch.as_tensor(np.asarray(values, dtype=np.float64))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{what} must be numeric, got {type(values).__name__}") from exc
+    if f.is_complex() or f.dtype == torch.bool:
+        raise TypeError(f"{what} must be real numbers, got dtype {f.dtype}")
+    return f
+
+
 def as_fitness(
     fitness: Any, popsize: int, device: torch.device, what: str = "fitness"
 ) -> torch.Tensor:
@@ -47,16 +65,7 @@ def as_fitness(
         TypeError: non-numeric, complex or boolean values.
         ValueError: a shape other than (popsize,) or (popsize, 1).
     """
-    if isinstance(fitness, torch.Tensor):
-        f = fitness.detach()
-    else:
-        try:
-            f = torch.as_tensor(np.asarray(fitness, dtype=np.float64))
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{what} must be numeric, got {type(fitness).__name__}") from exc
-    if f.is_complex() or f.dtype == torch.bool:
-        raise TypeError(f"{what} must be real numbers, got dtype {f.dtype}")
-    f = f.to(device=device, dtype=torch.float64)
+    f = real_tensor(fitness, what).to(device=device, dtype=torch.float64)
     if f.ndim == 2 and f.shape[1] == 1:
         f = f[:, 0]
     if f.ndim != 1 or f.shape[0] != popsize:
