@@ -7,7 +7,7 @@ equality constraints, pymoo's tolerance 1e-4). Budgets 3,000, 10,000 and 30,000
 evaluations, run as a pymoo user would: ``minimize(problem, algorithm, ("n_eval", E),
 seed=s)``, each algorithm with its defaults except a population of 50 for GA, DE and PSO
 (the issue's protocol; CMA-ES keeps pycma's default). EDNAG runs with its defaults
-(``EDNAG()``: the adapter's preset ``PYMOO_CONFIG``, one diffusion fitted to the budget).
+(``EDNAG()``: the adapter's presets, see docs/pymoo.md).
 
 Every evaluation is recorded through the problem's callback (objective and pymoo's
 constraint violation); a run is judged on its first E evaluations: the error is the best
