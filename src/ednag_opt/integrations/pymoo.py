@@ -33,7 +33,13 @@ from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
 from .pymoo_output import EDNAGOutput
-from .pymoo_restarts import check_share, end_global_phase, plan_global_phase
+from .pymoo_restarts import (
+    check_share,
+    continuous_pop_size,
+    end_global_phase,
+    plan_global_phase,
+    restart_seed,
+)
 from .pymoo_variation import recombine
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
@@ -63,19 +69,6 @@ ALGORITHM_OPTIONS = frozenset(
     name for name, p in inspect.signature(Algorithm.__init__).parameters.items()
     if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
 )  # fmt: skip
-
-
-def continuous_pop_size(dim: int) -> int:
-    """Population of the continuous preset: twice CMA-ES's default ``4 + floor(3 ln D)``
-    (the first IPOP doubling; tuned on seeds 100-102, docs/results_pymoo.md)."""
-    return 2 * (4 + int(3 * math.log(max(int(dim), 1))))
-
-
-def restart_seed(seed: int, restart: int) -> int:
-    """Seed of the strategy of diffusion number ``restart`` (0: the run's own seed)."""
-    if restart == 0:
-        return int(seed)
-    return int(np.random.SeedSequence([int(seed), int(restart)]).generate_state(1)[0] >> 1)
 
 
 class EDNAG(Algorithm):

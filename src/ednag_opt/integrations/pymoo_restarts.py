@@ -23,7 +23,15 @@ from pymoo.termination.max_eval import MaximumFunctionCallTermination
 if TYPE_CHECKING:
     from ednag_opt.integrations.pymoo import EDNAG
 
-__all__ = ["GLOBAL_POP", "GLOBAL_SHARE", "check_share", "end_global_phase", "plan_global_phase"]
+__all__ = [
+    "GLOBAL_POP",
+    "GLOBAL_SHARE",
+    "check_share",
+    "continuous_pop_size",
+    "end_global_phase",
+    "plan_global_phase",
+    "restart_seed",
+]
 
 #: share of an ``("n_eval", E)`` budget spent in the global phase (``global_share=None``)
 GLOBAL_SHARE = 0.7
@@ -100,3 +108,16 @@ def end_global_phase(alg: EDNAG) -> Population | None:
         start = np.stack(alg.pop[order].get("u"))
     alg.strategy = alg._new_strategy(alg.restarts)
     return alg._ask(warm=alg.warm_start, start=start)
+
+
+def continuous_pop_size(dim: int) -> int:
+    """Population of the continuous preset: twice CMA-ES's default ``4 + floor(3 ln D)``
+    (the first IPOP doubling; tuned on seeds 100-102, docs/results_pymoo.md)."""
+    return 2 * (4 + int(3 * math.log(max(int(dim), 1))))
+
+
+def restart_seed(seed: int, restart: int) -> int:
+    """Seed of the strategy of diffusion number ``restart`` (0: the run's own seed)."""
+    if restart == 0:
+        return int(seed)
+    return int(np.random.SeedSequence([int(seed), int(restart)]).generate_state(1)[0] >> 1)
