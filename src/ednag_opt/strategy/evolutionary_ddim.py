@@ -33,7 +33,7 @@ from .pareto import as_objectives, pareto_scores
 from .schedules import get_schedule
 from .selection import select
 from .state import DDIMState, TellResult, population_spread
-from .validation import as_fitness, resolve_shape, same_bounds
+from .validation import as_fitness, check_same_config, resolve_shape, same_bounds
 
 __all__ = ["EvolutionaryDDIM"]
 
@@ -308,14 +308,7 @@ class EvolutionaryDDIM:
             config, state, rng = state_dict["config"], state_dict["state"], state_dict["rng_state"]
         except (KeyError, TypeError) as exc:
             raise ValueError("not an EvolutionaryDDIM state_dict") from exc
-        mine = self._config()
-        saved = {**_NEW_OPTIONS, **config}  # state dicts from before an option existed
-        mismatched = {k for k in set(mine) | set(saved) if saved.get(k) != mine.get(k)}
-        if mismatched:
-            diff = ", ".join(
-                f"{k}: {config.get(k)!r} != {mine.get(k)!r}" for k in sorted(mismatched)
-            )
-            raise ValueError(f"state_dict was taken under another configuration ({diff})")
+        check_same_config(config, self._config(), _NEW_OPTIONS)
         if not same_bounds(state_dict.get("bounds"), self.bounds):
             raise ValueError("state_dict was taken with other bounds than this strategy's")
         moved = {

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["as_fitness", "real_tensor", "resolve_shape", "same_bounds"]
+__all__ = ["as_fitness", "check_same_config", "real_tensor", "resolve_shape", "same_bounds"]
 
 
 def resolve_shape(shape: Sequence[int] | int | None, num_dims: int | None) -> tuple[int, ...]:
@@ -73,3 +73,24 @@ def as_fitness(
             f"{what} must have shape ({popsize},) for popsize={popsize}, got {tuple(f.shape)}"
         )
     return f
+
+
+def check_same_config(
+    saved: dict[str, Any], mine: dict[str, Any], new_options: dict[str, Any]
+) -> None:
+    """Raise unless a saved configuration equals this one.
+
+    Args:
+        saved: the configuration stored with a state dict.
+        mine: the current strategy's configuration.
+        new_options: options added after state dicts were first saved, with the value
+            older runs had (a saved configuration without them gets these values).
+
+    Raises:
+        ValueError: naming each option whose saved and current values differ.
+    """
+    full = {**new_options, **saved}
+    mismatched = {k for k in set(mine) | set(full) if full.get(k) != mine.get(k)}
+    if mismatched:
+        diff = ", ".join(f"{k}: {saved.get(k)!r} != {mine.get(k)!r}" for k in sorted(mismatched))
+        raise ValueError(f"state_dict was taken under another configuration ({diff})")
