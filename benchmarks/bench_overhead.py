@@ -72,12 +72,22 @@ def pool_rounds(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- timers
-def make_ours(n: int, d: int, steps: int, preset: str, seed: int = 0) -> EvolutionaryDDIM:
+def make_ours(
+    n: int, d: int, steps: int, preset: str, seed: int = 0, device: str = "cpu"
+) -> EvolutionaryDDIM:
     """Our strategy with its defaults (``"default"``) or the black-box preset, box bounds."""
     if preset == "blackbox":
         cfg = blackbox_config(d, popsize=n, num_steps=steps)
-        return EvolutionaryDDIM(shape=(d,), config=cfg, seed=seed, bounds=(-5, 5))
-    return EvolutionaryDDIM(shape=(d,), popsize=n, num_steps=steps, seed=seed, bounds=(-5, 5))
+        return EvolutionaryDDIM(shape=(d,), config=cfg, seed=seed, bounds=(-5, 5), device=device)
+    return EvolutionaryDDIM(
+        shape=(d,), popsize=n, num_steps=steps, seed=seed, bounds=(-5, 5), device=device
+    )
+
+
+def _sync(device: str) -> None:
+    """Wait for the device's queued kernels, so a clock read after it covers them."""
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
 
 
 def peak_memory(n: int, d: int, preset: str, gens: int = 3) -> dict[str, Any]:
@@ -102,20 +112,36 @@ def peak_memory(n: int, d: int, preset: str, gens: int = 3) -> dict[str, Any]:
 
 
 def time_ours(
-    n: int, d: int, reps: int, warmup: int, seed: int = 0, preset: str = "default"
+    n: int,
+    d: int,
+    reps: int,
+    warmup: int,
+    seed: int = 0,
+    preset: str = "default",
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Time ``ask`` + ``tell`` of EvolutionaryDDIM (``preset``, box bounds) per generation."""
+    """Time ``ask`` + ``tell`` of EvolutionaryDDIM (``preset``, box bounds) per generation.
+
+    On CUDA the device is synchronised before each clock read and the row also gives the
+    peak GPU memory (``gpu_peak_mb``, allocated by torch during the timed generations).
+    """
     gens = reps + warmup + 1
-    es = make_ours(n, d, gens + 1, preset, seed)
-    fits = torch.rand(gens, n, generator=torch.Generator().manual_seed(seed + 1))
+    es = make_ours(n, d, gens + 1, preset, seed, device)
+    fits = torch.rand(gens, n, generator=torch.Generator().manual_seed(seed + 1)).to(device)
     es.ask()
     es.tell(fits[0])  # generation 0 only samples x_T: not a steady-state generation
+    cuda = device.startswith("cuda")
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
     total, ask_t, tell_t, cpu = [], [], [], []
     for g in range(1, gens):
+        _sync(device)
         c0, t0 = time.process_time(), time.perf_counter()
         es.ask()
+        _sync(device)
         t1 = time.perf_counter()
         es.tell(fits[g])
+        _sync(device)
         t2, c2 = time.perf_counter(), time.process_time()
         if g > warmup:
             total.append(t2 - t0)
@@ -125,6 +151,9 @@ def time_ours(
     res = stats(total, cpu)
     res["ask_median_ms"] = stats(ask_t)["median_ms"]
     res["tell_median_ms"] = stats(tell_t)["median_ms"]
+    res["device"] = device
+    if cuda:
+        res["gpu_peak_mb"] = torch.cuda.max_memory_allocated() / 2**20
     return res
 
 
@@ -227,7 +256,12 @@ def profile_ours(n: int, d: int, gens: int = 10, top: int = 22, preset: str = "d
 # ---------------------------------------------------------------------- report
 def machine() -> dict[str, Any]:
     """Machine facts printed with the table."""
-    import cma
+    try:
+        import cma
+
+        cma_version = cma.__version__
+    except ImportError:  # the GPU machine may lack pycma: its rows are then not run
+        cma_version = None
     import jax
 
     return {
@@ -239,7 +273,8 @@ def machine() -> dict[str, Any]:
         "torch_threads": torch.get_num_threads(),
         "jax": jax.__version__,
         "jax_devices": [str(x) for x in jax.devices()],
-        "cma": cma.__version__,
+        "cma": cma_version,
+        "cuda": torch.cuda.get_device_name() if torch.cuda.is_available() else None,
         "loadavg": os.getloadavg(),
         "env": {k: os.environ.get(k) for k in THREAD_ENV},
         "commit": git_commit(),
@@ -268,6 +303,12 @@ def render(results: list[dict[str, Any]]) -> str:
             notes.append(f"ask {r['ask_median_ms']:.2f} / tell {r['tell_median_ms']:.2f}")
         if r.get("capped"):
             notes.append("repetitions capped by time")
+        if "gpu_peak_mb" in r:
+            notes.append(f"GPU peak {r['gpu_peak_mb']:.0f} MB")
+        if "error" in r:
+            lines.append(f"| {r['n']} | {r['d']} | {r['method']} | failed: {r['error']} |"
+                         " | | | | |")  # fmt: skip
+            continue
         cpu = f"{r['cpu_median_ms']:.3f}" if "cpu_median_ms" in r else "-"
         lines.append(
             f"| {r['n']} | {r['d']} | {r['method']} | {r['median_ms']:.3f} | {r['iqr_ms']:.3f} "
@@ -304,20 +345,40 @@ def time_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
     names = {"ours": "ednag (torch)", "blackbox": "ednag black-box preset",
              "evosax": "evosax DiffusionEvolution", "cma": "pycma"}  # fmt: skip
     runs: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
+    failed: list[dict[str, Any]] = []
     for rnd in range(args.rounds):
         for n, d in parse_sizes(args.sizes):
             for key in [k for k in names if k in methods]:
-                if key in ("ours", "blackbox"):
-                    preset = "default" if key == "ours" else "blackbox"
-                    r = time_ours(n, d, args.reps, args.warmup, preset=preset)
-                elif key == "evosax":
-                    r = time_evosax(n, d, args.reps, args.warmup)
-                else:
-                    r = time_cma(n, d, args.reps, args.warmup, args.cma_max_seconds)
+                try:
+                    r = _time_row(key, n, d, args)
+                except Exception as exc:  # noqa: BLE001 - a failed row is reported, not fatal
+                    failed.append({"method": names[key], "n": n, "d": d,
+                                   "error": f"{type(exc).__name__}: {str(exc)[:120]}"})  # fmt: skip
+                    print(f"# {names[key]} N={n} D={d} failed: {exc!r}"[:300], flush=True)
+                    _free(args.device)
+                    continue
                 runs.setdefault((names[key], n, d), []).append(r)
                 print(f"# round {rnd + 1} {names[key]:28s} N={n:5d} D={d:5d}: median "
                       f"{r['median_ms']:.3f} ms, load {os.getloadavg()[0]:.2f}", flush=True)
-    return [{"method": m, "n": n, "d": d, **pool_rounds(rs)} for (m, n, d), rs in runs.items()]
+                _free(args.device)
+    rows = [{"method": m, "n": n, "d": d, **pool_rounds(rs)} for (m, n, d), rs in runs.items()]
+    return rows + failed
+
+
+def _time_row(key: str, n: int, d: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One timed row of method ``key`` at (N, D)."""
+    if key in ("ours", "blackbox"):
+        preset = "default" if key == "ours" else "blackbox"
+        return time_ours(n, d, args.reps, args.warmup, preset=preset, device=args.device)
+    if key == "evosax":
+        return time_evosax(n, d, args.reps, args.warmup)
+    return time_cma(n, d, args.reps, args.warmup, args.cma_max_seconds)
+
+
+def _free(device: str) -> None:
+    """Return cached GPU memory between rows (a no-op on the CPU)."""
+    if device.startswith("cuda"):
+        torch.cuda.empty_cache()
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -331,6 +392,9 @@ def main(argv: list[str] | None = None) -> None:
                    help="subset of ours,blackbox (our black-box preset),evosax,cma")
     p.add_argument("--memory", default=None, help="NxD list: peak memory of ours instead")
     p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads")
+    p.add_argument("--device", default="cpu", help="torch device of our rows (cpu, cuda); "
+                   "evosax runs on JAX's default device (set XLA_PYTHON_CLIENT_PREALLOCATE"
+                   "=false next to torch on a GPU)")  # fmt: skip
     p.add_argument("--json", default=None, help="write raw results here")
     p.add_argument("--profile", default=None, help="NxD: cProfile our strategy instead")
     p.add_argument("--preset", default="default", help="--profile: default or blackbox")

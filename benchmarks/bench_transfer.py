@@ -101,27 +101,36 @@ def tasks_of(part: str) -> tuple[str, ...]:
     return NB201 if part == "nb201" else TNB_TASKS
 
 
-def meta_train(job: tuple[str, str, str, int]) -> tuple[str, float]:
-    """Fit and save one prior (conditioned or blind twin); returns its path and fit time."""
-    part, held, variant, seed = job
+def meta_train(job: tuple[str, str, str, int, str]) -> tuple[str, float]:
+    """Fit and save one prior (conditioned or blind twin) on ``device``; returns its path
+    and fit time (priors fitted on a GPU are saved apart: other kernels, other models)."""
+    part, held, variant, seed, device = job
     torch.set_num_threads(1)
     space = get_space(SPACES[part])
     tables = prior_tables(prior_items(part, held), space, True)
     t = time.perf_counter()
     cond = variant == "transfer"
-    path = OUT / f"prior_{part}_{held}_{variant.replace(' ', '_')}_{seed}.pt"
+    dev = "" if device == "cpu" else f"_{device.replace(':', '')}"
+    path = OUT / f"prior_{part}_{held}_{variant.replace(' ', '_')}_{seed}{dev}.pt"
     side = path.with_suffix(".json")
     if path.exists() and side.exists():  # deterministic: a saved model is the same model
         return str(path), json.loads(side.read_text())["fit_time"]
-    model = PriorSurrogate(space, conditioned=cond, seed=seed, **PRIOR[part]).fit(tables)
+    model = PriorSurrogate(space, conditioned=cond, seed=seed, device=device, **PRIOR[part])
+    model.fit(tables)
+    _sync(device)
     model.save(path)
     side.write_text(json.dumps({"fit_time": time.perf_counter() - t}))
     return str(path), time.perf_counter() - t
 
 
-def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, Any]:
-    """One (held-out task, method, seed) run; a JSON-able record."""
-    part, held, method, seed, budget, priors = args
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def one_run(args: tuple[str, str, str, int, int, dict[str, Any], str]) -> dict[str, Any]:
+    """One (held-out task, method, seed) run with its predictors on ``device``; a record."""
+    part, held, method, seed, budget, priors, device = args
     torch.set_num_threads(1)
     fit = fitness(part, held)
     opt = fit.optimum()
@@ -130,12 +139,12 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, A
     if method in ("transfer", "blind twin", *ADAPT):
         base, over = ADAPT.get(method, (method, {}))
         paths = priors[base]
-        prior = PriorSurrogate.load(paths[seed % len(paths)][0], space=space)
+        prior = PriorSurrogate.load(paths[seed % len(paths)][0], space=space, device=device)
         for key, value in over.items():
             setattr(prior, key, value)
         opts = {"prior": prior, "optimizer": "exhaustive"}
     elif method == "no transfer":
-        opts = {"optimizer": "exhaustive"}
+        opts = {"optimizer": "exhaustive", "surrogate": {"device": device}}
     name = {"REA": "rea", "TPE": "tpe"}.get(method, "surrogate")
     t = time.perf_counter()
     res = search(name, space, CachedFitness(fit), max_queries=budget, seed=seed,
@@ -144,6 +153,7 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any]]) -> dict[str, A
     rows = res.history
     rec = {
         "part": part, "task": held, "method": method, "seed": seed, "wall": wall, "v": VERSION,
+        "device": device,
         "q": res.queries_to_reach(opt.value), "opt": opt.value,
         "first": res.queries[0][1] if res.queries else math.nan,
         "best": {b: res.best_within(b) for b in (1, 5, 10, 30, 50, 100) if b <= budget},
@@ -260,6 +270,11 @@ def main() -> None:
     ap.add_argument("--prior-seeds", type=int, default=2)
     ap.add_argument("--methods", default=",".join(CORE))
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--device", default=None, help="comma-separated torch devices (e.g. "
+                    "cuda,cpu): the same rows with the predictors on each, timed in one run "
+                    "(the DEVICES section; own raw files devices_<part>_<device>.jsonl)")
+    ap.add_argument("--gpu-workers", type=int, default=2,
+                    help="worker processes sharing the GPU in --device runs")  # fmt: skip
     ap.add_argument("--report", action="store_true",
                     help="only write the tables from the runs recorded so far")  # fmt: skip
     ap.add_argument("--quality", default=None, help="only the prior-quality table of saved "
@@ -278,30 +293,87 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     tail = (f"_from{args.first_seed}" if args.first_seed else "") + (
         f"_{args.tag}" if args.tag else "")  # fmt: skip
+    if args.device:
+        devices_main(args, cmd)
+        return
     raw = OUT / f"runs_{args.part}{'_tuning' if args.tuning else ''}{tail}.jsonl"
     if not args.report:
         run(args, raw)
     report(args, raw, cmd)
 
 
-def run(args: argparse.Namespace, raw: Path) -> None:
+def devices_main(args: argparse.Namespace, cmd: str) -> None:
+    """The rows on each device of ``--device`` (one after the other), then their table."""
+    devices = args.device.split(",")
+    for dev in devices if not args.report else []:
+        workers = args.gpu_workers if dev.startswith("cuda") else args.workers
+        run(argparse.Namespace(**{**vars(args), "workers": workers}),
+            OUT / f"devices_{args.part}_{dev.replace(':', '')}.jsonl", dev)  # fmt: skip
+    recs = [json.loads(line) for dev in devices
+            for line in (OUT / f"devices_{args.part}_{dev.replace(':', '')}.jsonl")
+            .read_text().splitlines() if line.strip()]  # fmt: skip
+    text = devices_table(args.part, recs, devices, args.budget)
+    head = (f"Command: `{cmd}`; {machine()}; "
+            f"{torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'}; "
+            f"{args.gpu_workers} processes share the GPU, {args.workers} run the CPU rows, "
+            f"1 thread each; {dt.date.today()}.")  # fmt: skip
+    print(head, text, sep="\n\n")
+    if not args.tuning:
+        update_section(DOC, f"{args.part.upper()}_DEVICES", head + "\n\n" + text)
+
+
+def devices_table(part: str, recs: list[dict[str, Any]], devices: list[str], budget: int) -> str:
+    """One row per (held-out task, method, device): queries to the optimum, predictor fit
+    and search seconds per round, wall seconds per run, and each device's meta-training."""
+    rows = []
+    for held in [t for t in tasks_of(part) if any(r["task"] == t for r in recs)]:
+        for m in dict.fromkeys(r["method"] for r in recs):
+            for dev in devices:
+                rs = [r for r in recs if (r["task"], r["method"], r["device"]) == (held, m, dev)]
+                if not rs:
+                    continue
+                qs = [r["q"] for r in rs]
+                n = max(sum(r["rounds"] for r in rs), 1)
+                med = fmt_q(median_queries(qs, budget)[0], budget)
+                rows.append([held, m, dev, med, f"{sum(q is not None for q in qs)}/{len(rs)}",
+                             f"{sum(r['fit_time'] for r in rs) / n:.3f}",
+                             f"{sum(r['search_time'] for r in rs) / n:.3f}",
+                             f"{np.mean([r['wall'] for r in rs]):.2f}"])  # fmt: skip
+    fits = []
+    for dev in devices:
+        side = OUT / (f"priors_{part}.json" if dev == "cpu" else f"priors_{part}_{dev}.json")
+        got = json.loads(side.read_text()) if side.exists() else {}
+        t = [s for h in got.values() for v in h.get("transfer", []) for s in v[1:]]
+        fits.append(f"{dev}: {np.mean(t):.1f} s per model" if t else f"{dev}: -")
+    return md_table(["held out", "method", "device", "median queries", "hits / runs",
+                     "fit s / round", "search s / round", "wall s / run"], rows) + (
+        "\n\nMeta-training (conditioned prior): " + "; ".join(fits) + ".")  # fmt: skip
+
+
+def run(args: argparse.Namespace, raw: Path, device: str = "cpu") -> None:
     """Meta-train (or reuse saved priors), then every run; each record is appended to
-    ``raw`` as it completes (seeds outermost, so a cut run stays balanced)."""
+    ``raw`` as it completes (seeds outermost, so a cut run stays balanced). Off the CPU,
+    only the priors the methods use are fitted, in fresh (spawned) worker processes."""
     part = args.part
     helds = args.tasks.split(",") if args.tasks else list(tasks_of(part))
     seeds = [(100 if args.tuning else 0) + args.first_seed + i for i in range(args.seeds)]
     own = helds[:1] if part == "cross" else helds  # cross: one prior (all NB201) for all
-    fits = [(part, h, v, s) for h in own for v in ("transfer", "blind twin")
+    methods = args.methods.split(",")
+    used = {ADAPT.get(m, (m, {}))[0] for m in methods}
+    variants = [v for v in ("transfer", "blind twin") if device == "cpu" or v in used]
+    fits = [(part, h, v, s, device) for h in own for v in variants
             for s in range(args.prior_seeds)]  # fmt: skip
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(args.workers, mp_context=get_context("fork")) as pool:
+    ctx = get_context("fork" if device == "cpu" else "spawn")  # CUDA does not survive fork
+    with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
         priors: dict[str, dict[str, list]] = {h: {} for h in helds}
-        for (_, h, v, _), got in zip(fits, pool.map(meta_train, fits)):
+        for (_, h, v, _, _), got in zip(fits, pool.map(meta_train, fits)):
             for t in helds if part == "cross" else [h]:
                 priors[t].setdefault(v, []).append(got)
-        (OUT / f"priors_{part}.json").write_text(json.dumps(priors))
-        jobs = [(part, h, m, s, args.budget, priors[h]) for s in seeds for h in helds
-                for m in args.methods.split(",")]  # fmt: skip
+        name = f"priors_{part}.json" if device == "cpu" else f"priors_{part}_{device}.json"
+        (OUT / name).write_text(json.dumps(priors))
+        jobs = [(part, h, m, s, args.budget, priors[h], device) for s in seeds for h in helds
+                for m in methods]  # fmt: skip
         with raw.open("w") as fh:
             for rec in pool.map(one_run, jobs):
                 rec["elapsed_min"] = (time.perf_counter() - t0) / 60

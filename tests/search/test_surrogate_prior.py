@@ -103,3 +103,22 @@ def test_prior_errors(archs):
         search("surrogate", SPACE, f, prior=[fitted, (archs, task(2)(archs))], max_queries=3)
     with pytest.raises(ValueError, match="transnas-micro"):
         search("surrogate", "transnas-micro", f, prior=fitted, max_queries=3)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_prior_on_cuda_matches_cpu_and_searches(tmp_path, archs):
+    torch.set_num_threads(1)
+    f = task(5)
+    cpu = PriorSurrogate(SPACE, seed=0, **PRIOR).fit([(archs, f(archs))])
+    moved = PriorSurrogate.load(cpu.save(tmp_path / "p.pt"), device="cuda")
+    assert moved.device.type == "cuda"
+    every = SPACE.enumerate()
+    np.testing.assert_allclose(moved.predict(every), cpu.predict(every), rtol=1e-4, atol=1e-4)
+    gpu = PriorSurrogate(SPACE, seed=0, device="cuda", **PRIOR).fit([(archs, f(archs))])
+    rho = np.corrcoef(gpu.predict(every), cpu.predict(every))[0, 1]
+    assert rho > 0.95  # trained on the GPU: other kernels, the same model up to rounding
+    fit = FunctionFitness(lambda a: f(a), maximize=True)
+    res = search("surrogate", SPACE, fit, prior=gpu, max_queries=6, seed=0,
+                 surrogate={"device": "cuda"}, **FAST)  # fmt: skip
+    assert res.unique_queries == 6
+    assert res.best_fitness >= np.quantile(f(every), 0.99)

@@ -156,3 +156,30 @@ def test_state_dict_from_before_adapt_rate_still_loads():
                             adapt_rate=2.0)  # fmt: skip
     with pytest.raises(ValueError, match="adapt_rate"):
         fast.load_state_dict(sd)
+
+
+def _frame_run(device: str, bounds: tuple[float, float] | None) -> tuple[torch.Tensor, float]:
+    cfg = blackbox_config(8, popsize=16, num_steps=200)
+    es = EvolutionaryDDIM((8,), config=cfg, seed=3, device=device, bounds=bounds)
+    w = 10.0 ** (6.0 * torch.arange(8, dtype=torch.float64, device=device) / 7)
+
+    def f(x: torch.Tensor) -> torch.Tensor:
+        return (w * (x.to(torch.float64) - 1.5) ** 2).sum(1)
+
+    first = es.ask()
+    es.tell(f(first))
+    while not es.done:
+        x = es.ask()
+        assert x.device.type == torch.device(device).type
+        es.tell(f(x))
+    return first.cpu(), float(es.best_fitness)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("bounds", [None, (-5.0, 5.0)])
+def test_adapted_frame_on_cuda(bounds):
+    torch.set_num_threads(1)
+    gpu_first, gpu_best = _frame_run("cuda", bounds)
+    cpu_first, cpu_best = _frame_run("cpu", bounds)
+    assert torch.allclose(gpu_first, cpu_first, atol=1e-5)  # same noise, same start
+    assert gpu_best < 1e-3 and cpu_best < 1e-3  # the frame adapts on both devices
