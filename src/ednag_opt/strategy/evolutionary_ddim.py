@@ -142,7 +142,8 @@ class EvolutionaryDDIM:
             pop, noise = st.latent, self._randn()
             if st.frame is not None:  # the diffusion runs in the frame's O(1) coordinates
                 pop, noise = to_frame(st.frame, pop).float(), noise.cpu().float()
-            x0 = estimate_x0(pop, self.log_density(scores), a_t, fused=st.frame is not None)
+            log_g = self.log_density(scores).to(pop.device)  # the frame lives on the CPU
+            x0 = estimate_x0(pop, log_g, a_t, fused=st.frame is not None)
             z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))
             if st.frame is not None:
                 z = from_frame(st.frame, z, st.latent)
