@@ -358,11 +358,21 @@ def time_rows(args: argparse.Namespace) -> list[dict[str, Any]]:
                     _free(args.device)
                     continue
                 runs.setdefault((names[key], n, d), []).append(r)
+                _partial(args.json, runs)
                 print(f"# round {rnd + 1} {names[key]:28s} N={n:5d} D={d:5d}: median "
                       f"{r['median_ms']:.3f} ms, load {os.getloadavg()[0]:.2f}", flush=True)
                 _free(args.device)
     rows = [{"method": m, "n": n, "d": d, **pool_rounds(rs)} for (m, n, d), rs in runs.items()]
     return rows + failed
+
+
+def _partial(path: str | None, runs: dict[tuple[str, int, int], list[dict[str, Any]]]) -> None:
+    """Write the rows timed so far (``path``.partial), so a run cut by a time limit keeps
+    them; the final ``--json`` file replaces nothing else."""
+    if path:
+        rows = [{"method": m, "n": n, "d": d, **pool_rounds(rs)} for (m, n, d), rs in runs.items()]
+        with open(f"{path}.partial", "w") as fh:
+            json.dump(rows, fh, default=float)
 
 
 def _time_row(key: str, n: int, d: int, args: argparse.Namespace) -> dict[str, Any]:
