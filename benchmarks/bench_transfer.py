@@ -48,6 +48,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _nas_common import fmt_q, machine, md_table, median_queries, update_section  # noqa: E402
+from _transfer_devices import devices_table  # noqa: E402
 
 from ednag_opt import search  # noqa: E402
 from ednag_opt.fitness import CachedFitness, NB201Fitness, TransNASFitness  # noqa: E402
@@ -312,7 +313,7 @@ def devices_main(args: argparse.Namespace, cmd: str) -> None:
     recs = [json.loads(line) for dev in devices
             for line in (OUT / f"devices_{args.part}_{dev.replace(':', '')}.jsonl")
             .read_text().splitlines() if line.strip()]  # fmt: skip
-    text = devices_table(args.part, recs, devices, args.budget)
+    text = devices_table(recs, devices, args.budget, tasks_of(args.part), OUT, args.part)
     head = (f"Command: `{cmd}`; {machine()}; "
             f"{torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'}; "
             f"{args.gpu_workers} processes share the GPU, {args.workers} run the CPU rows, "
@@ -321,33 +322,6 @@ def devices_main(args: argparse.Namespace, cmd: str) -> None:
     if not args.tuning:
         update_section(DOC, f"{args.part.upper()}_DEVICES", head + "\n\n" + text)
 
-
-def devices_table(part: str, recs: list[dict[str, Any]], devices: list[str], budget: int) -> str:
-    """One row per (held-out task, method, device): queries to the optimum, predictor fit
-    and search seconds per round, wall seconds per run, and each device's meta-training."""
-    rows = []
-    for held in [t for t in tasks_of(part) if any(r["task"] == t for r in recs)]:
-        for m in dict.fromkeys(r["method"] for r in recs):
-            for dev in devices:
-                rs = [r for r in recs if (r["task"], r["method"], r["device"]) == (held, m, dev)]
-                if not rs:
-                    continue
-                qs = [r["q"] for r in rs]
-                n = max(sum(r["rounds"] for r in rs), 1)
-                med = fmt_q(median_queries(qs, budget)[0], budget)
-                rows.append([held, m, dev, med, f"{sum(q is not None for q in qs)}/{len(rs)}",
-                             f"{sum(r['fit_time'] for r in rs) / n:.3f}",
-                             f"{sum(r['search_time'] for r in rs) / n:.3f}",
-                             f"{np.mean([r['wall'] for r in rs]):.2f}"])  # fmt: skip
-    fits = []
-    for dev in devices:
-        side = OUT / (f"priors_{part}.json" if dev == "cpu" else f"priors_{part}_{dev}.json")
-        got = json.loads(side.read_text()) if side.exists() else {}
-        t = [s for h in got.values() for v in h.get("transfer", []) for s in v[1:]]
-        fits.append(f"{dev}: {np.mean(t):.1f} s per model" if t else f"{dev}: -")
-    return md_table(["held out", "method", "device", "median queries", "hits / runs",
-                     "fit s / round", "search s / round", "wall s / run"], rows) + (
-        "\n\nMeta-training (conditioned prior): " + "; ".join(fits) + ".")  # fmt: skip
 
 
 def run(args: argparse.Namespace, raw: Path, device: str = "cpu") -> None:

@@ -32,8 +32,7 @@ def test_a_failing_device_row_is_reported_and_the_others_are_kept(tmp_path, one_
     assert table.count("failed: ValueError") == 2 and "| 8 | 3 | ednag (torch) | " in table
 
 
-def test_devices_table_has_a_row_per_task_method_and_device(tmp_path, monkeypatch):
-    monkeypatch.setattr(bt, "OUT", tmp_path)
+def test_devices_table_has_a_row_per_task_method_and_device(tmp_path):
     (tmp_path / "priors_nb201_cuda.json").write_text(
         json.dumps({"cifar10": {"transfer": [["p.pt", 2.0], ["q.pt", 4.0]]}}))  # fmt: skip
 
@@ -42,7 +41,7 @@ def test_devices_table_has_a_row_per_task_method_and_device(tmp_path, monkeypatc
                 "fit_time": fit, "search_time": 1.0, "wall": 3.0}  # fmt: skip
 
     recs = [rec("cuda", 3, 0.2), rec("cuda", None, 0.2), rec("cpu", 5, 1.0)]
-    text = bt.devices_table("nb201", recs, ["cuda", "cpu"], 100)
+    text = bt.devices_table(recs, ["cuda", "cpu"], 100, bt.tasks_of("nb201"), tmp_path, "nb201")
     lines = [ln for ln in text.splitlines() if ln.startswith("| cifar10")]
     assert lines == ["| cifar10 | transfer | cuda | >100 | 1/2 | 0.100 | 0.500 | 3.00 |",
                      "| cifar10 | transfer | cpu | 5 | 1/1 | 0.500 | 0.500 | 3.00 |"]  # fmt: skip
