@@ -67,8 +67,10 @@ ADAPT = {
     "transfer (constant residual penalty)": ("transfer", {"residual_n0": None}),
 }
 OLD = "transfer (earlier default)"  # fitted weights, constant penalty: runs before VERSION 2
-METHODS = ("transfer", *ADAPT, OLD, "blind twin", "no transfer", "REA", "TPE")
-CORE = ("transfer", "blind twin", "no transfer", "REA", "TPE")  # every seed has these
+OLD_TWIN = "blind twin (earlier default)"  # the blind twin with that adaptation
+METHODS = ("transfer", *ADAPT, OLD, "blind twin", OLD_TWIN, "no transfer", "REA", "TPE")
+CORE = ("transfer", "blind twin", "no transfer", "REA", "TPE")  # the rows of a full run
+REQUIRED = ("transfer", "REA", "TPE")  # a seed enters the tables once it has these
 VERSION = 2
 _SHORT = {"epochs": 100, "pairs": 256, "adapt_epochs": 50}
 PRIOR = {  # meta-training settings per part (TransNAS: 6 tasks, fewer and cheaper steps)
@@ -362,14 +364,14 @@ def report(args: argparse.Namespace, raw: Path, cmd: str) -> None:
     recs = [json.loads(line) for f in dict.fromkeys(files) if f.exists()
             for line in f.read_text().splitlines() if line.strip()]  # fmt: skip
     for r in recs:  # earlier runs' "transfer" had the earlier default adaptation
-        if r["method"] == "transfer" and "v" not in r:
-            r["method"] = OLD
+        if r["method"] in ("transfer", "blind twin") and "v" not in r:
+            r["method"] = OLD if r["method"] == "transfer" else OLD_TWIN
     for r in recs:  # JSON turned the budget keys into strings
         r["best"] = {int(k): v for k, v in r["best"].items()}
         if "test" in r:
             r["test"] = {int(k): v for k, v in r["test"].items()}
     priors = json.loads((OUT / f"priors_{args.part}.json").read_text())
-    cells = {(r["task"], r["method"]) for r in recs if r["method"] in CORE}
+    cells = {(r["task"], r["method"]) for r in recs if r["method"] in REQUIRED}
     done = {s for s in {r["seed"] for r in recs}  # keep seeds with every core run done
             if cells <= {(r["task"], r["method"]) for r in recs if r["seed"] == s}}  # fmt: skip
     recs = [r for r in recs if r["seed"] in done]
