@@ -55,14 +55,16 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "EDNAG strategy defaults": {"config": "nas", "mixing": 0.0},
     "EDNAG former defaults": {"config": "pymoo"},
     "EDNAG no global phase": {"global_share": 0.0},
+    "EDNAG global pop 30": {"global_pop": 30},  # the global phase's former population
 }
 CONSTRAINT_ABLATIONS = ("EDNAG feasibility-first", "EDNAG stochastic-ranking")
 #: ``PYMOO_CONFIG`` given explicitly: the adapter's former default on the unconstrained
 #: problems (no frame, N = 30; on the G problems it is the default), ``--former-seeds`` seeds
 FORMER = "EDNAG former defaults"
-#: the continuous preset without its global phase (the frame alone; unconstrained only,
-#: run on ``--former-seeds`` seeds like ``FORMER``)
-UNCONSTRAINED_ABLATIONS = (FORMER, "EDNAG no global phase")
+#: the continuous preset without its global phase (the frame alone) and with the global
+#: phase's former population (30 instead of max(30, 5 D)); unconstrained only, run on
+#: ``--former-seeds`` seeds like ``FORMER``
+UNCONSTRAINED_ABLATIONS = (FORMER, "EDNAG no global phase", "EDNAG global pop 30")
 #: target precision: errors below it count as solved and tie with each other (COCO/BBOB's
 #: final target 1e-8); without it, ``0`` beats ``1e-24`` although both are at the float
 #: resolution of the optimum. Medians are shown unclipped; verdicts and MW p use it.
@@ -144,8 +146,9 @@ def run_task(task: tuple[str, str, int, tuple[int, ...], dict[str, Any]]) -> dic
 def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str, int],
               ablate: bool) -> list[tuple]:  # fmt: skip
     """Runs, most important first: EDNAG and DE on every seed at the lower budgets; the
-    top budget, CMA-ES, GA and PSO (not to the top budget) on the first ``n["long"]`` /
-    ``n["baseline"]`` seeds; ablations at the middle budget on ``n["ablation"]`` seeds."""
+    top budget, GA and PSO (not to the top budget) on the first ``n["long"]`` /
+    ``n["baseline"]`` seeds, CMA-ES on the first ``n["cmaes"]`` (default:
+    ``n["baseline"]``); ablations at the middle budget on ``n["ablation"]`` seeds."""
     low, mid = tuple(sorted(budgets)[:-1]), (sorted(budgets)[len(budgets) // 2],)
     first, later = [], []
     for p in problems:
@@ -156,8 +159,9 @@ def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str
             if long:
                 later.append((p, "EDNAG", s, (max(budgets),), {}))
             if k < n["baseline"]:
-                later += [(p, a, s, (*low, max(budgets)) if a == "CMAES" and long else low, {})
-                          for a in BASELINES if a != "DE"]  # fmt: skip
+                later += [(p, a, s, low, {}) for a in ("GA", "PSO")]
+            if k < n.get("cmaes", n["baseline"]):
+                later.append((p, "CMAES", s, (*low, max(budgets)) if long else low, {}))
             if not ablate:
                 continue
             for name, opts in ABLATIONS.items():
@@ -309,10 +313,12 @@ def write_doc(path: Path | None, runs: list[dict], args: Any, wall: float, cmd: 
 ```
 
 EDNAG and DE: seeds {args.seeds_from}-{args.seeds_from + args.seeds - 1} at the lower
-budgets, the first {args.long_seeds} of them at {max(args.budgets)}; GA, PSO and CMA-ES:
-the first {args.baseline_seeds} seeds (GA and PSO not at {max(args.budgets)}; runs resumed
-from an earlier run keep the seeds and budgets they were run to); ablations:
-the first {args.ablation_seeds} seeds, "former defaults" the first {args.former_seeds}
+budgets, the first {args.long_seeds} of them at {max(args.budgets)}; GA and PSO:
+the first {args.baseline_seeds} seeds, not at {max(args.budgets)}; CMA-ES: the first
+{args.cmaes_seeds or args.baseline_seeds} (runs resumed from an earlier run keep the seeds
+and budgets they were run to); ablations:
+the first {args.ablation_seeds} seeds, "former defaults" and the other unconstrained-only
+ablations the first {args.former_seeds}
 (all reductions for CPU time: 2 cores shared by
 several busy engineers). Errors are the best
 feasible objective among a run's first E evaluations minus the known optimum (`inf`: no
@@ -354,7 +360,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=10, help="number of seeds")
     ap.add_argument("--seeds-from", type=int, default=0, help="first seed (tuning: 100)")
     ap.add_argument("--long-seeds", type=int, default=2, help="seeds run at the top budget")
-    ap.add_argument("--baseline-seeds", type=int, default=2, help="seeds of GA, PSO, CMAES")
+    ap.add_argument("--baseline-seeds", type=int, default=2, help="seeds of GA and PSO")
+    ap.add_argument("--cmaes-seeds", type=int, default=None, help="seeds of CMAES (default: "
+                    "--baseline-seeds)")  # fmt: skip
     ap.add_argument("--ablation-seeds", type=int, default=2, help="seeds of the ablations")
     ap.add_argument("--former-seeds", type=int, default=10, help="seeds of the former default")
     ap.add_argument("--budgets", default="3000,10000,30000")
@@ -385,6 +393,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         seeds = range(args.seeds_from, args.seeds_from + args.seeds)
         n = {"long": args.long_seeds, "baseline": args.baseline_seeds,
+             "cmaes": args.cmaes_seeds or args.baseline_seeds,
              "ablation": args.ablation_seeds, "former": args.former_seeds}  # fmt: skip
         tasks = tasks_for(args.problems, seeds, args.budgets, n, args.ablate)
         runs = []

@@ -22,6 +22,10 @@ import numpy as np
 import torch
 from bench_pymoo import UNCONSTRAINED, run_task
 
+from ednag_opt.integrations.pymoo_epsilon import POWER, THETA, UNTIL
+
+EPS_LEVEL = (THETA, UNTIL, POWER)
+
 
 def variants() -> dict[str, dict[str, Any]]:
     """EDNAG options of each variant (``DE`` is pymoo's DE with pop 50)."""
@@ -47,6 +51,10 @@ def variants() -> dict[str, dict[str, Any]]:
         "cx0.2": {"crossover": 0.2},
         "cx0.5-nomix": {"crossover": 0.5, "mixing": 0.0},
         "cx0.2-nomix": {"crossover": 0.2, "mixing": 0.0},
+        "cx0.8": {"crossover": 0.8},
+        # the global phase's population (global_pop; None: max(30, 5 D), 50 at D = 10;
+        # gpop30 is the former default)
+        **{f"gpop{n}": {"global_pop": n} for n in (20, 30, 50, 80, 120)},
         # constrained problems (PYMOO_CONFIG: epsilon handling, N = 30)
         "t0.05": {"temperature": 0.05},
         "frame-roulette": {"config": P.replace(adapt="full", adapt_cycle=2)},
@@ -56,6 +64,10 @@ def variants() -> dict[str, dict[str, Any]]:
         "clip": {"bounds_mode": "clip"},
         "sr": {"constraint_handling": "stochastic-ranking"},
         "feas": {"constraint_handling": "feasibility"},
+        # a Takahama-Sakai level in the adapter's state (pymoo_epsilon): (theta, until, power)
+        "eps-pop": {"epsilon_control": "population"},  # the strategy's level (former default)
+        **{f"eps{t}-{u}-{c}": {"epsilon_control": "state", "_eps": (t, u, c)}
+           for t in (0.05, 0.2, 0.5) for u in (0.2, 0.5, 0.8) for c in (2, 5)},
         # the global phase before the frame (pymoo_restarts; default global_share 0.7)
         "no-global": {"global_share": 0.0},  # the frame alone: the former continuous preset
         "global0.5": {"global_share": 0.5},
@@ -67,6 +79,7 @@ def variants() -> dict[str, dict[str, Any]]:
 def run(name: str, problem: str, seed: int, budgets: list[int]) -> list[dict]:
     """Runs of one variant on one problem and seed (DE: one run gives every budget)."""
     import ednag_opt.integrations.pymoo as adapter
+    import ednag_opt.integrations.pymoo_epsilon as eps
 
     if name == "DE":
         return [run_task((problem, "DE", seed, tuple(budgets), {}))]
@@ -74,8 +87,11 @@ def run(name: str, problem: str, seed: int, budgets: list[int]) -> list[dict]:
     for b in budgets:
         opts = dict(variants()[name])
         adapter.COLLAPSE = opts.pop("_collapse", 1e-12)
+        level = opts.pop("_eps", EPS_LEVEL)  # (theta, until, power) of pymoo_epsilon
+        eps.THETA, eps.UNTIL, eps.POWER = level
         out.append(run_task((problem, "EDNAG", seed, (b,), opts)))
     adapter.COLLAPSE = 1e-12
+    eps.THETA, eps.UNTIL, eps.POWER = EPS_LEVEL
     return out
 
 

@@ -30,3 +30,14 @@ def test_a_seed_run_again_to_a_larger_budget_counts_once():
             _run("g1", "DE", 1, {10: 5.0})]  # fmt: skip
     assert sorted(bp.errors_of(runs, "g1", "DE", 10)) == [3.0, 5.0]
     assert list(bp.errors_of(runs, "g1", "DE", 30)) == [1.0]
+
+
+def test_cmaes_seeds_are_separate_from_ga_and_pso():
+    n = {"long": 3, "baseline": 1, "cmaes": 3, "ablation": 0, "former": 0}
+    tasks = bp.tasks_for(["g1"], range(3), [10, 30], n, ablate=False)
+    seeds = {a: sorted(s for _, alg, s, _, _ in tasks if alg == a) for a in bp.ALGORITHMS}
+    assert seeds["CMAES"] == [0, 1, 2] and seeds["GA"] == seeds["PSO"] == [0]
+    assert {b for _, a, _, b, _ in tasks if a == "CMAES"} == {(10, 30)}  # to the top budget
+    del n["cmaes"]  # default: as GA and PSO
+    tasks = bp.tasks_for(["g1"], range(3), [10, 30], n, ablate=False)
+    assert sorted(s for _, a, s, _, _ in tasks if a == "CMAES") == [0]

@@ -32,15 +32,17 @@ from pymoo.util.optimum import filter_optimum
 from ..strategy import EvolutionaryDDIM
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
+from .pymoo_epsilon import EpsilonLevel, check_control
 from .pymoo_output import EDNAGOutput
 from .pymoo_restarts import (
+    check_pop,
     check_share,
     continuous_pop_size,
     end_global_phase,
     plan_global_phase,
     restart_seed,
 )
-from .pymoo_variation import recombine
+from .pymoo_variation import check_rates, recombine
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
 
@@ -95,6 +97,9 @@ class EDNAG(Algorithm):
             of coordinates from the denoised sample, the others from its parent; None: 1, off.
         global_share: with the continuous preset and an ``("n_eval", E)`` termination, the
             share of E spent first without the frame (``pymoo_restarts``); None: 0.7, 0: off.
+        global_pop: the global phase's population; None: ``max(30, 5 D)``.
+        epsilon_control: ``"state"``: on constrained problems, an epsilon level fixed by
+            the first population (``pymoo_epsilon``); None: the strategy's (per generation).
         warm_start: restarts keep the best solution so far as one member of their first
             population (with its known evaluation, not re-evaluated).
         eliminate_duplicates: look up solutions evaluated before instead of evaluating them
@@ -136,6 +141,8 @@ class EDNAG(Algorithm):
         mixing: float | None = None,
         crossover: float | None = None,
         global_share: float | None = None,
+        global_pop: int | None = None,
+        epsilon_control: str | None = None,
         config: DDIMConfig | None = None,
         strategy_options: dict[str, Any] | None = None,
         output: EDNAGOutput | None = None,
@@ -155,19 +162,13 @@ class EDNAG(Algorithm):
         if repair is not None and not isinstance(repair, Repair):
             raise TypeError(f"repair must be a pymoo Repair, got {type(repair).__name__}")
         if sampling is not None and not isinstance(sampling, Sampling | Population | np.ndarray):
-            raise TypeError(
-                f"sampling must be a pymoo Sampling, a Population or an array, "
-                f"got {type(sampling).__name__}"
-            )
+            raise TypeError("sampling must be a pymoo Sampling, a Population or an array, "
+                            f"got {type(sampling).__name__}")  # fmt: skip
         self.pop_size, self.n_steps, self.warm_start = pop_size, n_steps, bool(warm_start)
         self.sampling, self.repair = sampling, repair
-        mixing = 0.3 if mixing is None else mixing
-        if not isinstance(mixing, int | float) or not 0.0 <= mixing <= 1.0:
-            raise ValueError(f"mixing must be in [0, 1], got {mixing!r}")
-        self.mixing, crossover = float(mixing), 1.0 if crossover is None else crossover
-        if not isinstance(crossover, int | float) or not 0.0 < crossover <= 1.0:
-            raise ValueError(f"crossover must be in (0, 1], got {crossover!r}")
-        self.crossover, self.global_share = float(crossover), check_share(global_share)
+        self.mixing, self.crossover = check_rates(mixing, crossover)
+        self.global_share, self.global_pop = check_share(global_share), check_pop(global_pop)
+        self.epsilon_control, self._eps = check_control(epsilon_control), None
         self._mix_rng: np.random.Generator | None = None
         self.eliminate_duplicates = eliminate_duplicates
         named = dict(
@@ -196,6 +197,7 @@ class EDNAG(Algorithm):
             self.output = self.display.output = MultiObjectiveOutput()  # pymoo's columns
         self.encoding = VariableEncoding.from_problem(problem)
         self._choose_preset(problem)
+        self._eps = EpsilonLevel.for_algorithm(self, problem)  # Takahama-Sakai level
         self._run_pop = self.pop_size
         if self.seed is None:
             self.base_seed = int(self.random_state.integers(2**31 - 1))
@@ -363,6 +365,8 @@ class EDNAG(Algorithm):
         f = f[:, 0] if f.shape[1] == 1 else f  # n_obj >= 2: (N, M), ranked by dominance
         cv = full.get("CV")[:, 0].astype(np.float64) if self.problem.has_constraints() else None
         first = self.pop is None or len(self.pop) == 0 or self.strategy.generation == 0
+        if self._eps is not None and cv is not None:
+            cv = self._eps.tell_violations(self, cv, first)
         pool = full if first else Population.merge(self.pop, full)  # a restart: no parents
         sol = torch.as_tensor(np.stack(full.get("u"))) if changed else None
         told = self.strategy.tell(f, keys=keys, violation=cv, solutions=sol)

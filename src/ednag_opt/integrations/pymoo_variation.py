@@ -19,7 +19,29 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["recombine"]
+__all__ = ["check_rates", "recombine"]
+
+
+def check_rates(mixing: float | None, crossover: float | None) -> tuple[float, float]:
+    """Validate the adapter's ``mixing`` and ``crossover``.
+
+    Args:
+        mixing: share in [0, 1], or None (0.3).
+        crossover: share in (0, 1], or None (1: off).
+
+    Returns:
+        ``(mixing, crossover)`` as floats.
+
+    Raises:
+        ValueError: a share out of its range or not a number.
+    """
+    mixing = 0.3 if mixing is None else mixing
+    if not isinstance(mixing, int | float) or not 0.0 <= mixing <= 1.0:
+        raise ValueError(f"mixing must be in [0, 1], got {mixing!r}")
+    crossover = 1.0 if crossover is None else crossover
+    if not isinstance(crossover, int | float) or not 0.0 < crossover <= 1.0:
+        raise ValueError(f"crossover must be in (0, 1], got {crossover!r}")
+    return float(mixing), float(crossover)
 
 
 def recombine(
