@@ -58,6 +58,7 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "ednag default": ("ednag", {}),
     "ednag paper": ("ednag", {"preset": "paper"}),
     "ednag repair-only (no diffusion)": ("ednag", {"preset": "repair-only"}),
+    "ednag fixed-steps (T = 30 at any budget)": ("ednag", {"preset": "fixed-steps"}),
     "ednag unguided (former default)": ("ednag", {"preset": "unguided"}),
     "ednag unguided repair-only": ("ednag", {"preset": "unguided-repair-only"}),
     "REA": ("rea", {}),
@@ -67,7 +68,8 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 BASELINES = ("REA", "local search", "random", "TPE")
 #: MobileNetV3: the sizes of docs/results_ofa.md (REA P=100 S=10; the unguided EDNAG rows
-#: N=100 as there); the default and its ablation run with their defaults (N=10).
+#: N=100 as there); the default, its ablations and ``fixed-steps`` run with their defaults
+#: (N=10; T=100 at 10,000 calls for the budget-aware default and ``repair-only``).
 OFA_OPTIONS = {
     "ednag unguided (former default)": {"popsize": 100},
     "ednag unguided repair-only": {"popsize": 100},

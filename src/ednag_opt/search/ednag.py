@@ -20,11 +20,13 @@ queries so far (``search.guided``); the moves above then only handle what is lef
 Each query is labelled by its origin (``"diffusion"`` when the diffusion's sample was
 evaluated as is, ``"repair"`` when the novelty move changed it), so the share of the
 search carried by the diffusion is reported. With a query budget the diffusion restarts
-from noise whenever a run ends; a run that adds no new query ends the search.
+from noise whenever a run ends; a run that adds no new query ends the search. The default's
+runs last longer on large budgets (:func:`budget_steps`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +39,7 @@ from .ednag_archive import denoise_flip, run_archive
 from .guided import RidgeGuide, guided_offspring
 from .tracker import Tracker
 
-__all__ = ["PRESETS", "EDNAGPreset", "run_ednag"]
+__all__ = ["PRESETS", "EDNAGPreset", "budget_steps", "run_ednag"]
 
 NOVELTY = ("parent", "mutate", "denoise", "toward", False)
 DATA = ("population", "archive")
@@ -53,6 +55,7 @@ class EDNAGPreset:
     data: str = "population"
     guide: bool = False
     candidates: int = 16
+    runs: int = 0
 
     def __post_init__(self) -> None:
         if self.data not in DATA:
@@ -70,6 +73,9 @@ class EDNAGPreset:
         c = self.candidates
         if isinstance(c, bool) or not isinstance(c, int) or c < 1:
             raise ValueError(f"candidates must be an integer >= 1, got {c!r}")
+        r = self.runs
+        if isinstance(r, bool) or not isinstance(r, int) or r < 0:
+            raise ValueError(f"runs must be an integer >= 0 (0: fixed steps), got {r!r}")
 
 
 _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
@@ -77,10 +83,14 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: Named configurations. ``"default"`` is ours: N=10, T=30, model-guided denoising
 #: (``search.guided``: each particle takes the best new of 16 diffusion draws and 16 repair
 #: moves under a ridge model of the queries so far), duplicates repaired by parent
-#: tournament. ``"repair-only"`` is the default with the diffusion switched off (only the
-#: repair proposals remain, under the same model): the ablation that shows what the
-#: diffusion contributes. ``"unguided"`` is the former default (no model: the diffusion's
-#: sample as is, duplicates replaced by a tournament parent mutated in one row) and
+#: tournament, and a budget-aware schedule (``runs=10``: with a budget B each diffusion run
+#: lasts T = max(30, ceil(B / (10 N))) steps, see :func:`budget_steps`; T = 30 up to
+#: B = 3,000). ``"fixed-steps"`` is the same with T = 30 whatever the budget (the default
+#: of session 5, its ablation). ``"repair-only"`` is the default with the diffusion
+#: switched off (only the repair proposals remain, under the same model): the ablation
+#: that shows what the diffusion contributes. ``"unguided"`` is the former default (no
+#: model: the diffusion's sample as is, duplicates replaced by a tournament parent mutated
+#: in one row) and
 #: ``"unguided-repair-only"`` its ablation. ``"paper"`` is the configuration of the EDNAG
 #: paper and its reference code (N=30, T=100, cosine schedule, sigma 0.8, energy map, no
 #: novelty); its ablations are ``"naive"`` (plain diffusion evolution) and ``"fd"``
@@ -89,8 +99,9 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: non-negative fitness (accuracies).
 _OURS = DDIMConfig(popsize=10, num_steps=30)
 PRESETS: dict[str, EDNAGPreset] = {
-    "default": EDNAGPreset(_OURS, "parent", guide=True),
-    "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True),
+    "default": EDNAGPreset(_OURS, "parent", guide=True, runs=10),
+    "fixed-steps": EDNAGPreset(_OURS, "parent", guide=True),
+    "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True, runs=10),
     "unguided": EDNAGPreset(_OURS, "parent"),
     "unguided-repair-only": EDNAGPreset(_OURS, "parent", diffusion=False),
     "archive": EDNAGPreset(_OURS, "denoise", data="archive"),
@@ -112,9 +123,11 @@ def resolve_preset(
     data: Any = None,
     guide: Any = None,
     candidates: Any = None,
+    runs: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
-    """The preset with explicit options applied (unknown strategy options raise)."""
+    """The preset with explicit options applied (unknown strategy options raise); an
+    explicit ``num_steps`` fixes T unless ``runs`` is given too."""
     if isinstance(preset, str):
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
@@ -130,6 +143,8 @@ def resolve_preset(
     data = preset.data if data is None else data
     if guide is None:  # another move or x0 data switches the preset's guide off
         guide = preset.guide and novelty == "parent" and data == "population"
+    if runs is None:
+        runs = 0 if num_steps is not None else preset.runs
     return EDNAGPreset(
         cfg,
         novelty,
@@ -137,7 +152,31 @@ def resolve_preset(
         data,
         guide,
         preset.candidates if candidates is None else candidates,
+        runs,
     )
+
+
+def budget_steps(num_steps: int, popsize: int, max_queries: int | None, runs: int) -> int:
+    """Diffusion steps T of one run under the budget-aware schedule.
+
+    With a query budget B the search holds about ``runs`` diffusion runs: each lasts
+    ``max(num_steps, ceil(B / (runs * popsize)))`` generations. A run restarts from noise
+    and keeps only the guide's model, so on a large budget longer runs refine instead of
+    restarting (MobileNetV3: T = 100 at 10,000 calls with N = 10); small budgets keep
+    ``num_steps`` (N = 10, T = 30: unchanged up to B = 3,000 with ``runs=10``).
+
+    Args:
+        num_steps: the preset's T (the minimum).
+        popsize: population size N.
+        max_queries: the budget B; ``None`` keeps ``num_steps``.
+        runs: runs the budget should hold; 0 keeps ``num_steps``.
+
+    Returns:
+        T for every run of the search.
+    """
+    if not runs or max_queries is None:
+        return num_steps
+    return max(num_steps, math.ceil(max_queries / (runs * popsize)))
 
 
 def run_ednag(
@@ -155,6 +194,7 @@ def run_ednag(
     hamming: float | None = None,
     guide: bool | None = None,
     candidates: int | None = None,
+    runs: int | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -181,6 +221,9 @@ def run_ednag(
             the best new of its ``candidates`` diffusion draws and repair moves under a
             ridge model of the queries so far; default: the preset's.
         candidates: proposals of each kind per particle with ``guide``.
+        runs: budget-aware schedule: with ``max_queries`` each run lasts
+            :func:`budget_steps` generations, about ``runs`` runs per budget; 0: T fixed;
+            default: the preset's, or 0 when ``num_steps`` is given.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -189,10 +232,12 @@ def run_ednag(
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
-                         **strategy_options)  # fmt: skip
+                         runs, **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
-    strategy = cfg.strategy.replace(maximize=tracker.maximize)
+    st = cfg.strategy
+    steps = budget_steps(st.num_steps, st.popsize, tracker.max_queries, cfg.runs)
+    strategy = st.replace(maximize=tracker.maximize, num_steps=steps)
     if cfg.data == "archive":
         return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
