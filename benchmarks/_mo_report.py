@@ -108,13 +108,15 @@ def report_nb201(rows: list[dict[str, Any]], budgets: list[int], methods: list[s
 def report_blackbox(rows: list[dict[str, Any]]) -> str:
     """Markdown: HV ratio of all evaluated points per black-box problem."""
     by = _group(rows, ("problem", "method"))
+    methods = ["ednag", "nsga2"] + [m for m in dict.fromkeys(r["method"] for r in rows)
+                                    if m not in ("ednag", "nsga2")]  # fmt: skip
     body = []
     for name in dict.fromkeys(r["problem"] for r in rows):
         e = [r["hv"] for r in by[(name, "ednag")]]
-        n = [r["hv"] for r in by[(name, "nsga2")]]
-        body.append([name, fmt_med(e), fmt_med(n, e)])
+        body.append([name, fmt_med(e)] + [fmt_med([r["hv"] for r in by[(name, m)]], e)
+                                          for m in methods[1:]])  # fmt: skip
     return ("**Black box: hypervolume ratio of all evaluated points, 10,000 evaluations** "
-            f"({STAT})\n\n" + md_table(["problem", "ednag", "nsga2"], body))  # fmt: skip
+            f"({STAT})\n\n" + md_table(["problem", *methods], body))  # fmt: skip
 
 
 def report_ofa(rows: list[dict[str, Any]], budgets: list[int], methods: list[str]) -> str:

@@ -30,6 +30,9 @@ from .schedules import get_schedule
 
 __all__ = ["DDIMConfig", "resolve_dtype", "resolve_device"]
 
+#: transitions of ``DDIMConfig.step``
+STEPS = ("ddim", "recombine")
+
 _DTYPES = {"float32": torch.float32, "float64": torch.float64, "float": torch.float32,
            "double": torch.float64}  # fmt: skip
 
@@ -116,6 +119,14 @@ class DDIMConfig:
             members rank on their objective, in (0, 1].
         ranking_pf: ``"stochastic-ranking"``: probability of comparing two members by
             objective when one is infeasible, in [0, 1).
+        step: the transition from x_t to the offspring: ``"ddim"`` (default, the paper's
+            DDIM step from the kernel-weighted x0 estimate) or ``"recombine"``: each
+            coordinate of x0 is drawn, with probability ``recombine_rate``, from a member
+            chosen by the same kernel weights, and the noise is ``spread_scale`` times the
+            population's per-coordinate standard deviation (``strategy.recombination``;
+            the multi-objective black-box preset, ``multiobjective_config``).
+        recombine_rate: ``"recombine"``: share of coordinates drawn, in [0, 1].
+        spread_scale: ``"recombine"``: noise in units of the population's spread, >= 0.
     """
 
     popsize: int = 30
@@ -141,6 +152,9 @@ class DDIMConfig:
     epsilon_level: float = 0.5
     epsilon_until: float = 0.8
     ranking_pf: float = 0.45
+    step: str = "ddim"
+    recombine_rate: float = 0.5
+    spread_scale: float = 0.3
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -176,6 +190,7 @@ class DDIMConfig:
         if self.adapt_cycle != 0:
             put(self, "adapt_cycle", _positive_int("adapt_cycle", self.adapt_cycle, 2))
         _check_constraint_options(self)
+        _check_step_options(self)
         put(self, "schedule", _check_schedule(self.schedule, self.num_steps))
         fmap = self.fitness_map
         if isinstance(fmap, str) and fmap not in FITNESS_MAPS:
@@ -231,6 +246,19 @@ def _check_constraint_options(cfg: DDIMConfig) -> None:
             raise ValueError(f"{name} must be at most {high:g}"
                              f"{' (exclusive)' if name == 'ranking_pf' else ''}, got {v}")
         object.__setattr__(cfg, name, v)
+
+
+def _check_step_options(cfg: DDIMConfig) -> None:
+    if cfg.step not in STEPS:
+        raise ValueError(f"step must be one of {STEPS}, got {cfg.step!r}")
+    if cfg.step == "recombine" and cfg.adapt != "none":
+        raise ValueError("step='recombine' needs adapt='none' (its noise follows the population)")
+    rate = _finite("recombine_rate", cfg.recombine_rate, 0.0, strict=False)
+    if rate > 1.0:
+        raise ValueError(f"recombine_rate must be in [0, 1], got {rate}")
+    object.__setattr__(cfg, "recombine_rate", rate)
+    object.__setattr__(cfg, "spread_scale",
+                       _finite("spread_scale", cfg.spread_scale, 0.0, strict=False))  # fmt: skip
 
 
 def _check_schedule(schedule: Any, num_steps: int) -> str | tuple[float, ...]:

@@ -23,22 +23,23 @@ import numpy as np
 import torch
 
 from .._threads import small_threads
-from .adaptation import frame_scale, from_frame, init_frame, success_rate, to_frame, update_frame
+from .adaptation import from_frame, init_frame, success_rate, to_frame, update_frame
 from .bounds import as_bounds, box_point, fold, to_latent, to_problem
 from .config import DDIMConfig, resolve_device
 from .constraints import constrained_scores
 from .ddim import ddim_step
 from .guidance import estimate_x0, get_fitness_map
 from .pareto import as_objectives, pareto_scores
+from .recombination import recombine_step
 from .schedules import get_schedule
 from .selection import select
-from .state import DDIMState, TellResult, population_spread
+from .state import DDIMState, TellResult, summary_row
 from .validation import as_fitness, check_same_config, resolve_shape, same_bounds
 
 __all__ = ["EvolutionaryDDIM"]
 
 #: options added after state dicts were first saved, with the value older runs had
-_NEW_OPTIONS = {"adapt_rate": 1.0}
+_NEW_OPTIONS = {"adapt_rate": 1.0, "step": "ddim", "recombine_rate": 0.5, "spread_scale": 0.3}
 
 
 class EvolutionaryDDIM:
@@ -143,8 +144,13 @@ class EvolutionaryDDIM:
             if st.frame is not None:  # the diffusion runs in the frame's O(1) coordinates
                 pop, noise = to_frame(st.frame, pop).float(), noise.cpu().float()
             log_g = self.log_density(scores).to(pop.device)  # the frame lives on the CPU
-            x0 = estimate_x0(pop, log_g, a_t, fused=st.frame is not None)
-            z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))
+            c = self.config
+            if c.step == "recombine":  # strategy.recombination
+                z = recombine_step(pop, log_g, a_t, c.recombine_rate, c.spread_scale, noise,
+                                   self.generator)  # fmt: skip
+            else:
+                x0 = estimate_x0(pop, log_g, a_t, fused=st.frame is not None)
+                z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))
             if st.frame is not None:
                 z = from_frame(st.frame, z, st.latent)
         st.pending = z
@@ -227,7 +233,7 @@ class EvolutionaryDDIM:
             update_frame(st.frame, z, self._scores(f, cv), success)
         st.generation += 1
         st.evaluations += self.popsize
-        row = self._summary(f, keys)
+        row = summary_row(st, f, keys, self.maximize)
         row["offspring_survived"] = int((idx >= n_parents).sum())
         st.history.append(row)
         return TellResult(survivors=idx, metrics=dict(row))
@@ -379,23 +385,3 @@ class EvolutionaryDDIM:
         best = self.state.best_fitness
         if best is None or (f[i] > best if self.maximize else f[i] < best):
             self.state.best_latent, self.state.best_fitness = z[i].clone(), float(f[i])
-
-    def _summary(self, f: torch.Tensor, keys: list | None) -> dict[str, Any]:
-        fv = (f[:, 0] if f.ndim == 2 else f).cpu().numpy()
-        finite = fv[np.isfinite(fv)]  # host arrays: a few numpy calls beat many torch ops
-        latent = self.state.latent.reshape(self.popsize, -1)
-        row = {
-            "generation": self.state.generation,
-            "evaluations": self.state.evaluations,
-            "best_fitness": self.state.best_fitness,
-            "gen_best": None if finite.size == 0 else
-            float(finite.max() if self.maximize else finite.min()),
-            "gen_mean": None if finite.size == 0 else float(finite.mean()),
-            "non_finite": int(fv.size - finite.size),
-            "spread": population_spread(latent),
-        }  # fmt: skip
-        if keys is not None:
-            row["distinct"] = len(set(keys)) / len(keys)
-        if self.state.frame is not None:
-            row["frame_scale"] = frame_scale(self.state.frame)
-        return row

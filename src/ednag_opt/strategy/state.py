@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 
-__all__ = ["DDIMState", "TellResult", "population_spread"]
+from .adaptation import frame_scale
+
+__all__ = ["DDIMState", "TellResult", "population_spread", "summary_row"]
 
 
 @dataclass
@@ -61,3 +64,29 @@ def population_spread(latent: torch.Tensor) -> float:
     if latent.device.type == "cpu":
         return float(latent.numpy().std(axis=0, ddof=1).mean())
     return float(latent.std(dim=0).mean())
+
+
+def summary_row(
+    state: DDIMState, f: torch.Tensor, keys: list | None, maximize: bool
+) -> dict[str, Any]:
+    """The history row of a generation: best so far, the offspring's best and mean (the
+    first objective for vector fitness), non-finite count, spread, and, when present, the
+    share of distinct keys and the frame's scale."""
+    fv = (f[:, 0] if f.ndim == 2 else f).cpu().numpy()
+    finite = fv[np.isfinite(fv)]  # host arrays: a few numpy calls beat many torch ops
+    latent = state.latent.reshape(state.latent.shape[0], -1)
+    row = {
+        "generation": state.generation,
+        "evaluations": state.evaluations,
+        "best_fitness": state.best_fitness,
+        "gen_best": None if finite.size == 0 else
+        float(finite.max() if maximize else finite.min()),
+        "gen_mean": None if finite.size == 0 else float(finite.mean()),
+        "non_finite": int(fv.size - finite.size),
+        "spread": population_spread(latent),
+    }  # fmt: skip
+    if keys is not None:
+        row["distinct"] = len(set(keys)) / len(keys)
+    if state.frame is not None:
+        row["frame_scale"] = frame_scale(state.frame)
+    return row
