@@ -55,16 +55,14 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "EDNAG strategy defaults": {"config": "nas", "mixing": 0.0},
     "EDNAG former defaults": {"config": "pymoo"},
     "EDNAG no global phase": {"global_share": 0.0},
-    "EDNAG global pop 30": {"global_pop": 30},  # the global phase's former population
 }
 CONSTRAINT_ABLATIONS = ("EDNAG feasibility-first", "EDNAG stochastic-ranking")
 #: ``PYMOO_CONFIG`` given explicitly: the adapter's former default on the unconstrained
 #: problems (no frame, N = 30; on the G problems it is the default), ``--former-seeds`` seeds
 FORMER = "EDNAG former defaults"
-#: the continuous preset without its global phase (the frame alone) and with the global
-#: phase's former population (30 instead of max(30, 5 D)); unconstrained only, run on
-#: ``--former-seeds`` seeds like ``FORMER``
-UNCONSTRAINED_ABLATIONS = (FORMER, "EDNAG no global phase", "EDNAG global pop 30")
+#: the continuous preset without its global phase (the frame alone; unconstrained only,
+#: run on ``--former-seeds`` seeds like ``FORMER``)
+UNCONSTRAINED_ABLATIONS = (FORMER, "EDNAG no global phase")
 #: target precision: errors below it count as solved and tie with each other (COCO/BBOB's
 #: final target 1e-8); without it, ``0`` beats ``1e-24`` although both are at the float
 #: resolution of the optimum. Medians are shown unclipped; verdicts and MW p use it.

@@ -52,9 +52,8 @@ def variants() -> dict[str, dict[str, Any]]:
         "cx0.5-nomix": {"crossover": 0.5, "mixing": 0.0},
         "cx0.2-nomix": {"crossover": 0.2, "mixing": 0.0},
         "cx0.8": {"crossover": 0.8},
-        # the global phase's population (global_pop; None: max(30, 5 D), 50 at D = 10;
-        # gpop30 is the former default)
-        **{f"gpop{n}": {"global_pop": n} for n in (20, 30, 50, 80, 120)},
+        # the global phase's population (global_pop; gpop30 is the default, None)
+        **{f"gpop{n}": {"global_pop": n} for n in (20, 30, 50, 80, 100, 120)},
         # constrained problems (PYMOO_CONFIG: epsilon handling, N = 30)
         "t0.05": {"temperature": 0.05},
         "frame-roulette": {"config": P.replace(adapt="full", adapt_cycle=2)},

@@ -12,7 +12,7 @@ from pymoo.problems import get_problem
 
 from ednag_opt.integrations import EDNAG
 from ednag_opt.integrations.pymoo import PYMOO_CONFIG, PYMOO_CONTINUOUS_CONFIG
-from ednag_opt.integrations.pymoo_restarts import GLOBAL_POP, GLOBAL_SHARE, global_pop_size
+from ednag_opt.integrations.pymoo_restarts import GLOBAL_POP, GLOBAL_SHARE
 
 
 class _Phases(Callback):
@@ -38,9 +38,8 @@ def test_global_phase_then_the_frame_from_the_best_members():
     res = minimize(get_problem("sphere", n_var=10), EDNAG(), ("n_eval", 3000), seed=2,
                    callback=_Phases())  # fmt: skip
     rec, alg = res.algorithm.callback, res.algorithm
-    n = global_pop_size(10)
-    n1 = math.ceil(GLOBAL_SHARE * 3000 / n)
-    assert n == 50 and rec.pops[:n1] == [n] * n1 and not any(rec.framed[:n1])
+    n1 = math.ceil(GLOBAL_SHARE * 3000 / GLOBAL_POP)
+    assert rec.pops[:n1] == [GLOBAL_POP] * n1 and not any(rec.framed[:n1])
     assert rec.pops[n1:] and set(rec.pops[n1:]) == {20} and all(rec.framed[n1:])
     assert alg.config == PYMOO_CONTINUOUS_CONFIG and alg.restarts >= 1
     # the frame's first population: the global phase's best members, the best first
@@ -85,15 +84,13 @@ def test_bad_global_pop_raises(bad):
         EDNAG(global_pop=bad)
 
 
-def test_global_pop_is_five_per_variable_and_at_least_the_former_thirty():
-    assert [global_pop_size(d) for d in (1, 2, 6, 10, 13)] == [30, 30, 30, 50, 65]
-    assert GLOBAL_POP == 30
-
-    def pops(dim: int, **kw) -> list[int]:
-        res = minimize(get_problem("sphere", n_var=dim), EDNAG(**kw), ("n_eval", 600),
+def test_global_pop_sets_the_global_phase_population_only():
+    def run(**kw) -> tuple[list[int], float]:
+        res = minimize(get_problem("sphere", n_var=10), EDNAG(**kw), ("n_eval", 600),
                        seed=1, callback=_Phases())  # fmt: skip
-        return res.algorithm.callback.pops
+        return res.algorithm.callback.pops, float(res.F[0])
 
-    assert pops(10)[:3] == [50] * 3 and pops(10, global_pop=30)[:3] == [30] * 3
-    assert pops(2)[:3] == [30] * 3  # himmelblau-sized problems keep the former population
-    assert pops(10, global_pop=12)[:3] == [12] * 3
+    default, pop30, pop12 = run(), run(global_pop=30), run(global_pop=12)
+    assert GLOBAL_POP == 30 and default == pop30  # None: the former 30, bit for bit
+    n1 = math.ceil(GLOBAL_SHARE * 600 / 12)
+    assert pop12[0][:n1] == [12] * n1 and pop12[0][n1] == 20  # then the frame's own

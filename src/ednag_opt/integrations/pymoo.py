@@ -97,7 +97,7 @@ class EDNAG(Algorithm):
             of coordinates from the denoised sample, the others from its parent; None: 1, off.
         global_share: with the continuous preset and an ``("n_eval", E)`` termination, the
             share of E spent first without the frame (``pymoo_restarts``); None: 0.7, 0: off.
-        global_pop: the global phase's population; None: ``max(30, 5 D)``.
+        global_pop: the global phase's population; None: 30.
         epsilon_control: ``"state"``: on constrained problems, an epsilon level fixed by
             the first population (``pymoo_epsilon``); None: the strategy's (per generation).
         warm_start: restarts keep the best solution so far as one member of their first

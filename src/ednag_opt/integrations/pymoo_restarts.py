@@ -3,15 +3,15 @@
 On the problems where ``EDNAG`` picks its continuous preset (unconstrained, single-objective,
 only real variables, ``config=None``) under an ``("n_eval", E)`` termination, the run first
 spends ``global_share * E`` evaluations on one diffusion with ``PYMOO_CONFIG`` (no frame,
-population ``global_pop_size(D)``, roulette selection, the adapter's mixing: a uniform crossover
+population ``GLOBAL_POP``, roulette selection, the adapter's mixing: a uniform crossover
 among the denoised samples, which moves coordinate-wise on separable problems such as
 schwefel and rastrigin). Then the adapted frame (CMA-like, IPOP restarts on collapse) runs
 over the remaining evaluations; its first population is the global phase's best members,
 so the frame starts from the basin the global phase found. Tuned on seeds 100-104
 (docs/results_pymoo.md); ``global_share=0`` is the frame alone (the former preset).
-The population, ``max(GLOBAL_POP, GLOBAL_POP_PER_DIM * D)`` (Storn and Price's rule of
-thumb for DE, NP = 5-10 D), is 50 at D = 10 since session 6 (tuning seeds 100-119:
-rastrigin at 10,000 evaluations from 2 to 1e-7); ``global_pop=30`` is the former one.
+``global_pop`` sets another population (tried in session 6 on seeds 100-119: 50 or 100
+find rastrigin's basin more often but lose precision on ackley; not adopted, see
+docs/results_pymoo.md).
 """
 
 from __future__ import annotations
@@ -28,35 +28,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GLOBAL_POP",
-    "GLOBAL_POP_PER_DIM",
     "GLOBAL_SHARE",
     "check_pop",
     "check_share",
     "continuous_pop_size",
     "end_global_phase",
-    "global_pop_size",
     "plan_global_phase",
     "restart_seed",
 ]
 
 #: share of an ``("n_eval", E)`` budget spent in the global phase (``global_share=None``)
 GLOBAL_SHARE = 0.7
-#: smallest population of the global phase (``PYMOO_CONFIG``'s; the former population)
+#: population of the global phase with ``global_pop=None`` (``PYMOO_CONFIG``'s)
 GLOBAL_POP = 30
-#: members per variable in the global phase (``global_pop=None``): NP = 5 D as DE's
-GLOBAL_POP_PER_DIM = 5
-
-
-def global_pop_size(dim: int) -> int:
-    """Population of the global phase with ``global_pop=None``: ``max(30, 5 D)``."""
-    return max(GLOBAL_POP, GLOBAL_POP_PER_DIM * int(dim))
 
 
 def check_pop(pop: int | None) -> int | None:
     """Validate ``global_pop``.
 
     Args:
-        pop: None (``global_pop_size(D)``) or an integer >= 2.
+        pop: None (``GLOBAL_POP``) or an integer >= 2.
 
     Returns:
         ``pop`` unchanged.
@@ -109,7 +100,7 @@ def plan_global_phase(alg: EDNAG) -> None:
         return
     alg._frame_phase = alg.config, alg.pop_size
     alg.config = PYMOO_CONFIG.replace(**alg._changes) if alg._changes else PYMOO_CONFIG
-    n = global_pop_size(alg.encoding.dim) if alg.global_pop is None else alg.global_pop
+    n = GLOBAL_POP if alg.global_pop is None else alg.global_pop
     alg.pop_size = alg._run_pop = n
     if alg.n_steps is None:
         alg.steps = max(2, math.ceil(share * term.n_max_evals / n))
