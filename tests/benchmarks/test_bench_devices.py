@@ -46,3 +46,25 @@ def test_devices_table_has_a_row_per_task_method_and_device(tmp_path):
     assert lines == ["| cifar10 | transfer | cuda | >100 | 1/2 | 0.100 | 0.500 | 3.00 |",
                      "| cifar10 | transfer | cpu | 5 | 1/1 | 0.500 | 0.500 | 3.00 |"]  # fmt: skip
     assert "cuda: 3.0 s per model; cpu: -" in text
+
+
+def test_transfer_criteria_counts_budget_misses_and_skips_old_runs(tmp_path):
+    import transfer_criteria as tc
+
+    def rec(method: str, seed: int, best: float, q: int | None, v: int | None = 2) -> str:
+        r = {"task": "t", "method": method, "seed": seed, "opt": 1.0, "q": q,
+             "best": {"10": best, "30": best, "100": None}}  # fmt: skip
+        if v is not None:
+            r["v"] = v
+        return json.dumps(r)
+
+    lines = [rec("transfer", s, 0.5, 20) for s in range(3)]
+    lines += [rec("REA", s, 0.6 if s else 0.4, None) for s in range(3)]  # median 0.6 > 0.5
+    lines += [rec("TPE", s, 0.4, None) for s in range(3)]
+    lines += [rec("blind twin", s, 0.4, None, v=None) for s in range(3)]  # earlier adaptation
+    (tmp_path / "runs_p.jsonl").write_text("\n".join(lines))
+    by = tc.load("p", tmp_path)["t"]
+    assert "blind twin" not in by
+    miss = "0.5 vs REA 0.6, TPE 0.4"
+    assert tc.beats_baselines(by) == [f"@10: {miss}", f"@30: {miss}"]
+    assert tc.conditioning(by) == "no blind-twin runs"
