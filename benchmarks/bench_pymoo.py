@@ -55,8 +55,11 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "EDNAG strategy defaults": {"config": "nas", "mixing": 0.0},
     "EDNAG former defaults": {"config": "pymoo"},
     "EDNAG no global phase": {"global_share": 0.0},
+    "EDNAG mixing 0.3": {"mixing": 0.3},  # the former default on the constrained 2-D problems
 }
 CONSTRAINT_ABLATIONS = ("EDNAG feasibility-first", "EDNAG stochastic-ranking")
+#: ablations that differ from the default on some problems only
+ONLY_ON = {"EDNAG mixing 0.3": ("g6", "g8")}  # the adapter's mixing is off in 2-D (session 6)
 #: ``PYMOO_CONFIG`` given explicitly: the adapter's former default on the unconstrained
 #: problems (no frame, N = 30; on the G problems it is the default), ``--former-seeds`` seeds
 FORMER = "EDNAG former defaults"
@@ -166,6 +169,8 @@ def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str
                 if name in CONSTRAINT_ABLATIONS and p not in CONSTRAINED:
                     continue
                 if name in UNCONSTRAINED_ABLATIONS and p in CONSTRAINED:
+                    continue
+                if name in ONLY_ON and p not in ONLY_ON[name]:
                     continue
                 if k < n["former" if name in UNCONSTRAINED_ABLATIONS else "ablation"]:
                     later.append((p, name, s, mid, opts))

@@ -64,6 +64,8 @@ def variants() -> dict[str, dict[str, Any]]:
         "sr": {"constraint_handling": "stochastic-ranking"},
         "feas": {"constraint_handling": "feasibility"},
         # a Takahama-Sakai level in the adapter's state (pymoo_epsilon): (theta, until, power)
+        "nomix": {"mixing": 0.0},  # the default on constrained 2-D problems since session 6
+        "mix0.3": {"mixing": 0.3},  # the former default there
         "eps-pop": {"epsilon_control": "population"},  # the strategy's level (former default)
         **{f"eps{t}-{u}-{c}": {"epsilon_control": "state", "_eps": (t, u, c)}
            for t in (0.05, 0.2, 0.5) for u in (0.2, 0.5, 0.8) for c in (2, 5)},

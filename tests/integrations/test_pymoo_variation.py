@@ -8,7 +8,8 @@ from pymoo.optimize import minimize
 from pymoo.problems import get_problem
 
 from ednag_opt.integrations import EDNAG
-from ednag_opt.integrations.pymoo_variation import recombine
+from ednag_opt.integrations.pymoo import PYMOO_CONFIG
+from ednag_opt.integrations.pymoo_variation import MIXING_MIN_DIM, recombine
 
 
 def test_recombine_off_draws_nothing_and_changes_nothing():
@@ -52,3 +53,28 @@ def test_after_a_restart_the_population_is_the_new_diffusion():
     minimize(get_problem("sphere", n_var=3), EDNAG(pop_size=6, n_steps=5, crossover=0.5),
              ("n_gen", 8), seed=1, callback=callback)  # fmt: skip
     assert seen == [True]
+
+
+def _mixing_after_setup(problem, **kw) -> float:
+    alg = EDNAG(**kw)
+    alg.setup(problem, termination=("n_eval", 300), seed=0)
+    return alg.mixing
+
+
+def test_no_mixing_on_constrained_two_variable_problems_by_default():
+    assert MIXING_MIN_DIM == 3
+    assert _mixing_after_setup(get_problem("g6")) == 0.0  # 2 variables, constrained
+    assert _mixing_after_setup(get_problem("g8")) == 0.0
+    assert _mixing_after_setup(get_problem("g7")) == 0.3  # 10 variables
+    assert _mixing_after_setup(get_problem("himmelblau")) == 0.3  # unconstrained preset
+    assert _mixing_after_setup(get_problem("g6"), mixing=0.3) == 0.3  # explicit: kept
+    assert _mixing_after_setup(get_problem("g6"), config=PYMOO_CONFIG) == 0.3  # the ablation
+
+
+def test_two_variable_rule_changes_the_run_and_the_former_default_is_reachable():
+    def best(**kw) -> float:
+        return float(minimize(get_problem("g6"), EDNAG(**kw), ("n_eval", 900), seed=2).F[0])
+
+    default, explicit_off, former = best(), best(mixing=0.0), best(mixing=0.3)
+    assert default == explicit_off != former
+    assert former == best(config=PYMOO_CONFIG)

@@ -42,7 +42,7 @@ from .pymoo_restarts import (
     plan_global_phase,
     restart_seed,
 )
-from .pymoo_variation import check_rates, recombine
+from .pymoo_variation import check_rates, preset_mixing, recombine
 
 __all__ = ["EDNAG", "EDNAGOutput", "PYMOO_CONFIG", "PYMOO_CONTINUOUS_CONFIG", "restart_seed"]
 
@@ -218,6 +218,8 @@ class EDNAG(Algorithm):
         self.config, self.pop_size, self.mixing = self._base
         continuous = (problem.n_obj == 1 and not problem.has_constraints()
                       and not self.encoding.mixed and not self.encoding.discrete)  # fmt: skip
+        if default_config and default_mixing:  # no mixing on constrained 2-D problems
+            self.mixing = preset_mixing(problem, self.encoding, self.mixing)
         if not (default_config and continuous):
             return
         cfg = PYMOO_CONTINUOUS_CONFIG
