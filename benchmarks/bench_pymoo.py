@@ -147,9 +147,10 @@ def run_task(task: tuple[str, str, int, tuple[int, ...], dict[str, Any]]) -> dic
 def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str, int],
               ablate: bool) -> list[tuple]:  # fmt: skip
     """Runs, most important first: EDNAG and DE on every seed at the lower budgets; the
-    top budget, GA and PSO (not to the top budget) on the first ``n["long"]`` /
-    ``n["baseline"]`` seeds, CMA-ES on the first ``n["cmaes"]`` (default:
-    ``n["baseline"]``); ablations at the middle budget on ``n["ablation"]`` seeds."""
+    top budget on the first ``n["long"]`` seeds, GA and PSO on the first
+    ``n["baseline"]`` (to the top budget on the long ones), CMA-ES on the first
+    ``n["cmaes"]`` (default: ``n["baseline"]``); ablations at the middle budget on
+    ``n["ablation"]`` seeds."""
     low, mid = tuple(sorted(budgets)[:-1]), (sorted(budgets)[len(budgets) // 2],)
     first, later = [], []
     for p in problems:
@@ -160,7 +161,8 @@ def tasks_for(problems: list[str], seeds: range, budgets: list[int], n: dict[str
             if long:
                 later.append((p, "EDNAG", s, (max(budgets),), {}))
             if k < n["baseline"]:
-                later += [(p, a, s, low, {}) for a in ("GA", "PSO")]
+                later += [(p, a, s, (*low, max(budgets)) if long else low, {})
+                          for a in ("GA", "PSO")]  # fmt: skip
             if k < n.get("cmaes", n["baseline"]):
                 later.append((p, "CMAES", s, (*low, max(budgets)) if long else low, {}))
             if not ablate:
@@ -317,7 +319,8 @@ def write_doc(path: Path | None, runs: list[dict], args: Any, wall: float, cmd: 
 
 EDNAG and DE: seeds {args.seeds_from}-{args.seeds_from + args.seeds - 1} at the lower
 budgets, the first {args.long_seeds} of them at {max(args.budgets)}; GA and PSO:
-the first {args.baseline_seeds} seeds, not at {max(args.budgets)}; CMA-ES: the first
+the first {args.baseline_seeds} seeds (at {max(args.budgets)} too within the first
+{args.long_seeds}); CMA-ES: the first
 {args.cmaes_seeds or args.baseline_seeds} (runs resumed from an earlier run keep the seeds
 and budgets they were run to); ablations:
 the first {args.ablation_seeds} seeds, "former defaults" and the other unconstrained-only
