@@ -30,6 +30,7 @@ from pymoo.util.display.multi import MultiObjectiveOutput
 from pymoo.util.optimum import filter_optimum
 
 from ..strategy import EvolutionaryDDIM
+from ..strategy.blackbox import multiobjective_config
 from ..strategy.config import DDIMConfig
 from .pymoo_encoding import VariableEncoding
 from .pymoo_epsilon import EpsilonLevel, check_control
@@ -109,7 +110,9 @@ class EDNAG(Algorithm):
             init_scale, constraint_handling: ``DDIMConfig`` fields (None: ``config``'s).
         config: the strategy's hyperparameters. None: ``PYMOO_CONTINUOUS_CONFIG`` (adapted
             frame, IPOP restarts) on unconstrained single-objective problems with only real
-            variables, else ``PYMOO_CONFIG``; ``DDIMConfig()``: the strategy's NAS defaults.
+            variables, ``multiobjective_config()`` (population 100, no mixing) on such
+            problems with several objectives, else ``PYMOO_CONFIG``; ``DDIMConfig()``: the
+            strategy's NAS defaults.
         strategy_options: further ``EvolutionaryDDIM`` keyword arguments.
         output: pymoo display columns (default ``EDNAGOutput``).
         **kwargs: pymoo ``Algorithm`` options (termination, seed, verbose, callback,
@@ -216,10 +219,14 @@ class EDNAG(Algorithm):
         ``continuous_pop_size(D)``; with ``mixing=None``, ``CONTINUOUS_MIXING``)."""
         default_config, default_pop, default_mixing = self._preset
         self.config, self.pop_size, self.mixing = self._base
-        continuous = (problem.n_obj == 1 and not problem.has_constraints()
-                      and not self.encoding.mixed and not self.encoding.discrete)  # fmt: skip
+        real = not (problem.has_constraints() or self.encoding.mixed or self.encoding.discrete)
+        continuous = real and problem.n_obj == 1
         if default_config and default_mixing:  # no mixing on constrained 2-D problems
             self.mixing = preset_mixing(problem, self.encoding, self.mixing)
+        if default_config and real and problem.n_obj > 1:  # the recombination step mixes
+            self.config = multiobjective_config(**self._changes)
+            self.pop_size = self.config.popsize if default_pop else self.pop_size
+            self.mixing = 0.0 if default_mixing else self.mixing
         if not (default_config and continuous):
             return
         cfg = PYMOO_CONTINUOUS_CONFIG
