@@ -10,7 +10,6 @@ solutions evaluated (``res.opt``), as with pymoo's own algorithms.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from collections.abc import Callable, Hashable
@@ -32,8 +31,9 @@ from pymoo.util.optimum import filter_optimum
 from ..strategy import EvolutionaryDDIM
 from ..strategy.blackbox import multiobjective_config
 from ..strategy.config import DDIMConfig
-from .pymoo_encoding import VariableEncoding
+from .pymoo_encoding import VariableEncoding, copy_evaluation
 from .pymoo_epsilon import EpsilonLevel, check_control
+from .pymoo_options import check_algorithm_options
 from .pymoo_output import EDNAGOutput
 from .pymoo_restarts import (
     check_pop,
@@ -66,12 +66,6 @@ COLLAPSE = 1e-12
 #: ``mixing`` of the continuous preset (``mixing=None``)
 CONTINUOUS_MIXING = 0.3
 
-#: Keyword arguments of pymoo's ``Algorithm`` (what ``EDNAG(**kwargs)`` accepts besides
-#: its own arguments).
-ALGORITHM_OPTIONS = frozenset(
-    name for name, p in inspect.signature(Algorithm.__init__).parameters.items()
-    if name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD
-)  # fmt: skip
 
 
 class EDNAG(Algorithm):
@@ -151,7 +145,7 @@ class EDNAG(Algorithm):
         output: EDNAGOutput | None = None,
         **kwargs: Any,
     ) -> None:
-        _check_algorithm_options(kwargs)
+        check_algorithm_options(kwargs, inspect.signature(EDNAG.__init__).parameters)
         super().__init__(output=EDNAGOutput() if output is None else output, **kwargs)
         self._preset = config is None, pop_size is None, mixing is None  # chosen in _setup
         config = PYMOO_CONFIG if config is None else config
@@ -314,9 +308,9 @@ class EDNAG(Algorithm):
         first: dict[Hashable, int] = {}
         for i in range(len(full)):
             if i == 0 and best is not None:
-                _copy_evaluation(best, full[0])
+                copy_evaluation(best, full[0])
             elif self._dedup and keys[i] in self._seen:
-                _copy_evaluation(self._seen[keys[i]], full[i])
+                copy_evaluation(self._seen[keys[i]], full[i])
             elif self._dedup and keys[i] in first:
                 dup_of[i] = first[keys[i]]
             else:
@@ -366,7 +360,7 @@ class EDNAG(Algorithm):
             infills[j].set("u", full[i].get("u"))
             full[i] = infills[j]
         for i, src in dup_of.items():
-            _copy_evaluation(full[src], full[i])
+            copy_evaluation(full[src], full[i])
         if self._dedup:
             for i in new:
                 self._seen[keys[i]] = full[i]
@@ -397,19 +391,3 @@ class EDNAG(Algorithm):
     def n_distinct(self) -> int:
         """Distinct solutions evaluated so far (tracked with ``eliminate_duplicates``)."""
         return len(self._seen)
-
-
-def _check_algorithm_options(kwargs: dict[str, Any]) -> None:
-    """Raise a TypeError naming each option pymoo's ``Algorithm`` does not take."""
-    known = ALGORITHM_OPTIONS | set(inspect.signature(EDNAG.__init__).parameters) - {"kwargs"}
-    for name in kwargs:
-        if name not in ALGORITHM_OPTIONS:
-            near = difflib.get_close_matches(name, sorted(known - {"self"}), n=1)
-            hint = f" (did you mean {near[0]!r}?)" if near else ""
-            raise TypeError(f"EDNAG() got an unexpected keyword argument {name!r}{hint}")
-
-
-def _copy_evaluation(src: Individual, dst: Individual) -> None:
-    for key in ("F", "G", "H"):
-        dst.set(key, None if (v := src.get(key)) is None else np.array(v, copy=True))
-    dst.evaluated = set(src.evaluated or ())

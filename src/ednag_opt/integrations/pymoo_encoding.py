@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 import torch
+from pymoo.core.individual import Individual
 from pymoo.core.problem import Problem
 from pymoo.core.variable import Binary, Choice, Integer, Real, Variable
 
-__all__ = ["VariableEncoding", "option_index"]
+__all__ = ["VariableEncoding", "copy_evaluation", "option_index"]
 
 
 class VariableEncoding:
@@ -210,3 +211,10 @@ def option_index(options: list, value: Any) -> int:
 
 def _plain(v: Any) -> Any:
     return v.item() if isinstance(v, np.generic) else v
+
+
+def copy_evaluation(src: Individual, dst: Individual) -> None:
+    """Give ``dst`` the objectives, constraints and evaluated set of ``src`` (copies)."""
+    for key in ("F", "G", "H"):
+        dst.set(key, None if (v := src.get(key)) is None else np.array(v, copy=True))
+    dst.evaluated = set(src.evaluated or ())
