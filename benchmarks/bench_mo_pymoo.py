@@ -5,8 +5,8 @@ ZDT1-3 (30 variables) and DTLZ2 (12 variables, 3 objectives): the hypervolume ra
 ``res.F`` (the front pymoo returns) to that of pymoo's reference front, reference point
 1.1 in every objective, at 10,000 evaluations, population 100 for both. Rows: EDNAG's
 default, its former default (``config=PYMOO_CONFIG``: the DDIM step, the ablation of the
-recombination preset) and NSGA-II. Medians with 95% CIs, two-sided Mann-Whitney p against
-the default. Tuning seeds start at 100; report seeds 0-19.
+recombination preset) and NSGA-II. Medians with 95% bootstrap CIs, two-sided Mann-Whitney p
+against the default. Tuning seeds start at 100; report seeds 0-19.
 
 Usage::
 
@@ -27,9 +27,9 @@ from pymoo.algorithms.moo.nsga2 import NSGA2
 from pymoo.indicators.hv import HV
 from pymoo.optimize import minimize
 from pymoo.problems import get_problem
-from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _mo_report import fmt_med  # noqa: E402
 from _nas_common import machine, md_table, update_section  # noqa: E402
 
 from ednag_opt.integrations.pymoo import EDNAG, PYMOO_CONFIG  # noqa: E402
@@ -56,19 +56,12 @@ def hv_ratio(name: str, method: str, seed: int, evals: int) -> float:
 
 
 def table(results: dict[tuple[str, str], list[float]]) -> str:
-    """Median [95% CI of the median] per problem and method; p against the default."""
+    """Median [95% bootstrap CI] per problem and method; p against the default."""
     rows = []
     for name in PROBLEMS:
         base = results[(name, "EDNAG()")]
-        cells = []
-        for method in METHODS:
-            x = np.sort(results[(name, method)])
-            k = max(int(stats.binom.ppf(0.025, len(x), 0.5)) - 1, 0)
-            cell = f"{np.median(x):.4f} [{x[k]:.4f}, {x[len(x) - 1 - k]:.4f}]"
-            if method != "EDNAG()":
-                cell += f", p={stats.mannwhitneyu(base, x).pvalue:.2g}"
-            cells.append(cell)
-        rows.append([name, *cells])
+        rows.append([name, *(fmt_med(results[(name, m)], None if m == "EDNAG()" else base)
+                             for m in METHODS)])  # fmt: skip
     return md_table(["problem", *METHODS], rows)
 
 
@@ -85,8 +78,9 @@ def main() -> None:
                for p in PROBLEMS for m in METHODS}  # fmt: skip
     text = (f"Command: `python benchmarks/bench_mo_pymoo.py --seeds {args.seeds} --evals "
             f"{args.evals}{' --doc' if args.doc else ''}`; {machine()}.\n\n"
-            f"**Hypervolume ratio of `res.F`, {args.evals:,} evaluations** (median [95% CI "
-            "of the median]; p: two-sided Mann-Whitney vs `EDNAG()`)\n\n" + table(results))
+            f"**Hypervolume ratio of `res.F`, {args.evals:,} evaluations** (median [95% "
+            "bootstrap CI of the median]; p: two-sided Mann-Whitney vs `EDNAG()`)\n\n"
+            + table(results))
     print(text)
     if args.doc:
         update_section(DOC, "pymoo-blackbox", text)

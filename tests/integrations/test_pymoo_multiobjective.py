@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from pymoo.indicators.hv import HV
 from pymoo.optimize import minimize
 from pymoo.problems import get_problem
@@ -36,4 +35,3 @@ def test_explicit_options_win_over_the_preset(one_thread):
     alg, _ = _zdt1(EDNAG(pop_size=40, mixing=0.2, temperature=0.5), 0)
     assert (alg.config.step, alg._run_pop, alg.mixing) == ("recombine", 40, 0.2)
     assert alg.config.temperature == pytest.approx(0.5)
-    assert torch.get_num_threads() == 1
