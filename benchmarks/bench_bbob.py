@@ -9,8 +9,9 @@ triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
 
 Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
-  BIPOP restarts), unbounded, start mean U(-4, 4)^d, initial scale 1; ablations through
-  ``--ours-config '{"restarts": "ipop", "adapt_rate": 1}' --tag -old``;
+  BIPOP restarts, stall="regime"), unbounded, start mean U(-4, 4)^d, initial scale 1;
+  ablations through
+  ``--ours-config '{"restarts": "ipop", "stall": "local", "adapt_rate": 1}' --tag -old``;
 * ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
   [-5, 5]^d);
 * ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,
@@ -18,7 +19,10 @@ Methods (``--methods``):
 * ``cma``: pycma IPOP-CMA-ES (``fmin2``, 9 restarts, ``incpopsize=2``), x0 U(-4, 4)^d,
   sigma0 2, unbounded;
 * ``evosax``: evosax ``DiffusionEvolution``, population 100, points clipped to the box;
-* ``ngopt``: nevergrad ``NGOpt`` on the box, one worker.
+* ``ngopt``: nevergrad ``NGOpt`` on the box, one worker. It runs at any budget, but
+  its cost per evaluation grows with the budget it is given: from 10³·d on it picks a
+  portfolio (``NGOpt36`` at 10⁴·d) whose ``tell`` feeds every member, about 65 ms per
+  evaluation on this machine, i.e. ~1 h for one 10⁴·d run at d = 5.
 
 Usage::
 
@@ -46,12 +50,12 @@ from typing import Any
 
 import numpy as np
 import torch
-from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _nas_common import git_rev, machine, md_table, update_section  # noqa: E402
+from _bbob_report import by_function, plot, tables  # noqa: E402
+from _nas_common import git_rev, machine, update_section  # noqa: E402
 
-from ednag_opt.problems.bbob import BBOB_GROUPS, BBOBProblem, get_bbob_problem  # noqa: E402
+from ednag_opt.problems.bbob import BBOBProblem, get_bbob_problem  # noqa: E402
 from ednag_opt.strategy.blackbox import blackbox_config, minimize, paper_config  # noqa: E402
 
 TARGETS = 10.0 ** np.linspace(2, -8, 51)
@@ -101,7 +105,8 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     """Our black-box preset (frame adaptation on, or off with the box as ablation)."""
     d = rec.problem.dim
     changes = dict(OURS_CHANGES)
-    restarts = changes.pop("restarts", "bipop")  # minimize's default
+    restarts = changes.pop("restarts", "bipop")  # minimize's defaults
+    stall = changes.pop("stall", "regime")
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:
@@ -109,7 +114,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     else:
         cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
-             config=cfg, restarts=restarts)  # initial scale: the config's 1.0
+             config=cfg, restarts=restarts, stall=stall)  # initial scale: the config's 1.0
 
 
 def run_paper(rec: Recorder, seed: int) -> None:
@@ -222,113 +227,6 @@ def run_one(method: str, fid: int, dim: int, instance: int, budget: int) -> dict
             "seconds": time.perf_counter() - t0}  # fmt: skip
 
 
-# ---------------------------------------------------------------------- the COCO measure
-def solved(records: list[dict[str, Any]], evals_per_dim: float) -> np.ndarray:
-    """Per run, the fraction of the 51 targets reached within ``evals_per_dim * d``."""
-    out = []
-    for r in records:
-        limit = evals_per_dim * r["dim"]
-        out.append(np.mean([h is not None and h <= limit for h in r["hits"]]))
-    return np.asarray(out)
-
-
-def ecdf_ci(values: np.ndarray, reps: int = 1000) -> tuple[float, float, float]:
-    """Mean and 95% percentile-bootstrap CI over runs."""
-    if len(values) == 0:
-        return math.nan, math.nan, math.nan
-    rng = np.random.default_rng(0)
-    boots = rng.choice(values, size=(reps, len(values)), replace=True).mean(axis=1)
-    return float(values.mean()), float(np.percentile(boots, 2.5)), float(np.percentile(boots, 97.5))
-
-
-def tables(records: list[dict[str, Any]]) -> str:
-    """Markdown: per dimension and function group, the solved fraction at each budget."""
-    methods = list(dict.fromkeys(r["method"] for r in records))
-    budget = min(r["budget"] for r in records)
-    checks = [b for b in (10, 100, 1000, 10000) if b < budget] + [budget]
-    groups = {"all": tuple(range(1, 25)), **BBOB_GROUPS}
-    lines = []
-    for dim in sorted({r["dim"] for r in records}):
-        rows = []
-        for gname, fids in groups.items():
-            for m in methods:
-                sel = [r for r in records if r["method"] == m and r["dim"] == dim
-                       and r["fid"] in fids]  # fmt: skip
-                if not sel:
-                    continue
-                cells = []
-                for b in checks:
-                    mean, lo, hi = ecdf_ci(solved(sel, b))
-                    cells.append(f"{mean:.3f} ({lo:.2f}-{hi:.2f})")
-                ref = [r for r in records if r["method"] == "cma" and r["dim"] == dim
-                       and r["fid"] in fids]  # fmt: skip
-                pval = "-"
-                if m != "cma" and ref:
-                    a_, b_ = solved(sel, checks[-1]), solved(ref, checks[-1])
-                    if np.ptp(np.concatenate([a_, b_])) > 0:
-                        pval = f"{stats.mannwhitneyu(a_, b_).pvalue:.2g}"
-                secs = np.median([r["seconds"] for r in sel])
-                rows.append([gname, m, str(len(sel)), *cells, pval, f"{secs:.2f}"])
-        header = ["group", "method", "runs", *[f"{b}·d" for b in checks],
-                  f"p vs cma at {checks[-1]}·d", "s/run"]  # fmt: skip
-        lines += [f"### d = {dim}", "", md_table(header, rows), "", *ratio_notes(records, dim), ""]
-    return "\n".join(lines)
-
-
-def ratio_notes(records: list[dict[str, Any]], dim: int, ours: str = "ours") -> list[str]:
-    """Per group: the smallest ratio of ours' solved fraction to pycma's over 61
-    log-spaced budgets from 1·d to the budget (and over those from 10·d on, past the
-    initial random samples), and at how many of them ours is ahead."""
-    budget = min(r["budget"] for r in records)
-    grid = np.logspace(0, math.log10(budget), 61)
-    out = []
-    for gname, fids in BBOB_GROUPS.items():
-        a = [r for r in records if r["method"] == ours and r["dim"] == dim and r["fid"] in fids]
-        c = [r for r in records if r["method"] == "cma" and r["dim"] == dim and r["fid"] in fids]
-        if not a or not c:
-            continue
-        pairs = [(b, solved(a, b).mean(), solved(c, b).mean()) for b in grid]
-        ratio = lambda t: (t[1] + 1e-9) / (t[2] + 1e-9)  # noqa: E731
-        b, x, y = min(pairs, key=ratio)
-        b10, x10, y10 = min((t for t in pairs if t[0] >= 10 - 1e-9), key=ratio)
-        ahead = sum(p[1] > p[2] for p in pairs)
-        out.append(f"- {gname}: {ours}/cma at worst {x / y if y else math.inf:.2f} "
-                   f"({x:.3f} vs {y:.3f} at {b:.0f}·d), from 10·d on "
-                   f"{x10 / y10 if y10 else math.inf:.2f} ({b10:.0f}·d); "
-                   f"{ours} ahead at {ahead}/61 budgets")
-    return out
-
-
-def plot(records: list[dict[str, Any]], path: Path) -> None:
-    """ECDF curves (solved fraction vs evaluations / d), one panel per group, all dims."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    methods = list(dict.fromkeys(r["method"] for r in records))
-    budget = min(r["budget"] for r in records)
-    grid = np.logspace(0, math.log10(budget), 60)
-    groups = {"all": tuple(range(1, 25)), **BBOB_GROUPS}
-    fig, axes = plt.subplots(2, 3, figsize=(13, 7), sharey=True)
-    for ax, (gname, fids) in zip(axes.flat, groups.items()):
-        for m in methods:
-            sel = [r for r in records if r["method"] == m and r["fid"] in fids]
-            if sel:
-                ax.plot(grid, [solved(sel, b).mean() for b in grid], label=m)
-        ax.set_xscale("log")
-        ax.set_title(f"{gname} (f{fids[0]}-f{fids[-1]})")
-        ax.set_xlabel("evaluations / d")
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("fraction of (f, instance, target) solved")
-    axes[0, 0].legend(fontsize=8)
-    dims = ",".join(str(d) for d in sorted({r["dim"] for r in records}))
-    fig.suptitle(f"BBOB, d = {dims}, targets 1e2..1e-8")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=80)
-
-
 # ---------------------------------------------------------------------- driver
 def parse_ints(text: str) -> list[int]:
     """``"1-5,7"`` -> ``[1, 2, 3, 4, 5, 7]``."""
@@ -355,6 +253,8 @@ def main() -> None:
     p.add_argument("--ours-config", default=None, help="JSON overrides of blackbox_config "
                    "(plus popsize_factor, restarts); rows are named ours<--tag>")
     p.add_argument("--tag", default="", help="suffix of the ours rows (tuning variants)")
+    p.add_argument("--by-function", action="store_true",
+                   help="add a table per function (10^3 d and the budget, p vs pycma)")
     a = p.parse_args()
     if a.ours_config:
         OURS_CHANGES.update(json.loads(a.ours_config))
@@ -397,6 +297,8 @@ def main() -> None:
     if not records:
         return
     text = tables(records)
+    if a.by_function:
+        text += "\n#### Per function\n\n" + by_function(records) + "\n"
     print(text)
     if a.doc:
         img = Path(a.doc).parent / "img" / f"{a.section}_ecdf.png"

@@ -14,7 +14,8 @@ def rastrigin(x: torch.Tensor) -> torch.Tensor:
 
 
 def _runs(monkeypatch: pytest.MonkeyPatch, restarts: object) -> list[tuple[int, float, int]]:
-    """(population, initial scale, evaluations) of each run of a 2-d rastrigin search."""
+    """(population, initial scale, evaluations) of each run of a 2-d rastrigin search (with
+    the short stall rule for every run, so that several large runs fit in the budget)."""
     seen: list[tuple[int, float, int]] = []
     inner = blackbox._run
 
@@ -24,7 +25,7 @@ def _runs(monkeypatch: pytest.MonkeyPatch, restarts: object) -> list[tuple[int, 
         return spent
 
     monkeypatch.setattr(blackbox, "_run", spy)
-    res = minimize(rastrigin, 2, 3000, seed=2, restarts=restarts)
+    res = minimize(rastrigin, 2, 3000, seed=2, restarts=restarts, stall="local")
     assert res.evaluations <= 3000 and res.restarts == len(seen) - 1
     return seen
 
@@ -86,3 +87,38 @@ def test_tell_folds_a_pending_latent_changed_after_ask() -> None:
     assert bool((es.state.latent.abs() <= 1.0).all())
     assert torch.equal(es.to_problem(es.state.latent), es.population)
     assert x.shape == (8, 5)
+
+
+def test_stall_is_validated() -> None:
+    with pytest.raises(ValueError, match="stall"):
+        minimize(rastrigin, 2, 100, stall="never")
+
+
+@pytest.mark.parametrize("stall", ["regime", "local"])
+def test_stall_patience_per_regime(monkeypatch: pytest.MonkeyPatch, stall: str) -> None:
+    """Large-regime runs (first, doubled) wait 120 + 30 d / pop generations under
+    ``stall="regime"``; BIPOP's short runs, and every run under ``"local"``, 10 + 30 d / pop."""
+    seen: list[tuple[int, float, int]] = []
+    inner = blackbox._run
+
+    def spy(es, fun, start, out, stop_at, target, wait):  # noqa: ANN001
+        seen.append((es.popsize, es.init_scale, wait))
+        return inner(es, fun, start, out, stop_at, target, wait)
+
+    monkeypatch.setattr(blackbox, "_run", spy)
+    minimize(rastrigin, 2, 6000, seed=2, stall=stall)
+    assert any(s < 1.0 for _, s, _ in seen) and sum(s == 1.0 for _, s, _ in seen) >= 2
+    for pop, scale, wait in seen:
+        large = stall == "regime" and scale == 1.0
+        assert wait == (120 if large else 10) + int(60 / pop)
+
+
+def test_stall_regime_keeps_a_stalled_large_run_going() -> None:
+    """On a plateau nothing improves after the first generation: with population 6 at
+    d = 2 the short rule (patience 20) ends the run after 21 generations; under
+    ``"regime"`` it runs until the success rule has shrunk the frame below 1e-12 (117
+    generations, before its patience of 130)."""
+    flat = lambda x: torch.zeros(x.shape[0], dtype=x.dtype)  # noqa: E731
+    local = minimize(flat, 2, 5000, seed=0, restarts=False, stall="local")
+    regime = minimize(flat, 2, 5000, seed=0, restarts=False)
+    assert local.evaluations == 6 * 21 and 6 * 100 <= regime.evaluations <= 6 * 131

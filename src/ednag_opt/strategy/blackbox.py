@@ -28,8 +28,11 @@ import torch
 from .config import DDIMConfig
 from .evolutionary_ddim import EvolutionaryDDIM
 
-__all__ = ["MinimizeResult", "blackbox_config", "minimize", "multiobjective_config",
-           "paper_config"]
+__all__ = ["STALL_RULES", "MinimizeResult", "blackbox_config", "minimize",
+           "multiobjective_config", "paper_config"]
+
+#: :func:`minimize`'s rules for ending a run that still moves (see its ``stall``)
+STALL_RULES = ("regime", "local")
 
 
 def blackbox_config(dim: int, **changes: Any) -> DDIMConfig:
@@ -102,6 +105,7 @@ def minimize(
     init_scale: float | None = None,
     config: DDIMConfig | None = None,
     restarts: bool | str = "bipop",
+    stall: str = "regime",
     target: float = -math.inf,
 ) -> MinimizeResult:
     """Minimise ``fun`` (batch (N, dim) -> N values) within ``budget`` evaluations.
@@ -123,16 +127,24 @@ def minimize(
             runs (a smaller population and initial scale drawn at random) while those have
             spent fewer evaluations than the large ones; ``True`` or ``"ipop"``: IPOP
             restarts only; ``False``: one run.
+        stall: when a run that still moves ends for lack of progress. ``"regime"``
+            (default): the runs of the large-population regime (the first run and IPOP's
+            doubled ones) may go ``120 + 30 dim / pop`` generations without a new best
+            (CMA-ES's TolStagnation horizon), BIPOP's short local runs
+            ``10 + 30 dim / pop``; ``"local"``: ``10 + 30 dim / pop`` for every run (the
+            former rule, bit for bit).
         target: stop once a value <= target is found.
 
     Returns:
         MinimizeResult: the best point and value, evaluations spent, the trace.
 
     Raises:
-        ValueError: ``restarts`` is not one of the values above.
+        ValueError: ``restarts`` or ``stall`` is not one of the values above.
     """
     if restarts not in (True, False, "ipop", "bipop"):
         raise ValueError(f"restarts must be True, False, 'ipop' or 'bipop', got {restarts!r}")
+    if stall not in STALL_RULES:
+        raise ValueError(f"stall must be one of {STALL_RULES}, got {stall!r}")
     cfg = config or blackbox_config(dim)
     if init_scale is not None:
         cfg = cfg.replace(init_scale=init_scale)
@@ -145,7 +157,8 @@ def minimize(
                               num_steps=max(2, (budget - out.evaluations) // pop))  # fmt: skip
         es = EvolutionaryDDIM((dim,), config=run_cfg, seed=1000 * seed + run, bounds=bounds)
         start = _start(x0 if run == 0 else None, dim, bounds, rng)
-        spent = _run(es, fun, start, out, min(budget, out.evaluations + limit), target, dim)
+        wait = _patience(dim, pop, stall == "regime" and not regime.small_next)
+        spent = _run(es, fun, start, out, min(budget, out.evaluations + limit), target, wait)
         regime.record(pop, spent)
         run += 1
         if not restarts:
@@ -189,9 +202,10 @@ class _Regimes:
 
 
 def _run(es: EvolutionaryDDIM, fun: Callable[[torch.Tensor], Any], start: torch.Tensor,
-         out: MinimizeResult, stop_at: int, target: float, dim: int) -> int:
-    """One run of ``es`` from ``start`` until it converges or ``stop_at`` evaluations are
-    spent in all; updates ``out`` (best, evaluations, trace) and returns its evaluations."""
+         out: MinimizeResult, stop_at: int, target: float, wait: int) -> int:
+    """One run of ``es`` from ``start`` until it converges (or goes ``wait`` generations
+    without a new best) or ``stop_at`` evaluations are spent in all; updates ``out`` (best,
+    evaluations, trace) and returns its evaluations."""
     pop, begin = es.popsize, out.evaluations
     best_run, stall = math.inf, 0
     while not es.done and out.evaluations + pop <= stop_at:
@@ -205,7 +219,7 @@ def _run(es: EvolutionaryDDIM, fun: Callable[[torch.Tensor], Any], start: torch.
         out.trace.append((out.evaluations, out.fun))
         stall = 0 if float(f.min()) < best_run - 1e-12 * abs(best_run) else stall + 1
         best_run = min(best_run, float(f.min()))
-        if out.fun <= target or _converged(es, stall, dim, pop):
+        if out.fun <= target or _converged(es, stall, wait):
             break
     return out.evaluations - begin
 
@@ -239,15 +253,15 @@ def _ask(es: EvolutionaryDDIM, start: torch.Tensor) -> torch.Tensor:
     return es.to_problem(es.state.pending).to(torch.float64)
 
 
-def _patience(dim: int, pop: int) -> int:
-    """Generations a run may go without progress: ``10 + 30 dim / pop`` (as CMA-ES)."""
-    return 10 + int(30 * dim / pop)
+def _patience(dim: int, pop: int, large: bool = False) -> int:
+    """Generations a run may go without progress: ``10 + 30 dim / pop`` (as CMA-ES's
+    TolFun history), ``120 + 30 dim / pop`` for a large-regime run (TolStagnation)."""
+    return (120 if large else 10) + int(30 * dim / pop)
 
 
-def _converged(es: EvolutionaryDDIM, stall: int, dim: int, pop: int) -> bool:
-    """Frame collapsed below 1e-12, or no improvement for ``_patience`` generations."""
+def _converged(es: EvolutionaryDDIM, stall: int, wait: int) -> bool:
+    """Frame collapsed below 1e-12, or no improvement for ``wait`` generations."""
     row = es.history[-1]
     if "frame_scale" in row and row["frame_scale"] < 1e-12:
         return True
-    return stall > _patience(dim, pop) + (0 if es.state.frame is not None else 10**9)
-
+    return stall > wait + (0 if es.state.frame is not None else 10**9)

@@ -1,0 +1,66 @@
+"""The COCO measure of benchmarks/bench_bbob.py (``_bbob_report``) and its Recorder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import _bbob_report as rep  # noqa: E402
+
+
+def _rec(method: str, fid: int, first_hits: int | None, n_hit: int, dim: int = 5) -> dict:
+    """A run that reached its first ``n_hit`` targets at evaluation ``first_hits``."""
+    hits = [first_hits] * n_hit + [None] * (51 - n_hit)
+    return {"method": method, "fid": fid, "dim": dim, "instance": 1, "budget": 1000,
+            "hits": hits, "seconds": 1.0}  # fmt: skip
+
+
+def test_solved_counts_targets_reached_within_the_budget():
+    runs = [_rec("ours", 20, 50, 51), _rec("ours", 20, 600, 17)]  # d = 5
+    assert rep.solved(runs, 10).tolist() == [1.0, 0.0]  # 50 evaluations = 10·d: reached
+    assert rep.solved(runs, 200).tolist() == [1.0, 17 / 51]
+    assert rep.solved(runs, 9.9).tolist() == [0.0, 0.0]
+
+
+def test_ratio_notes_count_budgets_ahead_and_behind():
+    ours = [_rec("ours", f, 4000, 51) for f in (20, 21)]  # everything at 800·d
+    cma = [_rec("cma", f, 20, 25) for f in (20, 21)]  # half the targets at 4·d
+    (line,) = rep.ratio_notes(ours + cma, 5)
+    grid = np.logspace(0, 3, 61)
+    behind = int(((grid >= 4) & (grid < 800)).sum())
+    assert line.startswith("- weak-structure: ours/cma at worst 0.00")
+    assert f"ahead at {int((grid >= 800).sum())}/61" in line
+    assert f"behind at {behind}/61" in line
+
+
+def test_by_function_reports_both_budgets_and_a_rank_test():
+    runs = [_rec("ours", 23, 100, 51) for _ in range(5)] + [_rec("cma", 23, 4000, 10)] * 5
+    table = rep.by_function(runs).splitlines()
+    assert table[0].startswith("| d | f | method | runs | 1000·d | cma 1000·d | p 1000·d")
+    cells = [c.strip() for c in table[2].split("|")[1:-1]]
+    assert cells[:6] == ["5", "f23", "ours", "5", "1.000", "0.196"]  # 10/51 at 800·d
+    assert float(cells[6]) < 0.01 and len(table) == 3  # one row: cma is the reference
+
+
+def test_recorder_stops_at_the_budget_and_notes_first_hits():
+    pytest.importorskip("cocoex")
+    import bench_bbob as bb
+
+    from ednag_opt.problems.bbob import get_bbob_problem
+
+    p = get_bbob_problem(1, 2, 1)
+    rec = bb.Recorder(p, 5)
+    x = np.stack([p.x_opt + 10.0, p.x_opt + 1e-3, p.x_opt])
+    out = rec.padded(x)
+    assert out[2] == 0.0 and rec.count == 3 and rec.hits[-1] == 3
+    assert rec.hits[0] in (1, 2) and all(h is not None for h in rec.hits)
+    with pytest.raises(bb.Stop):  # the last target is hit: the run ends
+        rec(x)
+    rec = bb.Recorder(p, 2)
+    assert np.isinf(rec.padded(x)[2]) and rec.count == 2
+    with pytest.raises(bb.Stop):
+        rec(x)
