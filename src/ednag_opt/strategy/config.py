@@ -127,6 +127,12 @@ class DDIMConfig:
             the multi-objective black-box preset, ``multiobjective_config``).
         recombine_rate: ``"recombine"``: share of coordinates drawn, in [0, 1].
         spread_scale: ``"recombine"``: noise in units of the population's spread, >= 0.
+        niche: ``"recombine"`` with ``objectives >= 2`` (ignored with one): width of a
+            mating kernel in objective space (vectors scaled to [0, 1] by the population's
+            range): donors of a member are also weighted by
+            ``exp(-|F_j - F_i|² / (2 h_t²))``, ``h_t = niche / (1 - alpha_t)``, so that
+            early in the schedule coordinates are drawn from neighbours along the front;
+            >= 0, 0 (default) is off (``multiobjective_config`` uses 0.2).
     """
 
     popsize: int = 30
@@ -155,6 +161,7 @@ class DDIMConfig:
     step: str = "ddim"
     recombine_rate: float = 0.5
     spread_scale: float = 0.3
+    niche: float = 0.0
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -259,6 +266,7 @@ def _check_step_options(cfg: DDIMConfig) -> None:
     object.__setattr__(cfg, "recombine_rate", rate)
     object.__setattr__(cfg, "spread_scale",
                        _finite("spread_scale", cfg.spread_scale, 0.0, strict=False))  # fmt: skip
+    object.__setattr__(cfg, "niche", _finite("niche", cfg.niche, 0.0, strict=False))
 
 
 def _check_schedule(schedule: Any, num_steps: int) -> str | tuple[float, ...]:

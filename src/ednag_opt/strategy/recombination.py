@@ -18,6 +18,19 @@ population's standard deviation there. The draw recombines good coordinates of
 neighbouring members (mating stays local while ``alpha_t`` is large), and the noise shrinks
 in the directions where the selected population has converged (towards the Pareto set)
 while it stays wide along the front, which Pareto selection keeps spread.
+
+With several objectives the draw is also restricted along the front (``niche > 0``;
+mating restriction, as in MOEA/D's neighbourhoods): ``w[j, i]`` is further multiplied by
+``exp(-|F_j - F_i|² / (2 h_t²))``, with the objective vectors scaled to [0, 1] by the
+population's range and ``h_t = niche / (1 - alpha_t)``. Early in the schedule
+(``alpha_t`` near 0) the decision-space kernel is flat, so without this kernel every
+coordinate may come from anywhere on the front: the draw pairs one member's position on
+the front with another's distance to it. On ZDT2, whose trade-off is weak far from the
+front, the resulting "corner" offspring (``x1`` near 0 and a small ``g``) dominate the
+rest, and in most runs the population collapses onto the front's end ``x1 = 0`` within
+~15 generations; noise at the population's scale can never reopen a collapsed
+coordinate (#16). The objective kernel widens as the decision-space kernel narrows, and
+by the end of the schedule it no longer restricts.
 """
 
 from __future__ import annotations
@@ -26,7 +39,10 @@ import torch
 
 from .guidance import kernel_log_weights
 
-__all__ = ["recombine_step"]
+__all__ = ["NICHE_WIDENING", "recombine_step"]
+
+#: the mating kernel's width in objective space is ``niche / (1 - alpha_t) ** NICHE_WIDENING``
+NICHE_WIDENING = 1.0
 
 
 def recombine_step(
@@ -37,6 +53,8 @@ def recombine_step(
     scale: float,
     noise: torch.Tensor,
     generator: torch.Generator,
+    objectives: torch.Tensor | None = None,
+    niche: float = 0.0,
 ) -> torch.Tensor:
     """Offspring of population ``x`` by a coordinate-wise draw from the kernel posterior.
 
@@ -48,6 +66,8 @@ def recombine_step(
         scale: noise in units of the population's per-coordinate standard deviation.
         noise: standard normal tensor shaped like ``x``.
         generator: source of the draws.
+        objectives: (N, M) objective vectors of the members, for ``niche``.
+        niche: width of the mating kernel in scaled objective space (0: none).
 
     Returns:
         The offspring, shaped and typed like ``x``.
@@ -55,10 +75,27 @@ def recombine_step(
     n = x.shape[0]
     flat = x.reshape(n, -1)
     d = flat.shape[1]
-    w = kernel_log_weights(x, log_g, alpha).exp()
+    log_w = kernel_log_weights(x, log_g, alpha)
+    if niche > 0.0 and objectives is not None:
+        width = niche / (1.0 - alpha) ** NICHE_WIDENING
+        log_w = torch.log_softmax(log_w - _objective_sq_dist(objectives) / (2 * width**2), 1)
+    w = log_w.exp()
     src = torch.multinomial(w.cpu(), d, replacement=True, generator=generator).to(x.device)
     drawn = torch.gather(flat, 0, src)
     pick = torch.rand(n, d, generator=generator, dtype=torch.float64).to(x.device) < rate
     x0 = torch.where(pick, drawn, flat)
     spread = flat.std(dim=0, keepdim=True)
     return (x0 + scale * spread * noise.reshape(n, d).to(flat.dtype)).reshape(x.shape)
+
+
+def _objective_sq_dist(F: torch.Tensor) -> torch.Tensor:
+    """(N, N) squared distances of the objective vectors scaled to [0, 1] by their range
+    over the finite rows; a row with a non-finite value is at distance 0 from all."""
+    F = F.reshape(F.shape[0], -1).to(torch.float64)
+    ok = torch.isfinite(F).all(dim=1)
+    if not ok.any():
+        return torch.zeros(F.shape[0], F.shape[0], dtype=torch.float64, device=F.device)
+    lo, hi = F[ok].min(dim=0).values, F[ok].max(dim=0).values
+    Fn = torch.where(ok[:, None], (F - lo) / (hi - lo).clamp_min(1e-300), 0.0)
+    d2 = torch.cdist(Fn, Fn).square()
+    return d2 * (ok[:, None] & ok[None, :])
