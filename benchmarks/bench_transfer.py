@@ -61,10 +61,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "results" / "transfer"
 DOC = ROOT / "docs" / "results_transfer.md"
 NB201 = ("cifar10", "cifar100", "ImageNet16-120")
-#: ablation rows: the same saved prior, other adaptation options (set after loading)
+#: rows with the same saved prior and other options: (prior, its attributes set after
+#: loading, search options)
 ADAPT = {
-    "transfer (fitted weights)": ("transfer", {"task_weights": "fit"}),
-    "transfer (constant residual penalty)": ("transfer", {"residual_n0": None}),
+    "transfer + recombination": ("transfer", {}, {"recombine": 3}),  # after 6, top 5
+    "transfer (fitted weights)": ("transfer", {"task_weights": "fit"}, {}),
+    "transfer (constant residual penalty)": ("transfer", {"residual_n0": None}, {}),
 }
 OLD = "transfer (earlier default)"  # fitted weights, constant penalty: runs before VERSION 2
 OLD_TWIN = "blind twin (earlier default)"  # the blind twin with that adaptation
@@ -140,12 +142,12 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any], str]) -> dict[s
     space = get_space(SPACES[part])
     opts: dict[str, Any] = {}
     if method in ("transfer", "blind twin", *ADAPT):
-        base, over = ADAPT.get(method, (method, {}))
+        base, over, extra = ADAPT.get(method, (method, {}, {}))
         paths = priors[base]
         prior = PriorSurrogate.load(paths[seed % len(paths)][0], space=space, device=device)
         for key, value in over.items():
             setattr(prior, key, value)
-        opts = {"prior": prior, "optimizer": "exhaustive"}
+        opts = {"prior": prior, "optimizer": "exhaustive", **extra}
     elif method == "no transfer":
         opts = {"optimizer": "exhaustive", "surrogate": {"device": device}}
     name = {"REA": "rea", "TPE": "tpe"}.get(method, "surrogate")
@@ -335,7 +337,7 @@ def run(args: argparse.Namespace, raw: Path, device: str = "cpu") -> None:
     seeds = [(100 if args.tuning else 0) + args.first_seed + i for i in range(args.seeds)]
     own = helds[:1] if part == "cross" else helds  # cross: one prior (all NB201) for all
     methods = args.methods.split(",")
-    used = {ADAPT.get(m, (m, {}))[0] for m in methods}
+    used = {ADAPT.get(m, (m,))[0] for m in methods}
     variants = [v for v in ("transfer", "blind twin") if device == "cpu" or v in used]
     fits = [(part, h, v, s, device) for h in own for v in variants
             for s in range(args.prior_seeds)]  # fmt: skip

@@ -23,6 +23,15 @@ meta-trained on the related tasks once, there is no random initial sample (the f
 query is the prior's best candidate), and each round adapts the prior to the real
 queries made so far (:meth:`PriorSurrogate.adapt`) instead of fitting from scratch. The
 history's ``predicted_best`` is then a score (larger is better), not in the fitness's units.
+
+``recombine=r`` takes up to ``r`` of each round's ``per_round`` queries, once there are
+``recombine_after`` real queries, from the recombinations of the best ``recombine_top``
+architectures queried so far (every candidate
+whose choice at each position of the space's encoding is one of theirs), in the order of the
+acquisition; the rest come from all candidates. With a prior, whose first queries are near
+copies of its best cell, this recombines the choices the new task rewarded instead of
+following the prior into choices it never tried. ``recombine=0`` (the default) is the
+former search, query for query.
 """
 
 from __future__ import annotations
@@ -64,6 +73,9 @@ def run_surrogate(
     preset: str = "unguided",
     prior: Any = None,
     prior_options: dict[str, Any] | None = None,
+    recombine: int = 0,
+    recombine_top: int = 5,
+    recombine_after: int = 6,
     **strategy_options: Any,
 ) -> dict[str, Any]:
     """Query the real fitness only for the generator's best candidates under a surrogate.
@@ -93,11 +105,17 @@ def run_surrogate(
             ``None``: no transfer (``init`` random queries, a fresh surrogate per round).
         prior_options: keyword arguments of the ``PriorSurrogate`` meta-trained from
             ``prior`` (e.g. ``{"conditioned": False}``: the blind twin).
+        recombine: queries per round drawn from the recombinations of the best
+            ``recombine_top`` queried architectures (see the module docstring; at most
+            ``per_round``; 0: none, the former search).
+        recombine_top: how many of the best queried architectures are recombined.
+        recombine_after: real queries (of the current segment) before recombining.
 
     Returns:
         Extras: ``rounds`` (and ``prior_fit_time`` with a prior).
     """
     _check(acquisition, optimizer, init, per_round, search_queries)
+    _check_recombine(space, recombine, recombine_top, recombine_after, per_round)
     sign = 1.0 if tracker.maximize else -1.0
     params = _surrogate_params(surrogate, space)
     t_prior = time.perf_counter()
@@ -110,6 +128,8 @@ def run_surrogate(
     before = set(tracker.cache.values)  # known before this search: never proposed again
     pool = space.enumerate() if optimizer == "exhaustive" else None
     inner = dict(popsize=popsize, num_steps=num_steps, preset=preset, **strategy_options)
+    rec = None if recombine == 0 else _Recombine(space, (recombine, recombine_top,
+                                                         recombine_after), sign, pool)  # fmt: skip
     if prior_model is None:
         first = _random_new(space, tracker, min(init, tracker.remaining), before, g)
         tracker.query(first, origin="random", info={"round": 0})
@@ -129,7 +149,7 @@ def run_surrogate(
             continue
         batch, row = _propose(space, tracker, params, sign, seed * 1009 + rnd, beta
                               if acquisition == "ucb" else 0.0, pool, before, segment,
-                              per_round, search_queries, inner, g)  # fmt: skip
+                              per_round, search_queries, inner, g, rec)  # fmt: skip
         if not batch:
             tracker.stop("exhausted")
             break
@@ -140,7 +160,7 @@ def run_surrogate(
 
 
 def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k, budget,
-             inner, g) -> tuple[list[Any], dict[str, Any]]:  # fmt: skip
+             inner, g, rec=None) -> tuple[list[Any], dict[str, Any]]:  # fmt: skip
     """Fit the surrogate on the current segment's queries; the top ``k`` new candidates."""
     t_fit = time.perf_counter()
     data = [(a, v) for a, v in tracker.queries[segment:] if math.isfinite(v)]
@@ -156,8 +176,10 @@ def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k
         model.fit([a for a, _ in data], [sign * v for _, v in data])  # larger: better
     t_search = time.perf_counter()
     acq = _Acquisition(model, beta)
+    idx = None
     if pool is not None:
-        cand = [a for a in pool if tracker.key(a) not in taken]
+        idx = [i for i, a in enumerate(pool) if tracker.key(a) not in taken]
+        cand = [pool[i] for i in idx]
         scores = acq(cand).numpy() if cand else np.empty(0)
     else:
         surr = CachedFitness(acq, maximize=True, name="acquisition", key=tracker.cache.key)
@@ -168,7 +190,8 @@ def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k
         new = [(a, v) for a, v in sub.queries if tracker.key(a) not in taken]
         cand = [a for a, _ in new]
         scores = np.array([v for _, v in new], dtype=np.float64)
-    order = np.argsort(-scores, kind="stable")[:k]
+    order = np.argsort(-scores, kind="stable")
+    order = order[:k] if rec is None else rec.select(order, cand, idx, data, k)
     batch = [cand[i] for i in order]
     if len(batch) < k:  # the generator found too few new ones: top up at random
         taken |= {tracker.key(a) for a in batch}
@@ -179,6 +202,49 @@ def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k
         "search_time": time.perf_counter() - t_search,
         "predicted_best": sign * pred[0] if pred else float("nan"),
     }
+
+
+class _Recombine:
+    """Recombinations of the best queried architectures first (``recombine=``)."""
+
+    def __init__(self, space: SearchSpace, sizes: tuple[int, int, int], sign: float,
+                 pool: Any) -> None:  # fmt: skip
+        self.space, self.sign = space, sign
+        self.n, self.top, self.after = sizes
+        self.pool_codes = None if pool is None else self.codes(pool)
+
+    def codes(self, archs: list[Any]) -> np.ndarray:
+        """The choice at each position of the encoding, ``(N, L)``."""
+        return self.space.encode(list(archs)).argmax(dim=-1).numpy()
+
+    def select(self, order: np.ndarray, cand: list[Any], idx: list[int] | None,
+               data: list[tuple[Any, float]], k: int) -> np.ndarray:  # fmt: skip
+        """Up to ``n`` of ``k`` candidates in ``order`` that recombine the best ``top``
+        queried ones (by value), then the best of the others."""
+        if len(data) < max(self.after, 1) or not len(order):
+            return order[:k]
+        vals = np.array([self.sign * v for _, v in data])
+        best = np.argsort(-vals, kind="stable")[: self.top]
+        parents = self.codes([data[i][0] for i in best])
+        codes = self.pool_codes[idx] if idx is not None else self.codes(cand)
+        ok = np.ones(len(cand), dtype=bool)
+        for j in range(codes.shape[1]):
+            ok &= np.isin(codes[:, j], parents[:, j])
+        first = [i for i in order if ok[i]][: min(self.n, k)]
+        taken = set(first)
+        rest = [i for i in order if i not in taken][: k - len(first)]
+        return np.array(first + rest, dtype=np.int64)
+
+
+def _check_recombine(space: SearchSpace, n: Any, top: Any, after: Any, per_round: int) -> None:
+    for name, v, low in (("recombine", n, 0), ("recombine_top", top, 1),
+                         ("recombine_after", after, 0)):  # fmt: skip
+        if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
+    if n > per_round:
+        raise ValueError(f"recombine ({n}) must be at most per_round ({per_round})")
+    if n and space.encode(space.sample(1, generator=torch.Generator())).ndim != 3:
+        raise ValueError(f"recombine needs a one-hot (N, L, C) encoding; {space.name} has none")
 
 
 def _check(acquisition: str, optimizer: str, init: int, per_round: int, budget: int) -> None:
