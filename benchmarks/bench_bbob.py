@@ -9,9 +9,9 @@ triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
 
 Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
-  BIPOP restarts, stall="regime"), unbounded, start mean U(-4, 4)^d, initial scale 1;
+  BIPOP restarts, stall="local"), unbounded, start mean U(-4, 4)^d, initial scale 1;
   ablations through
-  ``--ours-config '{"restarts": "ipop", "stall": "local", "adapt_rate": 1}' --tag -old``;
+  ``--ours-config '{"restarts": "ipop", "stall": "regime", "adapt_rate": 1}' --tag -old``;
 * ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
   [-5, 5]^d);
 * ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,
@@ -106,7 +106,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     d = rec.problem.dim
     changes = dict(OURS_CHANGES)
     restarts = changes.pop("restarts", "bipop")  # minimize's defaults
-    stall = changes.pop("stall", "regime")
+    stall = changes.pop("stall", "local")
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:

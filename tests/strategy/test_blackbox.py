@@ -120,5 +120,6 @@ def test_stall_regime_keeps_a_stalled_large_run_going() -> None:
     generations, before its patience of 130)."""
     flat = lambda x: torch.zeros(x.shape[0], dtype=x.dtype)  # noqa: E731
     local = minimize(flat, 2, 5000, seed=0, restarts=False, stall="local")
-    regime = minimize(flat, 2, 5000, seed=0, restarts=False)
+    regime = minimize(flat, 2, 5000, seed=0, restarts=False, stall="regime")
+    assert minimize(flat, 2, 5000, seed=0, restarts=False).trace == local.trace  # default
     assert local.evaluations == 6 * 21 and 6 * 100 <= regime.evaluations <= 6 * 131
