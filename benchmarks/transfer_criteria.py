@@ -4,6 +4,10 @@
   100 queries at least both REA's and TPE's (over the seeds that have all three)?
 * conditioned prior vs its blind twin (both with the current adaptation): median queries
   to the optimum, hits, two-sided Mann-Whitney p (misses count as worse than any hit).
+* the 1/3 rule: is transfer's median number of queries to the optimum at most a third of
+  surrogate mode's without transfer (each over its own seeds; a median over the budget
+  counts as "> budget", so the rule is met when transfer's is at most budget / 3 and
+  undecided when transfer's is finite but larger)?
 
 Runs recorded before the current adaptation (no ``"v"`` field) are left out, as in the
 tables of docs/results_transfer.md.
@@ -77,11 +81,28 @@ def conditioning(by: dict[str, dict[int, dict[str, Any]]]) -> str:
             f"hits {hits[0]}/{len(a)} vs {hits[1]}/{len(b)}, p {p:.2g}")  # fmt: skip
 
 
+def third_rule(by: dict[str, dict[int, dict[str, Any]]], budget: int = 100) -> tuple[str, str]:
+    """``(verdict, text)`` of the 1/3 rule: "met", "not met", "undecided" or "neither"."""
+    med = {k: float(np.median([by[k][s]["q"] or math.inf for s in by[k]]))
+           for k in ("transfer", "no transfer")}  # fmt: skip
+    t, n = med["transfer"], med["no transfer"]
+    if math.isinf(t):
+        verdict = "neither" if math.isinf(n) else "not met"
+    elif math.isinf(n):
+        verdict = "met" if t <= budget / 3 else "undecided"
+    else:
+        verdict = "met" if t <= n / 3 else "not met"
+    text = (f"median queries {t:g} ({len(by['transfer'])} seeds) vs no transfer {n:g} "
+            f"({len(by['no transfer'])} seeds): {verdict}")  # fmt: skip
+    return verdict, text.replace("inf", f">{budget}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--parts", default="transnas-micro,transnas-macro")
     args = ap.parse_args()
     met, total = 0, 0
+    third: collections.Counter[str] = collections.Counter()
     for part in args.parts.split(","):
         for task, by in sorted(load(part).items()):
             line = f"{part} {task}: {conditioning(by)}"
@@ -89,9 +110,16 @@ def main() -> None:
                 misses = beats_baselines(by)
                 met, total = met + (not misses), total + 1
                 line += "; >= REA and TPE at 10/30/100: " + ("; ".join(misses) or "yes")
+            if {"transfer", "no transfer"} <= set(by):
+                verdict, text = third_rule(by)
+                third[verdict] += 1
+                line += "; 1/3 rule: " + text
             print(line)
     if total:
         print(f"transfer >= REA and TPE at every budget on {met} of {total} tasks")
+    if third:
+        print(f"1/3 rule over {sum(third.values())} tasks: " + ", ".join(
+            f"{k} {third[k]}" for k in ("met", "undecided", "not met", "neither")))  # fmt: skip
 
 
 if __name__ == "__main__":
