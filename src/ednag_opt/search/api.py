@@ -134,7 +134,12 @@ def search(
         threads: torch threads during the search (1: fastest for small populations on a
             busy machine); ``None`` leaves torch's setting alone.
         **options: the searcher's own options (e.g. ``popsize`` for ``"ednag"``); an
-            unknown name raises ``TypeError``.
+            unknown name raises ``TypeError``. ``"ednag"`` also takes ``constraints``:
+            with a penalised constrained source (``LatencyConstrained``) the default
+            ``"split"`` searches its objective and cost as two objectives under the
+            cost's limit (the multi-objective searcher's constraint mode, ranked by
+            Pareto dominance among feasible architectures, one model per part);
+            ``"penalty"`` searches the penalised scalar alone (the behaviour before).
 
     Returns:
         SearchResult: the best architecture, every query in order, the history and the
@@ -143,8 +148,9 @@ def search(
         checkpoint, if any, is written first).
     """
     spec = _searcher(searcher)
-    if spec.name == "ednag" and is_multi(fitness):
-        spec = MO_EDNAG  # several objectives: Pareto ranking (search.multiobjective)
+    split = spec.name == "ednag" and _split(fitness, options)
+    if spec.name == "ednag" and (split or is_multi(fitness)):
+        spec = MO_EDNAG  # several objectives, or a split constraint: Pareto ranking
     space = get_space(space) if isinstance(space, str) else space
     if not isinstance(space, SearchSpace):
         raise TypeError(f"space must be a name or a SearchSpace, got {type(space).__name__}")
@@ -152,6 +158,8 @@ def search(
     max_queries, target, seed = _check_run(spec, max_queries, target, seed, callback)
     cache, maximize = _cache(fitness, maximize)
     meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
+    if split:
+        meta["constraints"] = "split"
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
     replay = [] if ckpt is None else ckpt.load(cache)
     with contextlib.ExitStack() as stack:
@@ -179,6 +187,18 @@ def search(
         if ckpt is not None:
             ckpt.save(tracker, force=True)
     return attach_objectives(tracker.result(meta, extras))
+
+
+def _split(fitness: Any, options: dict[str, Any]) -> bool:
+    """Whether ``"ednag"`` runs a penalised constrained source (``constraint_parts()``,
+    e.g. ``LatencyConstrained``) in constraint mode: objective and cost as two objectives
+    under the cost's limit (``constraints="split"``, the default); ``"penalty"``: the
+    scalar penalised value alone. Pops the option."""
+    mode = options.pop("constraints", "split")
+    if mode not in ("split", "penalty"):
+        raise ValueError(f"constraints must be 'split' or 'penalty', got {mode!r}")
+    source = fitness.source if isinstance(fitness, CachedFitness) else fitness
+    return mode == "split" and callable(getattr(source, "constraint_parts", None))
 
 
 def _log(stack: contextlib.ExitStack, path: str | Path) -> JsonLinesLog:

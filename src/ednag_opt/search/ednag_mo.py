@@ -27,7 +27,14 @@ import torch
 from ..spaces import SearchSpace
 from ..strategy import EvolutionaryDDIM
 from ..strategy.pareto import pareto_mask, pareto_scores, pareto_select
-from .ednag import _duplicates, _make_novel, resolve_preset, restart_loop, tournament_replace
+from .ednag import (
+    _duplicates,
+    _make_novel,
+    budget_steps,
+    resolve_preset,
+    restart_loop,
+    tournament_replace,
+)
 from .guided import guided_offspring
 from .guided_mo import ParetoGuide
 from .tracker import Tracker
@@ -53,6 +60,7 @@ def run_ednag_mo(
     guide: bool | None = None,
     candidates: int | None = None,
     diffusion: bool | None = None,
+    runs: int | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -68,8 +76,11 @@ def run_ednag_mo(
         tracker: counts queries; its fitness must be a :class:`MultiFitness` (what
             ``search`` builds from a list of sources).
         seed: seeds everything.
-        preset, popsize, num_steps, novelty, novelty_tries, device, **strategy_options:
-            as for the ``"ednag"`` searcher (``popsize`` defaults to 20 here).
+        preset, popsize, num_steps, novelty, novelty_tries, runs, device,
+            **strategy_options: as for the ``"ednag"`` searcher (``popsize`` defaults to
+            20 here), including the preset's budget-aware schedule (``runs``, see
+            ``search.ednag.budget_steps``: with N = 20, T = 30 up to 6,000 queries and
+            T = 50 at 10,000; ``preset="fixed-steps"`` keeps T = 30).
         warm_restarts: a restarted diffusion starts from the front found so far: up to
             ``popsize // 2`` of its architectures (spread by crowding; cached, so free)
             replace noise members of the first population.
@@ -89,15 +100,14 @@ def run_ednag_mo(
         Extras: the final ``population`` and ``runs``.
 
     Raises:
-        ValueError: the tracker's fitness is not a :class:`MultiFitness`.
+        ValueError: the tracker's fitness is neither a :class:`MultiFitness` nor a
+            constrained source (``constraint_parts()``).
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
         ValueError: ``diffusion=False`` without ``guide``.
     """
     from .multiobjective import MultiFitness  # at run time: that module imports this one
 
-    multi = getattr(tracker.cache, "source", None)
-    if not isinstance(multi, MultiFitness):
-        raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
+    multi = _objectives(tracker, MultiFitness)
     unsupported = sorted(set(strategy_options) & {"data"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -107,12 +117,14 @@ def run_ednag_mo(
     if not isinstance(recombine, bool) and recombine != "restarts":
         raise TypeError(f"recombine must be True, False or 'restarts', got {recombine!r}")
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, None, guide, candidates,
-                         **strategy_options)  # fmt: skip
+                         runs, **strategy_options)  # fmt: skip
     if not cfg.diffusion and not cfg.guide:
         raise ValueError("diffusion=False needs guide=True in the multi-objective searcher")
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
-    strategy = cfg.strategy.replace(maximize=True, objectives=multi.num_objectives)
+    st = cfg.strategy
+    steps = budget_steps(st.num_steps, st.popsize, tracker.max_queries, cfg.runs)
+    strategy = st.replace(maximize=True, objectives=multi.num_objectives, num_steps=steps)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     warm: list[Any] = []
     pareto_guide = ParetoGuide(space, multi) if cfg.guide else None
@@ -131,6 +143,21 @@ def run_ednag_mo(
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
+
+
+def _objectives(tracker: Tracker, multi_type: type) -> MultiFitness:
+    """The objectives of the search: the tracker's :class:`MultiFitness`, or, for a
+    penalised constrained source (one with ``constraint_parts()``, e.g.
+    ``LatencyConstrained``), its objective and cost as two objectives with the cost's
+    bound as a limit (``search``'s constraint mode), through the source's own caches."""
+    source = getattr(tracker.cache, "source", None)
+    if isinstance(source, multi_type):
+        return source
+    parts = getattr(source, "constraint_parts", None)
+    if parts is None:
+        raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
+    objective, cost, bound = parts()
+    return multi_type([objective, cost], limits=[None, bound])
 
 
 def _front_archs(tracker: Tracker, multi: MultiFitness, k: int) -> list[Any]:

@@ -29,6 +29,7 @@ import torch
 
 from ednag_opt.datasets import find_data_file
 from ednag_opt.fitness.base import FitnessSource, as_fitness
+from ednag_opt.fitness.cache import CachedFitness
 from ednag_opt.fitness.predictors.ofa import encode_ofa
 from ednag_opt.spaces.mobilenetv3 import MAX_DEPTH, N_BLOCKS, N_STAGES, OFA_EXPANDS, OFA_KERNELS
 
@@ -204,6 +205,9 @@ class LatencyConstrained(FitnessSource):
     A feasible architecture (latency <= ``max_ms``) scores its accuracy; an infeasible one
     scores ``-(latency - max_ms) / max_ms``, which is below every feasible score (for a
     non-negative accuracy) and still ranks the infeasible ones by how far over they are.
+    Both parts are memoised (:meth:`constraint_parts`), so ``search("ednag", ...)`` can
+    search accuracy and latency as two objectives under the limit (its constraint mode,
+    ``constraints="split"``) without evaluating an architecture twice.
 
     Args:
         accuracy: a maximised fitness source (e.g. :class:`OFAAccuracyPredictor`).
@@ -221,10 +225,20 @@ class LatencyConstrained(FitnessSource):
             raise ValueError(f"max_ms must be > 0, got {max_ms}")
         self.max_ms = float(max_ms)
         self.name = f"{self.accuracy.name}@{self.latency.name}<={self.max_ms:g}ms"
+        self._parts = (CachedFitness(self.accuracy), CachedFitness(self.latency))
+
+    def constraint_parts(self) -> tuple[CachedFitness, CachedFitness, float]:
+        """The objective (accuracy), the constrained cost (latency) and its bound (ms).
+
+        Each part is a cache this source shares: what it has evaluated is not evaluated
+        again. ``search("ednag", ...)`` reads them in its constraint mode.
+        """
+        return (*self._parts, self.max_ms)
 
     def __call__(self, archs: Sequence[Any]) -> torch.Tensor:
         archs = list(archs)
-        lat = self.latency(archs).to(torch.float64)
-        acc = self.accuracy(archs).to(torch.float64)
+        acc_part, lat_part = self._parts
+        lat = lat_part(archs).to(torch.float64)
+        acc = acc_part(archs).to(torch.float64)
         over = lat - self.max_ms
         return torch.where(over <= 0, acc, -over / self.max_ms)
