@@ -61,8 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "results" / "transfer"
 DOC = ROOT / "docs" / "results_transfer.md"
 NB201 = ("cifar10", "cifar100", "ImageNet16-120")
-#: rows with the same saved prior and other options: (prior, its attributes set after
-#: loading, search options)
+#: rows of a saved prior with other options: (prior, attributes set on it, search options)
 ADAPT = {
     "transfer + recombination": ("transfer", {}, {"recombine": 3}),  # after 6, top 5
     "transfer (fitted weights)": ("transfer", {"task_weights": "fit"}, {}),
@@ -325,7 +324,6 @@ def devices_main(args: argparse.Namespace, cmd: str) -> None:
     print(head, text, sep="\n\n")
     if not args.tuning:
         update_section(DOC, f"{args.part.upper()}_DEVICES", head + "\n\n" + text)
-
 
 
 def run(args: argparse.Namespace, raw: Path, device: str = "cpu") -> None:
