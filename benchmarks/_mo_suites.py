@@ -2,7 +2,9 @@
 
 * black box: ``EvolutionaryDDIM(objectives=M)`` with ``multiobjective_config()`` vs pymoo's
   NSGA-II at equal evaluations on ZDT1-3 (30 variables) and DTLZ2 (12 variables, 3
-  objectives), with the former path (DDIM step, ``BLACKBOX_BEFORE``) as the ablation row;
+  objectives), with two ablation rows: the preset without its objective-space mating
+  kernel (``niche=0``, the session-6 preset, ``NO_NICHE``) and the former path (DDIM step,
+  ``BLACKBOX_BEFORE``);
   hypervolume of every point evaluated, as a ratio to the true front's (reference point
   1.1 in every objective);
 * OFA: the OFA accuracy predictor (maximised) x Note10 latency (minimised) on MobileNetV3
@@ -25,7 +27,7 @@ from ednag_opt.strategy import DDIMConfig
 from ednag_opt.strategy.blackbox import multiobjective_config
 from ednag_opt.strategy.pareto import pareto_mask
 
-__all__ = ["BEFORE", "BLACKBOX", "run_blackbox", "run_ofa"]
+__all__ = ["BEFORE", "BLACKBOX", "NO_NICHE", "run_blackbox", "run_ofa"]
 
 
 # ----------------------------------------------------------------------------- black box
@@ -35,6 +37,8 @@ BLACKBOX = ("zdt1", "zdt2", "zdt3", "dtlz2")
 BLACKBOX_BEFORE = {"schedule": "linear", "dtype": "float64"}
 #: name of the ablation row
 BEFORE = "ednag, DDIM step (before)"
+#: name of the ablation row without the mating kernel (the session-6 preset, bit for bit)
+NO_NICHE = "ednag, niche=0 (session 6)"
 
 
 class _Recorded(Problem):
@@ -49,8 +53,11 @@ class _Recorded(Problem):
         self.seen.append(out["F"])
 
 
-def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100) -> list[dict[str, Any]]:
-    """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points."""
+def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100,
+                 only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points.
+    ``only``: the rows to run (``"ednag"``, ``NO_NICHE``, ``BEFORE``, ``"nsga2"``; all
+    when None), e.g. to add one row to saved raw results (``--report``)."""
     from pymoo.optimize import minimize
     from pymoo.problems import get_problem
 
@@ -60,13 +67,16 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100) -> list[
         hv = HV(ref_point=np.full(prob.n_obj, 1.1))
         best = hv(prob.pareto_front())
         for s in seeds:
-            configs = {"ednag": multiobjective_config(popsize=pop, num_steps=evals // pop),
-                       BEFORE: DDIMConfig(popsize=pop, num_steps=evals // pop,
-                                          **BLACKBOX_BEFORE)}  # fmt: skip
-            runs = {m: _run_ednag(prob, cfg, s) for m, cfg in configs.items()}
-            rec = _Recorded(prob)
-            minimize(rec, NSGA2(pop_size=pop), ("n_eval", evals), seed=s)
-            runs["nsga2"] = np.concatenate(rec.seen)
+            size = {"popsize": pop, "num_steps": evals // pop}
+            configs = {"ednag": multiobjective_config(**size),
+                       NO_NICHE: multiobjective_config(**size, niche=0.0),
+                       BEFORE: DDIMConfig(**size, **BLACKBOX_BEFORE)}  # fmt: skip
+            runs = {m: _run_ednag(prob, cfg, s) for m, cfg in configs.items()
+                    if only is None or m in only}  # fmt: skip
+            if only is None or "nsga2" in only:
+                rec = _Recorded(prob)
+                minimize(rec, NSGA2(pop_size=pop), ("n_eval", evals), seed=s)
+                runs["nsga2"] = np.concatenate(rec.seen)
             for m, F in runs.items():
                 front = F[pareto_mask(-F)]
                 rows.append({"problem": name, "method": m, "seed": s, "hv": hv(front) / best})

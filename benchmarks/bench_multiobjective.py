@@ -225,8 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     methods = args.methods.split(",")
     variants = json.loads(args.variants)
     res: dict[str, Any] = {"suite": args.suite, "budgets": budgets, "methods": methods}
-    if args.suite == "blackbox":
-        res["rows"] = run_blackbox(seeds)
+    if args.suite == "blackbox":  # --methods given: only those rows (e.g. "ednag")
+        given = args.methods != ",".join(METHODS)
+        res["rows"] = run_blackbox(seeds, only=methods if given else None)
     elif args.suite == "ofa":
         res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS, variants)
         res["methods"] = methods + list(variants)
