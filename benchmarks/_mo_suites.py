@@ -39,6 +39,8 @@ BLACKBOX_BEFORE = {"schedule": "linear", "dtype": "float64"}
 BEFORE = "ednag, DDIM step (before)"
 #: name of the ablation row without the mating kernel (the session-6 preset, bit for bit)
 NO_NICHE = "ednag, niche=0 (session 6)"
+#: short names of the rows for ``run_blackbox(only=...)`` (the long ones hold commas)
+ROW_ALIASES = {"no-niche": NO_NICHE, "ddim": BEFORE}
 
 
 class _Recorded(Problem):
@@ -54,15 +56,20 @@ class _Recorded(Problem):
 
 
 def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100,
-                 only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+                 only: list[str] | None = None,
+                 problems: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points.
-    ``only``: the rows to run (``"ednag"``, ``NO_NICHE``, ``BEFORE``, ``"nsga2"``; all
-    when None), e.g. to add one row to saved raw results (``--report``)."""
+    ``only``: the rows to run (``"ednag"``, ``"no-niche"``, ``"ddim"``, ``"nsga2"``; all
+    when None), e.g. to add one row to saved raw results (``--report``); ``problems``: a
+    subset of ``BLACKBOX`` (all when None)."""
+    only = None if only is None else [ROW_ALIASES.get(m, m) for m in only]
     from pymoo.optimize import minimize
     from pymoo.problems import get_problem
 
     rows = []
-    for name in BLACKBOX:
+    for name in problems or BLACKBOX:
+        if name not in BLACKBOX:
+            raise ValueError(f"unknown black-box problem {name!r}; choose from {BLACKBOX}")
         prob = get_problem(name, n_var=12, n_obj=3) if name == "dtlz2" else get_problem(name)
         hv = HV(ref_point=np.full(prob.n_obj, 1.1))
         best = hv(prob.pareto_front())

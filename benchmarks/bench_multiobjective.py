@@ -209,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--section", default="bench_multiobjective", help="doc section name")
     ap.add_argument("--no-doc", action="store_true")
     ap.add_argument("--suite", choices=["nb201", "blackbox", "ofa"], default="nb201")
+    ap.add_argument("--problems", default=None, help="blackbox: comma list (default: all)")
     ap.add_argument("--report", default=None,
                     help="comma list of saved raw results: rebuild the tables, run nothing")
     ap.add_argument("--rename", default="{}",
@@ -227,7 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     res: dict[str, Any] = {"suite": args.suite, "budgets": budgets, "methods": methods}
     if args.suite == "blackbox":  # --methods given: only those rows (e.g. "ednag")
         given = args.methods != ",".join(METHODS)
-        res["rows"] = run_blackbox(seeds, only=methods if given else None)
+        problems = args.problems.split(",") if args.problems else None
+        res["rows"] = run_blackbox(seeds, only=methods if given else None, problems=problems)
     elif args.suite == "ofa":
         res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS, variants)
         res["methods"] = methods + list(variants)
