@@ -45,6 +45,13 @@ def _pick(records: list[Record], method: str, dim: int, fids: tuple[int, ...]) -
     return [r for r in records if r["method"] == method and r["dim"] == dim and r["fid"] in fids]
 
 
+def _same_functions(records: list[Record], method: str, dim: int) -> bool:
+    """Whether ``method`` ran the same functions as pycma at ``dim`` (or pycma did not run)."""
+    fids = {r["fid"] for r in records if r["method"] == method and r["dim"] == dim}
+    ref = {r["fid"] for r in records if r["method"] == "cma" and r["dim"] == dim}
+    return not ref or fids == ref
+
+
 def _pvalue(a: list[Record], b: list[Record], budget: float) -> str:
     """Two-sided Mann-Whitney p of the per-run fractions at ``budget`` ("-" if undefined)."""
     if not a or not b:
@@ -67,8 +74,8 @@ def tables(records: list[Record]) -> str:
         for gname, fids in groups.items():
             for m in methods:
                 sel = _pick(records, m, dim, fids)
-                if not sel:
-                    continue
+                if not sel or (gname == "all" and not _same_functions(records, m, dim)):
+                    continue  # an "all" row only over the functions pycma ran too
                 cells = []
                 for b in checks:
                     mean, lo, hi = ecdf_ci(solved(sel, b))

@@ -228,6 +228,13 @@ def run_one(method: str, fid: int, dim: int, instance: int, budget: int) -> dict
 
 
 # ---------------------------------------------------------------------- driver
+def _extra_flags(a: argparse.Namespace) -> str:
+    """The optional flags of the command line, as the doc block's command shows them."""
+    out = f" --ours-config '{a.ours_config}'" if a.ours_config else ""
+    out += f" --tag={a.tag}" if a.tag else ""
+    return out + (" --by-function" if a.by_function else "")
+
+
 def parse_ints(text: str) -> list[int]:
     """``"1-5,7"`` -> ``[1, 2, 3, 4, 5, 7]``."""
     out: list[int] = []
@@ -305,7 +312,7 @@ def main() -> None:
         plot(records, img)
         head = (f"Command: `python benchmarks/bench_bbob.py --methods {a.methods} --functions "
                 f"{a.functions} --dims {a.dims} --instances {a.instances} --budget {a.budget} "
-                f"--out {a.out}`  \n"
+                f"--out {a.out}{_extra_flags(a)}`  \n"
                 f"Machine: {machine()}; commit {git_rev()}; {len(records)} runs.\n\n"
                 f"![BBOB runtime ECDFs](img/{img.name})\n\n"
                 "Cells: mean solved fraction of the 51 targets per run (95% bootstrap CI "

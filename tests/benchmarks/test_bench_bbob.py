@@ -64,3 +64,12 @@ def test_recorder_stops_at_the_budget_and_notes_first_hits():
     assert np.isinf(rec.padded(x)[2]) and rec.count == 2
     with pytest.raises(bb.Stop):
         rec(x)
+
+
+def test_all_row_only_over_the_functions_pycma_ran():
+    runs = [_rec("cma", f, 100, 51) for f in (10, 20)] + [_rec("ours", f, 100, 51)
+                                                          for f in (10, 20)]
+    runs += [_rec("ours-x", 20, 100, 51)]  # an ablation on f20 alone
+    text = rep.tables(runs)
+    assert "| all | ours | 2 |" in text and "| all | ours-x |" not in text
+    assert "| weak-structure | ours-x | 1 |" in text
