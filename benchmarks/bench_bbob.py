@@ -244,6 +244,28 @@ def parse_ints(text: str) -> list[int]:
     return out
 
 
+def run_grid(a: argparse.Namespace, methods: list[str], done: list[dict[str, Any]],
+             out: Path) -> None:
+    """Run every (dim, function, instance, method) cell not yet in ``done``; append each
+    record to ``done`` and to the JSON-lines file ``out`` as soon as it is finished."""
+    seen = {(r["method"], r["fid"], r["dim"], r["instance"], r["budget"]) for r in done}
+    for dim in parse_ints(a.dims):
+        for fid in parse_ints(a.functions):
+            for inst in parse_ints(a.instances):
+                for m in methods:
+                    name = m + a.tag if m.startswith("ours") else m
+                    if (name, fid, dim, inst, a.budget) in seen:
+                        continue
+                    rec = run_one(m, fid, dim, inst, a.budget)
+                    rec["method"] = name
+                    done.append(rec)
+                    with out.open("a") as fh:
+                        fh.write(json.dumps(rec) + "\n")
+                    solved1 = np.mean([h is not None for h in rec["hits"]])
+                    print(f"d={dim:2d} f{fid:02d} i{inst} {name:13s} solved {solved1:.2f} "
+                          f"best {rec['best']:.2e} {rec['seconds']:.1f}s", flush=True)
+
+
 def main() -> None:
     """Run the grid (resumable) and print/write the tables."""
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -278,24 +300,8 @@ def main() -> None:
     done = []
     if out.exists():
         done = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
-    seen = {(r["method"], r["fid"], r["dim"], r["instance"], r["budget"]) for r in done}
     if not a.report_only:
-        for dim in parse_ints(a.dims):
-            for fid in parse_ints(a.functions):
-                for inst in parse_ints(a.instances):
-                    for m in methods:
-                        name = m + a.tag if m.startswith("ours") else m
-                        if (name, fid, dim, inst, a.budget) in seen:
-                            continue
-                        rec = run_one(m, fid, dim, inst, a.budget)
-                        if m.startswith("ours") and a.tag:
-                            rec["method"] = m = m + a.tag
-                        done.append(rec)
-                        with out.open("a") as fh:
-                            fh.write(json.dumps(rec) + "\n")
-                        solved1 = np.mean([h is not None for h in rec["hits"]])
-                        print(f"d={dim:2d} f{fid:02d} i{inst} {m:13s} solved {solved1:.2f} "
-                              f"best {rec['best']:.2e} {rec['seconds']:.1f}s", flush=True)
+        run_grid(a, methods, done, out)
     dims, fids, insts = set(parse_ints(a.dims)), set(parse_ints(a.functions)), \
         set(parse_ints(a.instances))  # fmt: skip
     methods += [m + a.tag for m in methods if m.startswith("ours") and a.tag]
