@@ -56,7 +56,8 @@ def test_recorder_stops_at_the_budget_and_notes_first_hits():
     rec = bb.Recorder(p, 5)
     x = np.stack([p.x_opt + 10.0, p.x_opt + 1e-3, p.x_opt])
     out = rec.padded(x)
-    assert out[2] == 0.0 and rec.count == 3 and rec.hits[-1] == 3
+    assert out[2] == p.f_opt != 0.0 and rec.count == 3 and rec.hits[-1] == 3  # sees f
+    assert bb.Recorder(p, 5, shifted=True).padded(x)[2] == 0.0  # --shifted: f - f_opt
     assert rec.hits[0] in (1, 2) and all(h is not None for h in rec.hits)
     with pytest.raises(bb.Stop):  # the last target is hit: the run ends
         rec(x)
