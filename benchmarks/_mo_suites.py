@@ -123,6 +123,17 @@ def run_ofa(seeds: list[int], budgets: list[int], methods: list[str], searchers:
     return _score_ofa(runs, budgets)
 
 
+def rescore_ofa(rows: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]] | None:
+    """Rows of several OFA files scored against the front pooled from all of them (each
+    file's own scores use its own pooled front); ``None`` if a row has no fronts saved."""
+    if not rows or any("fronts" not in r for r in rows):
+        return None
+    runs = [{"method": r["method"], "seed": r["seed"],
+             "fronts": {b: [(k, v) for k, v in r["fronts"][str(b)]] for b in budgets}}
+            for r in rows]  # fmt: skip
+    return _score_ofa(runs, budgets)
+
+
 def _score_ofa(runs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str, Any]]:
     pooled = {k: v for r in runs for k, v in r["fronts"][max(budgets)]}
     keys = list(pooled)
@@ -139,7 +150,9 @@ def _score_ofa(runs: list[dict[str, Any]], budgets: list[int]) -> list[dict[str,
     best = hv(norm(V[ref_mask]))
     rows = []
     for r in runs:
-        row = {"method": r["method"], "seed": r["seed"], "reference_front": len(ref_keys)}
+        row = {"method": r["method"], "seed": r["seed"], "reference_front": len(ref_keys),
+               "fronts": {str(b): [[k, list(map(float, v))] for k, v in r["fronts"][b]]
+                          for b in budgets}}  # fmt: skip  (kept: files can be pooled later)
         for b in budgets:
             P = np.array([v for _, v in r["fronts"][b]])
             row[f"hv@{b}"] = hv(norm(P)) / best if len(P) else 0.0

@@ -51,7 +51,7 @@ from pymoo.operators.sampling.rnd import IntegerRandomSampling  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _mo_report import report_blackbox, report_nb201, report_ofa  # noqa: E402
-from _mo_suites import run_blackbox, run_ofa  # noqa: E402
+from _mo_suites import rescore_ofa, run_blackbox, run_ofa  # noqa: E402
 from _nas_common import ROOT, git_rev, machine, update_section  # noqa: E402
 
 from ednag_opt import get_space, search  # noqa: E402
@@ -281,8 +281,13 @@ def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str,
     first = docs[0]
     methods = list(dict.fromkeys(m for doc in docs for m in doc.get("methods", METHODS)))
     methods.sort(key=lambda m: (m != "ednag", m.startswith("ednag")))  # ablations last
+    pooled = None
+    if first.get("suite") == "ofa" and len(docs) > 1:  # one reference front for all files
+        pooled = rescore_ofa(list(rows.values()), first["budgets"])
+        if pooled is None:
+            print("note: a file has no saved fronts; each file keeps its own reference front")
     res = {"suite": first.get("suite", "nb201"), "budgets": first.get("budgets", [100, 300, 1000]),
-           "methods": methods, "rows": list(rows.values()),
+           "methods": methods, "rows": pooled or list(rows.values()),
            "fronts": {k: v for doc in docs for k, v in doc.get("fronts", {}).items()}}  # fmt: skip
     heads = [doc.get("head") or f"Command: `{doc['command']}`." for doc in docs]
     res["head"] = " ".join(heads) + f" Tables from the raw results by `{cmd}`."
