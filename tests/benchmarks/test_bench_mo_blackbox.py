@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -19,3 +20,22 @@ def test_only_and_problems_select_rows_and_the_short_names_resolve(one_thread):
     assert all(0.0 <= r["hv"] <= 1.1 for r in rows)
     with pytest.raises(ValueError, match="unknown black-box problem"):
         ms.run_blackbox([0], evals=200, pop=20, problems=["zdt9"])
+
+
+def test_ofa_rows_of_several_files_are_scored_against_one_pooled_front():
+    rng = np.random.default_rng(0)
+
+    def run(method, seed):  # a random (accuracy, latency) front of each budget
+        fronts = {b: [(f"{method}{seed}-{i}", [float(a), float(c)])
+                      for i, (a, c) in enumerate(rng.uniform(size=(6, 2)))]
+                  for b in (100, 200)}  # fmt: skip
+        return {"method": method, "seed": seed, "fronts": fronts}
+
+    runs = [run(m, s) for m in ("a", "b") for s in (0, 1)]
+    together = ms._score_ofa(runs, [100, 200])
+    apart = ms._score_ofa(runs[:2], [100, 200]) + ms._score_ofa(runs[2:], [100, 200])
+    assert [r["hv@200"] for r in apart] != [r["hv@200"] for r in together]  # own references
+    pooled = ms.rescore_ofa(apart, [100, 200])
+    assert [(r["hv@100"], r["recovered@200"]) for r in pooled] == [
+        (r["hv@100"], r["recovered@200"]) for r in together]
+    assert ms.rescore_ofa([{k: v for k, v in apart[0].items() if k != "fronts"}], [100]) is None
