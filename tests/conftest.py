@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
+import numpy as np
 import pytest
 import torch
 
@@ -32,3 +34,20 @@ def one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(n)
+
+
+def _additive(seed: int) -> Callable:
+    """A task: additive random op scores per edge (larger is better)."""
+    table = np.random.default_rng(seed).normal(size=(6, 5))
+
+    def f(cells) -> np.ndarray:
+        ops = np.array([a.ops for a in cells]).reshape(-1, 6)
+        return table[np.arange(6), ops].sum(axis=1)
+
+    return f
+
+
+@pytest.fixture(scope="session")
+def additive() -> Callable[[int], Callable]:
+    """``additive(seed)`` -> a synthetic NB201 task (a batched fitness function)."""
+    return _additive

@@ -20,23 +20,13 @@ SESSION5 = [-0.2713, -2.8142, -1.1658, -0.9215, -0.7976, -1.816, -1.7774, -1.919
             -0.9914, -1.6921, -2.5699]  # fmt: skip
 
 
-def task(seed: int):
-    table = np.random.default_rng(seed).normal(size=(6, 5))
-
-    def f(archs) -> np.ndarray:
-        ops = np.array([a.ops for a in archs]).reshape(-1, 6)
-        return table[np.arange(6), ops].sum(axis=1)
-
-    return f
-
-
 @pytest.fixture(scope="module")
 def cells():
     every = SPACE.enumerate()
     return {tuple(int(o) for o in a.ops): a for a in every}
 
 
-def run(recombine):
+def run(recombine, task):
     torch.set_num_threads(1)
     archs = SPACE.sample(400, generator=torch.Generator().manual_seed(1))
     prior = PriorSurrogate(SPACE, seed=0, **PRIOR).fit(
@@ -47,10 +37,10 @@ def run(recombine):
                   recombine=recombine)  # fmt: skip
 
 
-def test_recombine_zero_is_the_session5_search():
-    res = run(0)
+def test_recombine_zero_is_the_session5_search(additive):
+    res = run(0, additive)
     assert [round(float(v), 4) for _, v in res.queries] == SESSION5
-    other = run(3)
+    other = run(3, additive)
     assert [round(float(v), 4) for _, v in other.queries] != SESSION5
     assert other.queries[0][1] == res.queries[0][1]  # the prior's best cell comes first
 
@@ -80,8 +70,8 @@ def test_select_takes_recombinations_of_the_best_first(cells):
      ({"recombine": 1.5}, "recombine must"), ({"recombine_top": 0}, "recombine_top must"),
      ({"recombine_after": -1}, "recombine_after must")],
 )  # fmt: skip
-def test_recombine_errors(opts, match):
-    f = task(5)
+def test_recombine_errors(opts, match, additive):
+    f = additive(5)
     with pytest.raises(ValueError, match=match):
         search("surrogate", SPACE, FunctionFitness(lambda a: f(a), maximize=True),
                max_queries=12, seed=0, per_round=3, **opts)  # fmt: skip
