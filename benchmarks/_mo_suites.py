@@ -104,16 +104,18 @@ def _run_ednag(prob: Problem, config: DDIMConfig, seed: int) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- OFA
 def run_ofa(seeds: list[int], budgets: list[int], methods: list[str], searchers: dict[str, Any],
-            variants: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+            variants: dict[str, dict[str, Any]] | None = None,
+            ednag: dict[str, Any] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every method and seed at the largest budget; fronts kept for the pooled reference.
-    ``variants``: extra EDNAG rows, name -> ``search`` options (ablations)."""
+    ``variants``: extra EDNAG rows, name -> ``search`` options (ablations); ``ednag``: the
+    options of the ``ednag`` row (``--ednag``)."""
     from ednag_opt.fitness.predictors import OFAAccuracyPredictor, OFALatency
     from ednag_opt.fitness.predictors.ofa_latency import NOTE10_RESOLUTIONS
 
     space = get_space("mobilenetv3", resolutions=NOTE10_RESOLUTIONS)
     acc, lat = OFAAccuracyPredictor(), OFALatency()
     runs = []
-    runs_of = [(m, searchers[m], {}) for m in methods]
+    runs_of = [(m, searchers[m], dict(ednag or {}) if m == "ednag" else {}) for m in methods]
     runs_of += [(name, searchers["ednag"], opts) for name, opts in (variants or {}).items()]
     for m, searcher, opts in runs_of:
         for s in seeds:

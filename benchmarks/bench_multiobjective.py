@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
         problems = args.problems.split(",") if args.problems else None
         res["rows"] = run_blackbox(seeds, only=methods if given else None, problems=problems)
     elif args.suite == "ofa":
-        res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS, variants)
+        res["rows"] = run_ofa(seeds, budgets, methods, SEARCHERS, variants, json.loads(args.ednag))
         res["methods"] = methods + list(variants)
     else:
         res.update(_run_nb201(args, seeds, budgets, methods, variants))
