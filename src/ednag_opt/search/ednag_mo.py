@@ -105,9 +105,7 @@ def run_ednag_mo(
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
         ValueError: ``diffusion=False`` without ``guide``.
     """
-    from .multiobjective import MultiFitness  # at run time: that module imports this one
-
-    multi = _objectives(tracker, MultiFitness)
+    multi = _objectives(tracker)
     unsupported = sorted(set(strategy_options) & {"data"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -145,19 +143,21 @@ def run_ednag_mo(
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
 
 
-def _objectives(tracker: Tracker, multi_type: type) -> MultiFitness:
+def _objectives(tracker: Tracker) -> MultiFitness:
     """The objectives of the search: the tracker's :class:`MultiFitness`, or, for a
     penalised constrained source (one with ``constraint_parts()``, e.g.
     ``LatencyConstrained``), its objective and cost as two objectives with the cost's
     bound as a limit (``search``'s constraint mode), through the source's own caches."""
+    from .multiobjective import MultiFitness  # at run time: that module imports this one
+
     source = getattr(tracker.cache, "source", None)
-    if isinstance(source, multi_type):
+    if isinstance(source, MultiFitness):
         return source
     parts = getattr(source, "constraint_parts", None)
     if parts is None:
         raise ValueError("ednag-mo needs several objectives: pass a list of fitness sources")
     objective, cost, bound = parts()
-    return multi_type([objective, cost], limits=[None, bound])
+    return MultiFitness([objective, cost], limits=[None, bound])
 
 
 def _front_archs(tracker: Tracker, multi: MultiFitness, k: int) -> list[Any]:
