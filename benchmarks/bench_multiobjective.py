@@ -77,11 +77,13 @@ def _archs_from_choices(space: Any, X: np.ndarray) -> list[Any]:
 
 
 def run_nsga2(space: Any, tracker: Any, *, seed: int = 0, pop_size: int = 20) -> dict[str, Any]:
-    """pymoo NSGA-II, ask/tell, every batch through the tracker (a searcher function)."""
+    """pymoo NSGA-II, ask/tell, every batch through the tracker (a searcher function).
+    A cell without a value of some objective (HW-NAS-Bench's unmeasured Edge TPU
+    latencies) is infeasible: pymoo's constraint (G > 0) ranks it below every other."""
     multi = tracker.cache.source
     counts = np.asarray(space.choice_counts)
-    problem = Problem(n_var=len(counts), n_obj=multi.num_objectives, xl=0, xu=counts - 1,
-                      vtype=int)  # fmt: skip
+    problem = Problem(n_var=len(counts), n_obj=multi.num_objectives, n_ieq_constr=1, xl=0,
+                      xu=counts - 1, vtype=int)  # fmt: skip
     algo = NSGA2(pop_size=pop_size, sampling=IntegerRandomSampling(),
                  crossover=SBX(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
                  mutation=PM(prob=1.0, eta=3.0, vtype=float, repair=RoundingRepair()),
@@ -96,7 +98,10 @@ def run_nsga2(space: Any, tracker: Any, *, seed: int = 0, pop_size: int = 20) ->
         if torch.isnan(v).any() and tracker.done:
             break
         stale = stale + 1 if tracker.unique_queries == before else 0
-        pop.set("F", -multi.scores(multi.values(archs)).numpy())
+        F = -multi.scores(multi.values(archs)).numpy()
+        missing = ~np.isfinite(F).all(axis=1)  # a cost the table lacks: infeasible
+        pop.set("F", np.where(np.isfinite(F), F, 0.0))
+        pop.set("G", missing.astype(float)[:, None])
         algo.tell(infills=pop)
     tracker.stop("stalled")
     return {}
@@ -112,7 +117,7 @@ def run_rea_scalar(space: Any, tracker: Any, *, seed: int = 0, population: int =
     tracker.query(init, origin="random")
     S = multi.scores(multi.values(init)).numpy()
     pop: deque[tuple[Any, np.ndarray]] = deque(zip(init, S))
-    lo, hi = S.min(axis=0), S.max(axis=0)
+    lo, hi = np.nanmin(S, axis=0), np.nanmax(S, axis=0)  # NaN: a value the table lacks
     budget, cycles = tracker.max_queries, 0
     grid = np.linspace(0.0, 1.0, weights)
     while not tracker.done and cycles < 50 * budget:
@@ -120,12 +125,13 @@ def run_rea_scalar(space: Any, tracker: Any, *, seed: int = 0, population: int =
         w = grid[min(weights - 1, tracker.unique_queries * weights // budget)]
         idx = torch.randperm(len(pop), generator=g)[:sample].tolist()
         sc = (np.array([pop[i][1] for i in idx]) - lo) / np.maximum(hi - lo, 1e-12)
-        parent = pop[idx[int(np.argmax(w * sc[:, 0] + (1 - w) * sc[:, 1]))]][0]
+        total = w * sc[:, 0] + (1 - w) * sc[:, 1]
+        parent = pop[idx[int(np.argmax(np.where(np.isfinite(total), total, -np.inf)))]][0]
         child = mutate_one(space, parent, g)
         if torch.isnan(tracker.query([child], origin="mutation")).all():
             break
         s = multi.scores(multi.values([child])).numpy()[0]
-        lo, hi = np.minimum(lo, s), np.maximum(hi, s)
+        lo, hi = np.fmin(lo, s), np.fmax(hi, s)
         pop.append((child, s))
         pop.popleft()
     tracker.stop("stalled")
@@ -151,7 +157,7 @@ class Cell:
         self.cost = NB201Fitness(dataset, metric=device)
         archs = self.space.enumerate()
         V = np.column_stack([self.acc(archs).numpy(), self.cost(archs).numpy()])
-        self.lo, self.hi = V.min(axis=0), V.max(axis=0)
+        self.lo, self.hi = np.nanmin(V, axis=0), np.nanmax(V, axis=0)  # NaN: not measured
         front = pareto_mask(V * [1.0, -1.0])
         self.front_keys = {str(archs[i]) for i in np.flatnonzero(front)}
         self.hv = HV(ref_point=np.array([1.1, 1.1]))

@@ -150,6 +150,20 @@ def test_hw_metrics(data_file, csv_path):
         NB201Fitness("cifar10", metric="edgegpu_latency", source=csv_path, maximize=True)
 
 
+def test_hw_not_measured_is_nan(data_file, csv_path):
+    """HW-NAS-Bench's -1 ("not measured", 4,699 Edge TPU latencies) is missing, not 0 cost."""
+    rows = list(csv.DictReader(open(data_file("nasbench201/hw_cifar10.csv"))))
+    marked = {r["net"] for r in rows if float(r["edgetpu_latency"]) < 0}
+    assert len(marked) == 4699
+    f = NB201Fitness("cifar10", metric="edgetpu_latency", source=csv_path)
+    merged = list(csv.DictReader(open(csv_path)))
+    archs = [r["arch_str"] for r in merged]
+    v = f(archs).numpy()
+    missing = np.array([r["naslib_op_indices"] in marked for r in merged])
+    assert np.isnan(v[missing]).all() and (v[~missing] > 0).all()
+    assert f.optimum().value > 0  # the cheapest measured cell, not the marker
+
+
 def test_hw_table_from_explicit_dir(data_file, csv_path):
     hw_dir = data_file("nasbench201/hw_cifar100.csv").parent
     f = NB201Fitness("cifar100", metric="pixel3_latency", source=csv_path, hw_path=hw_dir)

@@ -12,7 +12,9 @@ and scores a candidate by how far its predicted vector lies beyond the front fou
 with ``p`` the predicted quantiles of the candidate and of the front's members (both
 predicted, so the model's shrinkage cancels). The value is positive when ``c`` is
 predicted to be non-dominated, and otherwise it is minus the smallest uniform
-improvement that would make it so. With limits (constraint mode), the front holds
+improvement that would make it so. A query without a value of an objective (NaN, e.g. a
+cost the benchmark never measured) ranks last in that objective's model, so the guide
+learns to avoid such cells; it is never on the front. With limits (constraint mode), the front holds
 feasible architectures only, and a candidate predicted beyond a limit (its quantile below
 the limit's quantile among the queries) ranks below every other.
 ``guided_offspring`` takes the guide as it takes a :class:`~.guided.RidgeGuide`: it only
@@ -38,6 +40,7 @@ __all__ = ["VALUES", "ParetoGuide", "epsilon_value", "hypervolume_gain"]
 VALUES = ("epsilon", "hypervolume")
 
 _INFEASIBLE = 10.0  # subtracted from the value of a candidate predicted infeasible
+_WORST = -np.finfo(np.float64).max  # a missing objective value ranks below every other
 
 
 def epsilon_value(P: np.ndarray, front: np.ndarray) -> np.ndarray:
@@ -132,8 +135,9 @@ class ParetoGuide:
         if archs:
             values = self.multi.values(archs)
             S = self.multi.scores(values).numpy()
+            worst = np.where(np.isfinite(S), S, _WORST)  # e.g. a cost the table lacks
             for m, g in enumerate(self.models):
-                g.observe(archs, S[:, m], True)
+                g.observe(archs, worst[:, m], True)
             cv = self.multi.violation(values)
             self._archs += archs
             self._scores.append(S)
