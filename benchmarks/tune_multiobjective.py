@@ -69,7 +69,9 @@ def variant(name: str, opts: dict[str, Any], cells: list[Any], seeds: list[int])
     ddim.pareto_scores = functools.partial(pareto.pareto_scores,
                                            density=opts.pop("_density", "crowding"))  # fmt: skip
     ednag_mo.ParetoGuide = functools.partial(guided_mo.ParetoGuide,
-                                             value=opts.pop("_value", "epsilon"))  # fmt: skip
+                                             value=opts.pop("_value", "epsilon"),
+                                             features=opts.pop("_features", "onehot"),
+                                             alpha=opts.pop("_alpha", 3.0))  # fmt: skip
     hv: dict[int, list[float]] = {100: [], 300: [], 1000: []}
     rec, rep = [], []
     for cell in cells:

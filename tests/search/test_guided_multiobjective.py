@@ -154,3 +154,22 @@ def test_missing_objective_values_rank_last_and_stay_off_the_front():
     assert front and all(np.isfinite(c) for _, (_, c) in front)
     missing = sum(str(a).startswith("|none~0|") for a, _ in res.queries)
     assert missing < 0.1 * 150  # 1 in 5 cells at random: the search steers away
+
+
+def test_pair_features_learn_an_interaction_the_additive_model_cannot():
+    from ednag_opt.search.guided import RidgeGuide
+    from ednag_opt.search.guided_mo import PairRidgeGuide
+
+    space = get_space("nas-bench-201")
+    archs = space.sample(600, generator=torch.Generator().manual_seed(4))
+    choice = space.encode(archs).argmax(dim=2).numpy()
+    y = (choice[:, 0] == choice[:, 5]).astype(float)  # an interaction of two edges only
+    pair = PairRidgeGuide(space, alpha=1.0).fit(archs[:400], y[:400])
+    assert pair.features(archs[:3]).shape == (3, 6 * 5 + 15 * 25)
+    add = RidgeGuide(space, alpha=1.0).fit(archs[:400], y[:400])
+    test, truth = archs[400:], y[400:]
+    gap = [p[truth == 1].mean() - p[truth == 0].mean()
+           for p in (pair.predict(test), add.predict(test))]  # fmt: skip
+    assert gap[0] > 0.3 > 0.1 > abs(gap[1])  # ranks: the 1s hold the top fifth
+    with pytest.raises(ValueError, match="features must be"):
+        ParetoGuide(space, MultiFitness([ACC, COST]), features="cubic")
