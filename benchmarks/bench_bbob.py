@@ -110,6 +110,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     changes = dict(OURS_CHANGES)
     restarts = changes.pop("restarts", "bipop")  # minimize's defaults
     stall = changes.pop("stall", "local")
+    survival = changes.pop("survival", "elitist")
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:
@@ -117,7 +118,8 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     else:
         cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
-             config=cfg, restarts=restarts, stall=stall)  # initial scale: the config's 1.0
+             config=cfg, restarts=restarts, stall=stall,
+             survival=survival)  # initial scale: the config's 1.0
 
 
 def run_paper(rec: Recorder, seed: int) -> None:
@@ -241,6 +243,17 @@ def _extra_flags(a: argparse.Namespace) -> str:
     return out + (" --by-function" if a.by_function else "")
 
 
+def seen_objective(records: list[dict[str, Any]]) -> str:
+    """What the optimisers were handed in ``records``: ``f`` or ``f - f_opt`` (records
+    without the ``shifted`` field predate it and were all shifted)."""
+    kinds = {bool(r.get("shifted", True)) for r in records}
+    if kinds == {False}:
+        return "the optimisers saw f"
+    if kinds == {True}:
+        return "the optimisers saw f - f_opt (--shifted; every table before session 8)"
+    return "MIXED: some runs saw f, some f - f_opt"
+
+
 def parse_ints(text: str) -> list[int]:
     """``"1-5,7"`` -> ``[1, 2, 3, 4, 5, 7]``."""
     out: list[int] = []
@@ -328,7 +341,8 @@ def main() -> None:
         head = (f"Command: `python benchmarks/bench_bbob.py --methods {a.methods} --functions "
                 f"{a.functions} --dims {a.dims} --instances {a.instances} --budget {a.budget} "
                 f"--out {a.out}{_extra_flags(a)}`  \n"
-                f"Machine: {machine()}; commit {git_rev()}; {len(records)} runs.\n\n"
+                f"Machine: {machine()}; commit {git_rev()}; {len(records)} runs; "
+                f"{seen_objective(records)}.\n\n"
                 f"![BBOB runtime ECDFs](img/{img.name})\n\n"
                 "Cells: mean solved fraction of the 51 targets per run (95% bootstrap CI "
                 "over the runs) within the budget given in evaluations per dimension; p: "

@@ -74,3 +74,31 @@ def test_all_row_only_over_the_functions_pycma_ran():
     text = rep.tables(runs)
     assert "| all | ours | 2 |" in text and "| all | ours-x |" not in text
     assert "| weak-structure | ours-x | 1 |" in text
+
+
+def test_doc_head_says_what_the_optimisers_saw():
+    pytest.importorskip("cocoex")
+    import bench_bbob as bb
+
+    raw, shifted, old = _rec("ours", 20, 1, 1), _rec("cma", 20, 1, 1), _rec("cma", 21, 1, 1)
+    raw["shifted"], shifted["shifted"] = False, True  # ``old``: a record before the field
+    assert bb.seen_objective([raw]) == "the optimisers saw f"
+    assert bb.seen_objective([shifted, old]).startswith("the optimisers saw f - f_opt")
+    assert bb.seen_objective([raw, old]).startswith("MIXED")
+
+
+def test_ours_config_reaches_minimize(monkeypatch: pytest.MonkeyPatch):
+    """``--ours-config`` keys ``restarts``, ``stall`` and ``survival`` go to ``minimize``,
+    the rest to ``blackbox_config``."""
+    pytest.importorskip("cocoex")
+    import bench_bbob as bb
+
+    from ednag_opt.problems.bbob import get_bbob_problem
+
+    seen = {}
+    monkeypatch.setattr(bb, "minimize", lambda *a, **kw: seen.update(kw))
+    monkeypatch.setattr(bb, "OURS_CHANGES", {"survival": "comma", "stall": "regime",
+                                             "restarts": "ipop", "adapt_rate": 2.0})
+    bb.run_ours(bb.Recorder(get_bbob_problem(20, 5, 1), 50), 1)
+    assert (seen["survival"], seen["stall"], seen["restarts"]) == ("comma", "regime", "ipop")
+    assert seen["config"].adapt_rate == 2.0 and seen["config"].popsize == 8

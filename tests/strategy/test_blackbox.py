@@ -101,9 +101,9 @@ def test_stall_patience_per_regime(monkeypatch: pytest.MonkeyPatch, stall: str) 
     seen: list[tuple[int, float, int]] = []
     inner = blackbox._run
 
-    def spy(es, fun, start, out, stop_at, target, wait):  # noqa: ANN001
+    def spy(es, fun, start, out, stop_at, target, wait, *rest):  # noqa: ANN001, ANN002
         seen.append((es.popsize, es.init_scale, wait))
-        return inner(es, fun, start, out, stop_at, target, wait)
+        return inner(es, fun, start, out, stop_at, target, wait, *rest)
 
     monkeypatch.setattr(blackbox, "_run", spy)
     minimize(rastrigin, 2, 6000, seed=2, stall=stall)
@@ -123,3 +123,48 @@ def test_stall_regime_keeps_a_stalled_large_run_going() -> None:
     regime = minimize(flat, 2, 5000, seed=0, restarts=False, stall="regime")
     assert minimize(flat, 2, 5000, seed=0, restarts=False).trace == local.trace  # default
     assert local.evaluations == 6 * 21 and 6 * 100 <= regime.evaluations <= 6 * 131
+
+
+def test_survival_is_validated() -> None:
+    with pytest.raises(ValueError, match="survival"):
+        minimize(rastrigin, 2, 100, survival="plus")
+
+
+@pytest.mark.parametrize("survival", ["comma", "elitist"])
+def test_survival_comma_only_in_the_large_regime(
+    monkeypatch: pytest.MonkeyPatch, survival: str
+) -> None:
+    """Under ``survival="comma"`` the large-regime runs (the first and the doubled ones,
+    initial scale 1) replace their parents by the offspring and their frame's success
+    rule targets ``COMMA_TARGET``; BIPOP's short runs, and every run under ``"elitist"``,
+    keep (mu + lambda) selection and the target 0.25."""
+    seen: list[tuple[float, bool, float]] = []
+    inner = blackbox._run
+
+    def spy(es, *args):  # noqa: ANN001, ANN002
+        spent = inner(es, *args)
+        seen.append((es.init_scale, es.selection, es.state.frame.constants["target"]))
+        return spent
+
+    monkeypatch.setattr(blackbox, "_run", spy)
+    minimize(rastrigin, 2, 6000, seed=2, survival=survival)
+    assert any(s < 1.0 for s, _, _ in seen) and sum(s == 1.0 for s, _, _ in seen) >= 2
+    for scale, selection, target in seen:
+        comma = survival == "comma" and scale == 1.0
+        assert selection is not comma
+        assert target == (blackbox.COMMA_TARGET if comma else 0.25)
+
+
+def test_survival_comma_converges_on_a_sphere() -> None:
+    """The non-elitist first run of a 5-d sphere converges only because its success rule
+    targets ``COMMA_TARGET`` of offspring above the parents' median: with the elitist
+    target 0.25 the same comma run's step size grows without bound."""
+    sphere = lambda x: ((x - 1.5) ** 2).sum(1)  # noqa: E731
+    res = minimize(sphere, 5, 3750, seed=0, restarts=False, survival="comma")
+    assert res.fun < 1e-12
+    cfg = blackbox.blackbox_config(5).replace(selection=False, num_steps=200)
+    out = blackbox.MinimizeResult(None, math.inf, 0, 0)
+    es = blackbox.EvolutionaryDDIM((5,), config=cfg, seed=0)
+    blackbox._run(es, sphere, torch.zeros(5, dtype=torch.float64), out, 1600, -math.inf,
+                  10**9, 0.25)  # the elitist target on a comma run
+    assert out.fun > 1.0 and es.state.frame.sigma > 10.0

@@ -28,11 +28,17 @@ import torch
 from .config import DDIMConfig
 from .evolutionary_ddim import EvolutionaryDDIM
 
-__all__ = ["STALL_RULES", "MinimizeResult", "blackbox_config", "minimize",
+__all__ = ["STALL_RULES", "SURVIVAL_RULES", "MinimizeResult", "blackbox_config", "minimize",
            "multiobjective_config", "paper_config"]
 
 #: :func:`minimize`'s rules for ending a run that still moves (see its ``stall``)
 STALL_RULES = ("local", "regime")
+#: :func:`minimize`'s survivor rules for the large-population runs (see its ``survival``)
+SURVIVAL_RULES = ("elitist", "comma")
+#: ``survival="comma"``: the success rule's target share of offspring beating the
+#: parents' median (the median success rule's "offspring median beats the parents' 30%
+#: quantile" for a shifted distribution)
+COMMA_TARGET = 0.7
 
 
 def blackbox_config(dim: int, **changes: Any) -> DDIMConfig:
@@ -107,6 +113,7 @@ def minimize(
     config: DDIMConfig | None = None,
     restarts: bool | str = "bipop",
     stall: str = "local",
+    survival: str = "elitist",
     target: float = -math.inf,
 ) -> MinimizeResult:
     """Minimise ``fun`` (batch (N, dim) -> N values) within ``budget`` evaluations.
@@ -128,6 +135,14 @@ def minimize(
             runs (a smaller population and initial scale drawn at random) while those have
             spent fewer evaluations than the large ones; ``True`` or ``"ipop"``: IPOP
             restarts only; ``False``: one run.
+        survival: ``"elitist"`` (default): every run keeps the config's selection (the
+            preset's: the best of parents and offspring survive); ``"comma"``: the runs of
+            the large-population regime (the first run and IPOP's doubled ones; with a
+            frame) replace the parents by the offspring (``selection=False``, as CMA-ES's
+            (mu/mu_w, lambda) does), and their frame's success rule targets a share
+            ``COMMA_TARGET`` = 0.7 of offspring beating the parents' median instead of
+            0.25 (with 0.25 a non-elitist run's step size grows without bound); BIPOP's
+            short runs stay elitist (see docs/results_blackbox.md, session 8).
         stall: when a run that still moves ends for lack of progress. ``"local"``
             (default): after ``10 + 30 dim / pop`` generations without a new best, for
             every run; ``"regime"``: the runs of the large-population regime (the first
@@ -141,12 +156,14 @@ def minimize(
         MinimizeResult: the best point and value, evaluations spent, the trace.
 
     Raises:
-        ValueError: ``restarts`` or ``stall`` is not one of the values above.
+        ValueError: ``restarts``, ``stall`` or ``survival`` is not one of the values above.
     """
     if restarts not in (True, False, "ipop", "bipop"):
         raise ValueError(f"restarts must be True, False, 'ipop' or 'bipop', got {restarts!r}")
     if stall not in STALL_RULES:
         raise ValueError(f"stall must be one of {STALL_RULES}, got {stall!r}")
+    if survival not in SURVIVAL_RULES:
+        raise ValueError(f"survival must be one of {SURVIVAL_RULES}, got {survival!r}")
     cfg = config or blackbox_config(dim)
     if init_scale is not None:
         cfg = cfg.replace(init_scale=init_scale)
@@ -157,10 +174,14 @@ def minimize(
     while out.evaluations + 2 * pop <= budget and out.fun > target:
         run_cfg = cfg.replace(popsize=pop, init_scale=scale,
                               num_steps=max(2, (budget - out.evaluations) // pop))  # fmt: skip
+        comma = survival == "comma" and not regime.small_next and run_cfg.adapt != "none"
+        if comma:
+            run_cfg = run_cfg.replace(selection=False)
         es = EvolutionaryDDIM((dim,), config=run_cfg, seed=1000 * seed + run, bounds=bounds)
         start = _start(x0 if run == 0 else None, dim, bounds, rng)
         wait = _patience(dim, pop, stall == "regime" and not regime.small_next)
-        spent = _run(es, fun, start, out, min(budget, out.evaluations + limit), target, wait)
+        spent = _run(es, fun, start, out, min(budget, out.evaluations + limit), target, wait,
+                     COMMA_TARGET if comma else None)
         regime.record(pop, spent)
         run += 1
         if not restarts:
@@ -204,14 +225,18 @@ class _Regimes:
 
 
 def _run(es: EvolutionaryDDIM, fun: Callable[[torch.Tensor], Any], start: torch.Tensor,
-         out: MinimizeResult, stop_at: int, target: float, wait: int) -> int:
+         out: MinimizeResult, stop_at: int, target: float, wait: int,
+         success_target: float | None = None) -> int:
     """One run of ``es`` from ``start`` until it converges (or goes ``wait`` generations
     without a new best) or ``stop_at`` evaluations are spent in all; updates ``out`` (best,
-    evaluations, trace) and returns its evaluations."""
+    evaluations, trace) and returns its evaluations. ``success_target`` replaces the
+    frame's success-rule target (a non-elitist run's)."""
     pop, begin = es.popsize, out.evaluations
     best_run, stall = math.inf, 0
     while not es.done and out.evaluations + pop <= stop_at:
         x = _ask(es, start)
+        if success_target is not None and es.generation == 0:
+            es.state.frame.constants["target"] = success_target
         f = torch.as_tensor(np.asarray(fun(x), dtype=np.float64)).reshape(-1)
         es.tell(f)
         out.evaluations += pop
