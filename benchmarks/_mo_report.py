@@ -72,8 +72,9 @@ def tally(rows: list[dict[str, Any]], key: str, a: str = "ednag", b: str = "nsga
 
 
 def report_nb201(rows: list[dict[str, Any]], budgets: list[int], methods: list[str],
-                 fronts: dict[str, int]) -> str:  # fmt: skip
-    """Markdown: HV ratio per cell and budget, recovered share at the largest budget."""
+                 fronts: dict[str, int], networks: dict[str, int] | None = None) -> str:
+    """Markdown: HV ratio per cell and budget, recovered share at the largest budget (of
+    the front's cells, and of its distinct networks where the rows have them)."""
     by = _group(rows, ("dataset", "device", "method"))
     cells = _cells(rows)
     out = []
@@ -94,15 +95,24 @@ def report_nb201(rows: list[dict[str, Any]], budgets: list[int], methods: list[s
         out.append(f"**Hypervolume ratio at {b} unique queries** ({STAT})\n\n"
                    + md_table(header, body) + "\n\n" + "; ".join(counts) + ".")  # fmt: skip
     b = max(budgets)
-    body = [[d, dev, str(fronts.get(f"{d}/{dev}", "?")),
-             *_line({m: by.get((d, dev, m), []) for m in methods}, methods, f"recovered@{b}")]
-            for d, dev in cells]  # fmt: skip
-    counts = [tally(rows, f"recovered@{b}", a=m) for m in methods
-              if m == "ednag" or m.startswith("ednag,")]  # fmt: skip
-    out.append(f"**Share of the true front recovered within {b} queries** ({STAT})\n\n"
-               + md_table(["dataset", "cost", "front size", *methods], body)
-               + "\n\n" + "; ".join(counts) + ".")  # fmt: skip
+    out.append(_recovered(rows, methods, f"recovered@{b}", fronts, "front size",
+                          f"**Share of the true front recovered within {b} queries**"))
+    if all(f"networks@{b}" in r for r in rows):
+        out.append(_recovered(rows, methods, f"networks@{b}", networks or {}, "networks",
+                              "**Share of the true front's distinct networks (pruned cells) "
+                              f"recovered within {b} queries**"))  # fmt: skip
     return "\n\n".join(out)
+
+
+def _recovered(rows: list[dict[str, Any]], methods: list[str], key: str,
+               sizes: dict[str, int], size_name: str, title: str) -> str:  # fmt: skip
+    by = _group(rows, ("dataset", "device", "method"))
+    body = [[d, dev, str(sizes.get(f"{d}/{dev}", "?")),
+             *_line({m: by.get((d, dev, m), []) for m in methods}, methods, key)]
+            for d, dev in _cells(rows)]  # fmt: skip
+    counts = [tally(rows, key, a=m) for m in methods if m == "ednag" or m.startswith("ednag,")]
+    return (f"{title} ({STAT})\n\n" + md_table(["dataset", "cost", size_name, *methods], body)
+            + "\n\n" + "; ".join(counts) + ".")  # fmt: skip
 
 
 def report_blackbox(rows: list[dict[str, Any]]) -> str:

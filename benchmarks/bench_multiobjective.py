@@ -8,7 +8,11 @@ never told the front. Reported per cell and budget:
 * hypervolume ratio: HV(front found) / HV(true front), both objectives scaled to [0, 1] by
   the table's ranges (evaluation only), reference point (1.1, 1.1) in the minimised space
   (pymoo's ``HV`` indicator);
-* recovered: share of the true front's architectures among the queries.
+* recovered: share of the true front's architectures among the queries;
+* networks: share of the true front's distinct networks among the queries' networks
+  (``NB201Space.prune``: cells that differ only in edges carrying no signal compute the
+  same function; the benchmark trained each separately, so a front of cells counts some
+  networks several times, by training noise).
 
 Methods (same encoding: one categorical choice per edge):
 
@@ -160,6 +164,7 @@ class Cell:
         self.lo, self.hi = np.nanmin(V, axis=0), np.nanmax(V, axis=0)  # NaN: not measured
         front = pareto_mask(V * [1.0, -1.0])
         self.front_keys = {str(archs[i]) for i in np.flatnonzero(front)}
+        self.front_nets = {self.space.prune(archs[i]).key for i in np.flatnonzero(front)}
         self.hv = HV(ref_point=np.array([1.1, 1.1]))
         self.true_hv = self.hv(self._norm(V[front]))
 
@@ -172,8 +177,10 @@ class Cell:
         V = np.array([v for _, v in front]) if front else np.empty((0, 2))
         hv = self.hv(self._norm(V)) if len(V) else 0.0
         queried = {str(a) for a, _ in res.queries[:budget]}
-        return {"hv": hv / self.true_hv, "recovered": len(queried & self.front_keys)
-                / len(self.front_keys)}  # fmt: skip
+        nets = {self.space.prune(a).key for a, _ in res.queries[:budget]}
+        return {"hv": hv / self.true_hv,
+                "recovered": len(queried & self.front_keys) / len(self.front_keys),
+                "networks": len(nets & self.front_nets) / len(self.front_nets)}  # fmt: skip
 
 
 def run_cell(cell: Cell, methods: list[str], seeds: list[int], budgets: list[int],
@@ -258,11 +265,13 @@ def _run_nb201(args: argparse.Namespace, seeds: list[int], budgets: list[int],
     options = {"ednag": json.loads(args.ednag)}
     rows: list[dict[str, Any]] = []
     fronts: dict[str, int] = {}
+    nets: dict[str, int] = {}
     t0 = time.perf_counter()
     for d in args.datasets.split(","):
         for dev in args.devices.split(","):
             cell = Cell(d, dev)
             fronts[f"{d}/{dev}"] = len(cell.front_keys)
+            nets[f"{d}/{dev}"] = len(cell.front_nets)
             rows += run_cell(cell, methods, seeds, budgets, options)
             for name, opts in variants.items():
                 for r in run_cell(cell, ["ednag"], seeds, budgets, {"ednag": opts}):
@@ -271,7 +280,7 @@ def _run_nb201(args: argparse.Namespace, seeds: list[int], budgets: list[int],
                   flush=True)  # fmt: skip
     names = methods + list(variants)
     secs = {m: float(np.mean([r["time"] for r in rows if r["method"] == m])) for m in names}
-    return {"rows": rows, "fronts": fronts, "secs": secs}
+    return {"rows": rows, "fronts": fronts, "front_networks": nets, "secs": secs}
 
 
 def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str,
@@ -294,7 +303,9 @@ def _report_files(paths: list[str], section: str, no_doc: bool, cmd: str,
             print("note: a file has no saved fronts; each file keeps its own reference front")
     res = {"suite": first.get("suite", "nb201"), "budgets": first.get("budgets", [100, 300, 1000]),
            "methods": methods, "rows": pooled or list(rows.values()),
-           "fronts": {k: v for doc in docs for k, v in doc.get("fronts", {}).items()}}  # fmt: skip
+           "fronts": {k: v for doc in docs for k, v in doc.get("fronts", {}).items()},
+           "front_networks": {k: v for doc in docs
+                              for k, v in doc.get("front_networks", {}).items()}}  # fmt: skip
     heads = [doc.get("head") or f"Command: `{doc['command']}`." for doc in docs]
     res["head"] = " ".join(heads) + f" Tables from the raw results by `{cmd}`."
     _write(res, section, no_doc)
@@ -316,7 +327,8 @@ def _write(res: dict[str, Any], section: str, no_doc: bool) -> None:
     elif res["suite"] == "ofa":
         text = report_ofa(res["rows"], res["budgets"], res["methods"])
     else:
-        text = report_nb201(res["rows"], res["budgets"], res["methods"], res["fronts"])
+        text = report_nb201(res["rows"], res["budgets"], res["methods"], res["fronts"],
+                            res.get("front_networks"))  # fmt: skip
     print(text)
     if not no_doc:
         update_section(DOC, section, res["head"] + "\n\n" + text)

@@ -39,3 +39,24 @@ def test_ofa_rows_of_several_files_are_scored_against_one_pooled_front():
     assert [(r["hv@100"], r["recovered@200"]) for r in pooled] == [
         (r["hv@100"], r["recovered@200"]) for r in together]
     assert ms.rescore_ofa([{k: v for k, v in apart[0].items() if k != "fronts"}], [100]) is None
+
+
+def test_nb201_cell_scores_cells_and_distinct_networks(data_file):
+    data_file("nasbench201/hw_cifar100.csv")
+    import bench_multiobjective as bm
+
+    cell = bm.Cell("cifar100", "raspi4_latency")
+    assert len(cell.front_keys) == 47 and len(cell.front_nets) == 30
+
+    class Res:  # the two things Cell.score reads of a SearchResult
+        def __init__(self, archs):
+            self.queries = [(a, 0.0) for a in archs]
+
+        def pareto_front(self, budget):
+            return []
+
+    space, front = cell.space, [cell.space.from_str(k) for k in sorted(cell.front_keys)]
+    one_each = list({space.prune(a).key: a for a in front}.values())
+    got = cell.score(Res(one_each), 1000)
+    assert got["networks"] == 1.0 and got["recovered"] == pytest.approx(30 / 47)
+    assert cell.score(Res(front[:1]), 1000)["networks"] == pytest.approx(1 / 30)

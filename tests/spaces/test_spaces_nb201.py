@@ -100,3 +100,19 @@ def test_shared_table_strings_index_and_naslib(space, data_file):
         naslib = ast.literal_eval(row["naslib_op_indices"])
         assert space.to_naslib(arch) == naslib
         assert space.from_naslib(naslib) == arch
+def test_prune_sets_dead_edges_to_none():
+    s = get_space("nas-bench-201")
+    cell = s.from_str("|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|none~2|")
+    # node 2 never reaches the output and node 1 only feeds node 2: both edges are dead
+    assert str(s.prune(cell)) == "|none~0|+|none~0|none~1|+|skip_connect~0|none~1|none~2|"
+    full = s.from_str("|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|"
+                      "+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|")  # fmt: skip
+    assert s.prune(full) == full
+    # input cut off from node 1 (edge 1<-0 none): every edge out of node 1 is dead
+    cut = s.from_str("|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|"
+                     "skip_connect~2|")  # fmt: skip
+    assert str(s.prune(cut)) == ("|none~0|+|nor_conv_3x3~0|none~1|+|none~0|none~1|"
+                                 "skip_connect~2|")  # fmt: skip
+    pruned = [s.prune(a) for a in s.enumerate()]
+    assert len({p.key for p in pruned}) == 9445
+    assert all(s.prune(p) == p for p in pruned[:2000])  # idempotent

