@@ -68,9 +68,10 @@ def variant(name: str, opts: dict[str, Any], cells: list[Any], seeds: list[int])
     ddim = importlib.import_module("ednag_opt.strategy.evolutionary_ddim")
     ddim.pareto_scores = functools.partial(pareto.pareto_scores,
                                            density=opts.pop("_density", "crowding"))  # fmt: skip
+    guided_mo.PairRidgeGuide.scale = opts.pop("_pair_scale", 0.3)
     ednag_mo.ParetoGuide = functools.partial(guided_mo.ParetoGuide,
                                              value=opts.pop("_value", "epsilon"),
-                                             features=opts.pop("_features", "onehot"),
+                                             features=opts.pop("_features", "auto"),
                                              alpha=opts.pop("_alpha", 3.0))  # fmt: skip
     hv: dict[int, list[float]] = {100: [], 300: [], 1000: []}
     rec, rep = [], []

@@ -170,6 +170,24 @@ def test_pair_features_learn_an_interaction_the_additive_model_cannot():
     test, truth = archs[400:], y[400:]
     gap = [p[truth == 1].mean() - p[truth == 0].mean()
            for p in (pair.predict(test), add.predict(test))]  # fmt: skip
-    assert gap[0] > 0.3 > 0.1 > abs(gap[1])  # ranks: the 1s hold the top fifth
+    assert gap[0] > 0.2 > 0.1 > abs(gap[1])  # ranks: the 1s hold the top fifth
     with pytest.raises(ValueError, match="features must be"):
         ParetoGuide(space, MultiFitness([ACC, COST]), features="cubic")
+
+
+def test_guide_features_auto_takes_pairs_on_small_spaces_only():
+    from ednag_opt.search.guided_mo import guide_features
+
+    auto = {n: guide_features(get_space(n)) for n in
+            ("nas-bench-201", "transnas-micro", "transnas-macro", "mobilenetv3", "darts")}
+    assert auto == {"nas-bench-201": "pairs", "transnas-micro": "pairs",
+                    "transnas-macro": "pairs", "mobilenetv3": "onehot", "darts": "onehot"}
+    assert guide_features(get_space("mobilenetv3"), "pairs") == "pairs"
+    kw = dict(max_queries=60, seed=1, popsize=10, num_steps=5)
+    a = search("ednag", "nas-bench-201", [ACC, COST], **kw)
+    b = search("ednag", "nas-bench-201", [ACC, COST], guide_features="pairs", **kw)
+    c = search("ednag", "nas-bench-201", [ACC, COST], guide_features="onehot", **kw)
+    keys = [[str(x) for x, _ in r.queries] for r in (a, b, c)]
+    assert keys[0] == keys[1] != keys[2]
+    with pytest.raises(ValueError, match="features must be"):
+        search("ednag", "nas-bench-201", [ACC, COST], guide=False, guide_features="quad", **kw)

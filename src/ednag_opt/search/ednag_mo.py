@@ -37,6 +37,7 @@ from .ednag import (
 )
 from .guided import guided_offspring
 from .guided_mo import ParetoGuide
+from .guided_mo import guide_features as resolve_features
 from .tracker import Tracker
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def run_ednag_mo(
     warm_restarts: bool = True,
     recombine: bool | str = "restarts",
     guide: bool | None = None,
+    guide_features: str = "auto",
     candidates: int | None = None,
     diffusion: bool | None = None,
     runs: int | None = None,
@@ -91,6 +93,10 @@ def run_ednag_mo(
             the second run on, ~600 queries with the defaults); ``True``: in every run;
             ``False``: the parent alone (the default before #16's tuning).
         guide: model-guided proposals (module docstring); default: the preset's.
+        guide_features: the guide's ridge features (``search.guided_mo.guide_features``):
+            ``"auto"`` (default since session 8) uses every pair of rows' joint choice on
+            small spaces (NAS-Bench-201, TransNAS) and the one-hot encoding elsewhere;
+            ``"onehot"`` is the additive guide of session 7; ``"pairs"`` forces pairs.
         candidates: with ``guide``, proposals of each kind per particle; default: the
             preset's (16).
         diffusion: ``False`` (with ``guide`` only): repair candidates alone after a
@@ -103,7 +109,8 @@ def run_ednag_mo(
         ValueError: the tracker's fitness is neither a :class:`MultiFitness` nor a
             constrained source (``constraint_parts()``).
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
-        ValueError: ``diffusion=False`` without ``guide``.
+        ValueError: ``diffusion=False`` without ``guide``, or an unknown
+            ``guide_features``.
     """
     multi = _objectives(tracker)
     unsupported = sorted(set(strategy_options) & {"data"})
@@ -125,7 +132,8 @@ def run_ednag_mo(
     strategy = st.replace(maximize=True, objectives=multi.num_objectives, num_steps=steps)
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     warm: list[Any] = []
-    pareto_guide = ParetoGuide(space, multi) if cfg.guide else None
+    features = resolve_features(space, guide_features)  # validated even without the guide
+    pareto_guide = ParetoGuide(space, multi, features=features) if cfg.guide else None
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
         if es.generation == 0:  # a run starts: seed it with the front found so far
