@@ -58,6 +58,7 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "ednag default": ("ednag", {}),
     "ednag paper": ("ednag", {"preset": "paper"}),
     "ednag repair-only (no diffusion)": ("ednag", {"preset": "repair-only"}),
+    "ednag random start (session-7 default)": ("ednag", {"preset": "random-start"}),
     "ednag fixed-steps (T = 30 at any budget)": ("ednag", {"preset": "fixed-steps"}),
     "ednag unguided (former default)": ("ednag", {"preset": "unguided"}),
     "ednag unguided repair-only": ("ednag", {"preset": "unguided-repair-only"}),

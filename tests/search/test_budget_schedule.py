@@ -50,7 +50,11 @@ def test_runs_stretch_each_diffusion_run_to_a_share_of_the_budget():
     assert stretched[0] == 25 and len(stretched) == 2
 
 
-def test_default_equals_fixed_steps_on_small_budgets():
-    a, b = (search("ednag", "nas-bench-201", _score, maximize=True, max_queries=80, seed=1,
-                   preset=p) for p in ("default", "fixed-steps"))  # fmt: skip
+@pytest.mark.parametrize("preset,ablation", [
+    ("default", {"preset": "fixed-steps", "start": "auto"}),
+    ("random-start", {"preset": "fixed-steps"}),
+])
+def test_default_equals_fixed_steps_on_small_budgets(preset, ablation):
+    a, b = (search("ednag", "nas-bench-201", _score, maximize=True, max_queries=80, seed=1, **kw)
+            for kw in ({"preset": preset}, ablation))  # fmt: skip
     assert [str(x) for x, _ in a.queries] == [str(x) for x, _ in b.queries]

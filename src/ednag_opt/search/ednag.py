@@ -36,13 +36,14 @@ from ..spaces import SearchSpace
 from ..strategy import DDIMConfig, EvolutionaryDDIM
 from ..strategy.mutation import mutate_rows
 from .ednag_archive import denoise_flip, run_archive
-from .guided import RidgeGuide, guided_offspring
+from .guided import RidgeGuide, balanced_start, guided_offspring
 from .tracker import Tracker
 
 __all__ = ["PRESETS", "EDNAGPreset", "budget_steps", "run_ednag"]
 
 NOVELTY = ("parent", "mutate", "denoise", "toward", False)
 DATA = ("population", "archive")
+STARTS = ("random", "balanced", "auto")
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,11 @@ class EDNAGPreset:
     guide: bool = False
     candidates: int = 16
     runs: int = 0
+    start: str = "random"
 
     def __post_init__(self) -> None:
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {STARTS}, got {self.start!r}")
         if self.data not in DATA:
             raise ValueError(f"data must be one of {DATA}, got {self.data!r}")
         if self.novelty not in NOVELTY:
@@ -85,8 +89,14 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: moves under a ridge model of the queries so far), duplicates repaired by parent
 #: tournament, and a budget-aware schedule (``runs=10``: with a budget B each diffusion run
 #: lasts T = max(30, ceil(B / (10 N))) steps, see :func:`budget_steps`; T = 30 up to
-#: B = 3,000). ``"fixed-steps"`` is the same with T = 30 whatever the budget (the default
-#: of session 5, its ablation). ``"repair-only"`` is the default with the diffusion
+#: B = 3,000). On those small budgets (where the schedule keeps T = 30) the first generation
+#: of each run is a balanced design (``start="auto"``, :func:`~.guided.balanced_start`:
+#: every choice of every row spread evenly over the N particles, the same noise values);
+#: beyond them it is the diffusion's noise as is, so the large-budget runs are unchanged.
+#: ``"random-start"`` is the default with the random first generation at every budget (the
+#: default of sessions 6 and 7). ``"fixed-steps"`` is the default of session 5: T = 30
+#: whatever the budget, random first generation (the schedule's ablation).
+#: ``"repair-only"`` is the default with the diffusion
 #: switched off (only the repair proposals remain, under the same model): the ablation
 #: that shows what the diffusion contributes. ``"unguided"`` is the former default (no
 #: model: the diffusion's sample as is, duplicates replaced by a tournament parent mutated
@@ -99,9 +109,11 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: non-negative fitness (accuracies).
 _OURS = DDIMConfig(popsize=10, num_steps=30)
 PRESETS: dict[str, EDNAGPreset] = {
-    "default": EDNAGPreset(_OURS, "parent", guide=True, runs=10),
+    "default": EDNAGPreset(_OURS, "parent", guide=True, runs=10, start="auto"),
+    "random-start": EDNAGPreset(_OURS, "parent", guide=True, runs=10),
     "fixed-steps": EDNAGPreset(_OURS, "parent", guide=True),
-    "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True, runs=10),
+    "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True, runs=10,
+                               start="auto"),  # fmt: skip
     "unguided": EDNAGPreset(_OURS, "parent"),
     "unguided-repair-only": EDNAGPreset(_OURS, "parent", diffusion=False),
     "archive": EDNAGPreset(_OURS, "denoise", data="archive"),
@@ -124,6 +136,7 @@ def resolve_preset(
     guide: Any = None,
     candidates: Any = None,
     runs: Any = None,
+    start: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise); an
@@ -153,6 +166,7 @@ def resolve_preset(
         guide,
         preset.candidates if candidates is None else candidates,
         runs,
+        preset.start if start is None else start,
     )
 
 
@@ -195,6 +209,7 @@ def run_ednag(
     guide: bool | None = None,
     candidates: int | None = None,
     runs: int | None = None,
+    start: str | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -224,6 +239,12 @@ def run_ednag(
         runs: budget-aware schedule: with ``max_queries`` each run lasts
             :func:`budget_steps` generations, about ``runs`` runs per budget; 0: T fixed;
             default: the preset's, or 0 when ``num_steps`` is given.
+        start: the first generation of each run: ``"random"`` (the diffusion's noise as
+            is), ``"balanced"`` (the same noise with each row's argmax following a
+            balanced design, :func:`~.guided.balanced_start`) or ``"auto"`` (balanced
+            where the budget-aware schedule keeps the preset's T, i.e. no budget or at
+            most ``runs * N * T`` queries: 3,000 for the default; random beyond);
+            default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -232,7 +253,7 @@ def run_ednag(
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
-                         runs, **strategy_options)  # fmt: skip
+                         runs, start, **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     st = cfg.strategy
@@ -243,9 +264,11 @@ def run_ednag(
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     ridge = RidgeGuide(space) if cfg.guide else None
+    balanced = cfg.start == "balanced" or (cfg.start == "auto" and steps == st.num_steps)
+    design = torch.Generator().manual_seed(seed + 104729) if balanced else None
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge)
+        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design)
 
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population  # no bounds: the latent itself
@@ -254,8 +277,11 @@ def run_ednag(
     return {"population": pop, "population_fitness": fit, "runs": run}
 
 
-def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None) -> None:
+def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design=None) -> None:
     x = es.ask()
+    start = design is not None and es.generation == 0
+    if start:  # the first generation as a balanced design (search.guided.balanced_start)
+        x = balanced_start(x, space.mask, design)
     archs = space.decode(x)
     changed: set[int] = set()
     guided: set[int] = set()
@@ -290,7 +316,7 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None) -> Non
     f = tracker.query(archs, origin=origin, info=info)
     if tracker.stop_reason == "budget" and bool(torch.isnan(f).any()):
         return  # the budget cut this batch: its tail was never evaluated, nothing to tell
-    es.tell(f, keys=keys, solutions=x if novelty else None)
+    es.tell(f, keys=keys, solutions=x if novelty or start else None)
 
 
 def _duplicates(archs, tracker) -> list[int]:

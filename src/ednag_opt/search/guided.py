@@ -34,7 +34,7 @@ from ..strategy.guidance import estimate_x0
 from ..strategy.mutation import mutate_rows
 from .tracker import Tracker
 
-__all__ = ["RidgeGuide", "guided_offspring", "step_distribution"]
+__all__ = ["RidgeGuide", "balanced_start", "guided_offspring", "step_distribution"]
 
 
 class RidgeGuide:
@@ -92,6 +92,43 @@ class RidgeGuide:
         if self.model is None:
             return np.zeros(len(archs))
         return self.model.predict(self.features(archs, validate))
+
+
+def balanced_start(x: torch.Tensor, mask: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """The first generation as a balanced design: each row's choices spread evenly.
+
+    Within each row of each latent, the entry at the argmax is swapped with the entry of
+    the choice the design assigns (a transposition: every latent keeps its values, so it
+    is still a draw of the same isotropic Gaussian). The design gives every allowed choice
+    of a row to ``floor(N / c)`` or ``ceil(N / c)`` of the N particles (which choices get
+    one more, and which particles get which choice, drawn independently per row), so that
+    the guide's first fit sees every choice of every row (i.i.d. draws of N = 10 leave a
+    choice of a 4-way row unseen with probability (3/4)^10 = 6%, some choice of it
+    unseen with probability 22%).
+
+    Args:
+        x: the first ``ask`` (N, D1, D2).
+        mask: (D1, D2) bool, allowed choices per row.
+        generator: CPU generator of the design.
+
+    Returns:
+        The latents with the design's argmax in every row (a new tensor).
+    """
+    n = x.shape[0]
+    out = x.clone()
+    m = mask.to(x.device)
+    cur = out.masked_fill(~m, -torch.inf).argmax(dim=2).cpu()
+    every = torch.arange(n)
+    for j in range(x.shape[1]):
+        valid = m[j].cpu().nonzero().flatten()
+        c = valid.numel()
+        if c < 2:
+            continue
+        reps = valid[torch.randperm(c, generator=generator)].repeat(-(-n // c))[:n]
+        want = reps[torch.randperm(n, generator=generator)]
+        a, b = out[every, j, cur[:, j]].clone(), out[every, j, want].clone()
+        out[every, j, want], out[every, j, cur[:, j]] = a, b
+    return out
 
 
 def step_distribution(es: EvolutionaryDDIM) -> tuple[torch.Tensor, float]:
