@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from ednag_opt import search  # noqa: E402
-from ednag_opt.search import ednag_mo, guided_mo  # noqa: E402
+from ednag_opt.search import ednag_mo, guided_mo, pair_guide  # noqa: E402
 from ednag_opt.search.api import Searcher  # noqa: E402
 from ednag_opt.strategy import pareto  # noqa: E402
 
@@ -68,7 +68,7 @@ def variant(name: str, opts: dict[str, Any], cells: list[Any], seeds: list[int])
     ddim = importlib.import_module("ednag_opt.strategy.evolutionary_ddim")
     ddim.pareto_scores = functools.partial(pareto.pareto_scores,
                                            density=opts.pop("_density", "crowding"))  # fmt: skip
-    guided_mo.PairRidgeGuide.scale = opts.pop("_pair_scale", 0.3)
+    pair_guide.PairRidgeGuide.scale = opts.pop("_pair_scale", 0.3)
     ednag_mo.ParetoGuide = functools.partial(guided_mo.ParetoGuide,
                                              value=opts.pop("_value", "epsilon"),
                                              features=opts.pop("_features", "auto"),

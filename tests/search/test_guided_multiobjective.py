@@ -158,7 +158,7 @@ def test_missing_objective_values_rank_last_and_stay_off_the_front():
 
 def test_pair_features_learn_an_interaction_the_additive_model_cannot():
     from ednag_opt.search.guided import RidgeGuide
-    from ednag_opt.search.guided_mo import PairRidgeGuide
+    from ednag_opt.search.pair_guide import PairRidgeGuide
 
     space = get_space("nas-bench-201")
     archs = space.sample(600, generator=torch.Generator().manual_seed(4))
@@ -176,7 +176,7 @@ def test_pair_features_learn_an_interaction_the_additive_model_cannot():
 
 
 def test_guide_features_auto_takes_pairs_on_small_spaces_only():
-    from ednag_opt.search.guided_mo import guide_features
+    from ednag_opt.search.pair_guide import guide_features
 
     auto = {n: guide_features(get_space(n)) for n in
             ("nas-bench-201", "transnas-micro", "transnas-macro", "mobilenetv3", "darts")}

@@ -36,7 +36,8 @@ from ..spaces import SearchSpace
 from ..strategy import DDIMConfig, EvolutionaryDDIM
 from ..strategy.mutation import mutate_rows
 from .ednag_archive import denoise_flip, run_archive
-from .guided import RidgeGuide, balanced_start, guided_offspring
+from .guided import balanced_start, guided_offspring
+from .pair_guide import make_guide
 from .tracker import Tracker
 
 __all__ = ["PRESETS", "EDNAGPreset", "budget_steps", "run_ednag"]
@@ -210,6 +211,7 @@ def run_ednag(
     candidates: int | None = None,
     runs: int | None = None,
     start: str | None = None,
+    guide_features: str = "onehot",
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -245,6 +247,9 @@ def run_ednag(
             where the budget-aware schedule keeps the preset's T, i.e. no budget or at
             most ``runs * N * T`` queries: 3,000 for the default; random beyond);
             default: the preset's.
+        guide_features: the guide's ridge features (``search.pair_guide``):
+            ``"onehot"`` (additive), ``"pairs"`` (also every pair of rows' joint choice)
+            or ``"auto"`` (pairs on spaces with at most 1,000 pair features).
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -263,7 +268,8 @@ def run_ednag(
         return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     mut_gen = torch.Generator().manual_seed(seed + 7919)
-    ridge = RidgeGuide(space) if cfg.guide else None
+    guide = make_guide(space, guide_features)  # validated even when unused
+    ridge = guide if cfg.guide else None
     balanced = cfg.start == "balanced" or (cfg.start == "auto" and steps == st.num_steps)
     design = torch.Generator().manual_seed(seed + 104729) if balanced else None
 

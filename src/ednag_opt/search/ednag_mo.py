@@ -37,7 +37,7 @@ from .ednag import (
 )
 from .guided import guided_offspring
 from .guided_mo import ParetoGuide
-from .guided_mo import guide_features as resolve_features
+from .pair_guide import guide_features as resolve_features
 from .tracker import Tracker
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def run_ednag_mo(
             the second run on, ~600 queries with the defaults); ``True``: in every run;
             ``False``: the parent alone (the default before #16's tuning).
         guide: model-guided proposals (module docstring); default: the preset's.
-        guide_features: the guide's ridge features (``search.guided_mo.guide_features``):
+        guide_features: the guide's ridge features (``search.pair_guide.guide_features``):
             ``"auto"`` (default since session 8) uses every pair of rows' joint choice on
             small spaces (NAS-Bench-201, TransNAS) and the one-hot encoding elsewhere;
             ``"onehot"`` is the additive guide of session 7; ``"pairs"`` forces pairs.

@@ -29,13 +29,12 @@ import numpy as np
 
 from ..spaces import SearchSpace
 from ..strategy.pareto import pareto_mask
-from .guided import RidgeGuide
+from .pair_guide import make_guide
 
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
 
-__all__ = ["FEATURES", "MAX_PAIR_FEATURES", "VALUES", "PairRidgeGuide", "ParetoGuide",
-           "epsilon_value", "guide_features", "hypervolume_gain"]
+__all__ = ["VALUES", "ParetoGuide", "epsilon_value", "hypervolume_gain"]
 
 #: Pareto values a :class:`ParetoGuide` can rank candidates by.
 VALUES = ("epsilon", "hypervolume")
@@ -92,49 +91,6 @@ def hypervolume_gain(P: np.ndarray, front: np.ndarray, margin: float = 0.1) -> n
     return np.where(gain > 1e-12, gain, np.minimum(epsilon_value(P, front), 0.0))
 
 
-#: Features the per-objective models of a :class:`ParetoGuide` can use.
-FEATURES = ("auto", "onehot", "pairs")
-#: ``features="auto"`` takes ``"pairs"`` up to this many pair features, else ``"onehot"``.
-MAX_PAIR_FEATURES = 1000
-
-
-class PairRidgeGuide(RidgeGuide):
-    """A :class:`~.guided.RidgeGuide` on the one-hot encoding plus every pair of rows'
-    joint choice (one indicator per pair of rows and pair of choices): a second-order
-    model, for the interactions an additive one misses (on NAS-Bench-201 an edge's op
-    matters only if the edges around it connect). ``D1 (D1 - 1) / 2 * D2²`` extra features.
-    """
-
-    #: value of a pair indicator: below a row's 1, so that the ridge penalty shrinks the
-    #: pair effects harder than the rows' own (by ``1 / scale²``, about 11): the model stays
-    #: close to additive until the data show an interaction. 0.3 of 1, 0.5 and 0.3 on
-    #: NAS-Bench-201 tuning seeds 100-109 (1 overfitted an additive test problem at 200
-    #: queries: hypervolume 0.954 of the optimum, against 0.991 at 0.3 and 0.995 additive).
-    scale: float = 0.3
-
-    def features(self, archs: list[Any], validate: bool = True) -> np.ndarray:
-        x = self.space.encode(archs, validate=validate)
-        n, d1, d2 = x.shape
-        choice = x.argmax(dim=2).numpy()
-        a, b = np.triu_indices(d1, k=1)
-        code = choice[:, a] * d2 + choice[:, b] + np.arange(len(a)) * d2 * d2
-        pairs = np.zeros((n, len(a) * d2 * d2))
-        pairs[np.arange(n)[:, None], code] = self.scale
-        return np.hstack([x.reshape(n, -1).numpy(), pairs])
-
-
-def guide_features(space: SearchSpace, features: str = "auto") -> str:
-    """The features ``"auto"`` resolves to: ``"pairs"`` when the space's pairs of rows
-    and choices number at most :data:`MAX_PAIR_FEATURES` (NAS-Bench-201: 375; TransNAS
-    micro and macro: 240 and 336), else ``"onehot"`` (MobileNetV3: 50,715; NB101: 2,925)."""
-    if features not in FEATURES:
-        raise ValueError(f"features must be one of {FEATURES}, got {features!r}")
-    if features != "auto":
-        return features
-    d1, d2 = space.shape
-    return "pairs" if d1 * (d1 - 1) // 2 * d2 * d2 <= MAX_PAIR_FEATURES else "onehot"
-
-
 class ParetoGuide:
     """One ridge model per objective and the epsilon value of the predicted vectors.
 
@@ -146,8 +102,9 @@ class ParetoGuide:
             candidate's value is 0 (no preference).
         value: ``"epsilon"`` (:func:`epsilon_value`, any number of objectives) or
             ``"hypervolume"`` (:func:`hypervolume_gain`, two objectives).
-        features: ``"onehot"`` (additive models), ``"pairs"`` (:class:`PairRidgeGuide`)
-            or ``"auto"`` (:func:`guide_features`: pairs on small spaces).
+        features: ``"onehot"`` (additive models), ``"pairs"``
+            (:class:`~.pair_guide.PairRidgeGuide`) or ``"auto"``
+            (:func:`~.pair_guide.guide_features`: pairs on small spaces).
 
     Raises:
         ValueError: a bad ``alpha`` (from :class:`~.guided.RidgeGuide`), an unknown
@@ -162,8 +119,8 @@ class ParetoGuide:
         if value == "hypervolume" and multi.num_objectives != 2:
             raise ValueError("value='hypervolume' needs two objectives")
         self.multi, self.value = multi, value
-        model = PairRidgeGuide if guide_features(space, features) == "pairs" else RidgeGuide
-        self.models = [model(space, alpha, min_samples) for _ in range(multi.num_objectives)]
+        self.models = [make_guide(space, features, alpha, min_samples)
+                       for _ in range(multi.num_objectives)]  # fmt: skip
         self.seen = 0  # queries of the tracker already observed (guided_offspring's counter)
         self._archs: list[Any] = []
         self._scores: list[np.ndarray] = []
