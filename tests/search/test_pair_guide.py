@@ -29,3 +29,14 @@ def test_single_objective_searcher_takes_guide_features(additive):
     assert all(r.unique_queries == 80 for r in runs.values())
     with pytest.raises(ValueError, match="features must be"):
         search("ednag", "nas-bench-201", task, guide_features="x", **kw)
+
+
+def test_presets_carry_their_guide_features():
+    from ednag_opt.search.presets import PRESETS, EDNAGPreset, resolve_preset
+
+    # additive everywhere in the single-objective searcher (pairs did not carry on the
+    # NAS-Bench-201 / TransNAS tuning seeds; docs/results_search.md, "Session 8")
+    assert {p.features for p in PRESETS.values()} == {"onehot"}
+    assert resolve_preset("default", None, None, None, features="auto").features == "auto"
+    with pytest.raises(ValueError, match="features must be"):
+        EDNAGPreset(features="cubic")
