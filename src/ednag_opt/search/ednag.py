@@ -140,8 +140,7 @@ def run_ednag(
         return run_archive(space, tracker, strategy, seed=seed, tries=novelty_tries,
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     mut_gen = torch.Generator().manual_seed(seed + 7919)
-    guide = make_guide(space, cfg.features)
-    ridge = guide if cfg.guide else None
+    ridge = make_guide(space, cfg.features) if cfg.guide else None
     balanced = cfg.start == "balanced" or (cfg.start == "auto" and steps == st.num_steps)
     design = torch.Generator().manual_seed(seed + 104729) if balanced else None
 

@@ -35,7 +35,7 @@ class PairRidgeGuide(RidgeGuide):
 
     #: value of a pair indicator: below a row's 1, so that the ridge penalty shrinks the
     #: pair effects harder than the rows' own (by ``1 / scale²``, about 11): the model stays
-    #: close to additive until the data show an interaction. 0.3 of 1, 0.5 and 0.3 on
+    #: close to additive until the data show an interaction. Chosen among 1, 0.5 and 0.3 on
     #: NAS-Bench-201 tuning seeds 100-109 (1 overfitted an additive test problem at 200
     #: queries: hypervolume 0.954 of the optimum, against 0.991 at 0.3 and 0.995 additive).
     scale: float = 0.3
