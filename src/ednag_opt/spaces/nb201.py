@@ -40,6 +40,28 @@ NASLIB_NB201_OPS: tuple[str, ...] = (
 NB201_EDGES = ((1, 0), (2, 0), (2, 1), (3, 0), (3, 1), (3, 2))
 NASLIB_NB201_EDGES = ((1, 0), (2, 0), (3, 0), (2, 1), (3, 1), (3, 2))
 
+
+
+def prune_cell_ops(ops: tuple[int, ...]) -> tuple[int, ...]:
+    """The ops of a 4-node cell (edges :data:`NB201_EDGES`, op 0 = ``none``) with every
+    edge that carries no signal set to 0: edge ``i <- j`` matters only if node ``j`` is
+    reachable from the input (node 0) and node ``i`` reaches the output (node 3) through
+    edges other than ``none``. Shared by NAS-Bench-201 and TransNAS-Bench-101 micro (the
+    same cell, op 0 = ``zeroize``)."""
+    on = [op != 0 for op in ops]
+    src = {0}  # nodes reachable from the input
+    for k, (i, j) in enumerate(NB201_EDGES):  # edges are listed by target node
+        if on[k] and j in src:
+            src.add(i)
+    sink = {3}  # nodes that reach the output
+    for k in sorted(range(6), key=lambda k: -NB201_EDGES[k][1]):
+        i, j = NB201_EDGES[k]
+        if on[k] and i in sink:
+            sink.add(j)
+    return tuple(op if on[k] and NB201_EDGES[k][1] in src and NB201_EDGES[k][0] in sink
+                 else 0 for k, op in enumerate(ops))  # fmt: skip
+
+
 _NASLIB_EDGE_POS = tuple(NB201_EDGES.index(e) for e in NASLIB_NB201_EDGES)
 _TO_NASLIB_OP = tuple(NASLIB_NB201_OPS.index(op) for op in NB201_OPS)
 _FROM_NASLIB_OP = tuple(NB201_OPS.index(op) for op in NASLIB_NB201_OPS)
@@ -176,19 +198,7 @@ class NB201Space(ProductSpace[NB201Arch]):
         noise.
         """
         self._require_valid(arch)
-        on = [op != 0 for op in arch.ops]
-        src = {0}  # nodes reachable from the input
-        for k, (i, j) in enumerate(NB201_EDGES):  # edges are listed by target node
-            if on[k] and j in src:
-                src.add(i)
-        sink = {3}  # nodes that reach the output
-        for k in sorted(range(6), key=lambda k: -NB201_EDGES[k][1]):
-            i, j = NB201_EDGES[k]
-            if on[k] and i in sink:
-                sink.add(j)
-        ops = tuple(op if on[k] and NB201_EDGES[k][1] in src and NB201_EDGES[k][0] in sink
-                    else 0 for k, op in enumerate(arch.ops))  # fmt: skip
-        return self._table()[self._lex(NB201Arch(ops))]
+        return self._table()[self._lex(NB201Arch(prune_cell_ops(arch.ops)))]
 
     def canonicalize(self, arch: NB201Arch) -> NB201Arch:
         """The canonical form of ``arch``'s network: :meth:`prune` (used by ``search``'s

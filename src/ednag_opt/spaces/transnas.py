@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 from .base import ProductSpace, SearchSpace, is_int, parse_error, register_space, rows_to_code
+from .nb201 import prune_cell_ops
 
 __all__ = [
     "MICRO_OPS",
@@ -102,6 +103,13 @@ class TransNASMicroSpace(ProductSpace[TransNASMicroArch]):
                 self.name, s, "cell part must be a_bc_def with digits 0-3", _MICRO_FMT
             )
         return self._table()[int("".join(groups), 4)]
+
+    def canonicalize(self, arch: TransNASMicroArch) -> TransNASMicroArch:
+        """The same network with every edge that carries no signal set to ``zeroize``
+        (the NAS-Bench-201 cell's rule, :func:`~ednag_opt.spaces.nb201.prune_cell_ops`;
+        4,096 cells, 2,128 distinct networks). Used by ``search``'s ``distinct="networks"``."""
+        self._require_valid(arch)
+        return self._table()[self._lex(TransNASMicroArch(prune_cell_ops(arch.ops)))]
 
     def index(self, arch: TransNASMicroArch) -> int:
         """Row index in the NASLib TransNAS micro table (lexicographic op order)."""
