@@ -134,12 +134,12 @@ def search(
             the same call resumes bit-identically (see ``search.checkpoint``).
         threads: torch threads during the search (1: fastest for small populations on a
             busy machine); ``None`` leaves torch's setting alone.
-        distinct: ``"architectures"`` (default): the searchers avoid re-querying an
-            architecture. ``"networks"``: they also avoid every other encoding of a
-            network already queried, using the space's ``canonicalize`` (NAS-Bench-201:
+        distinct: ``"architectures"`` (default): every architecture is its own query.
+            ``"networks"``: architectures that encode the same network are one: each is
+            queried as its canonical form (the space's ``canonicalize``; NAS-Bench-201:
             :meth:`~ednag_opt.spaces.NB201Space.prune`, 15,625 cells but 9,445
-            networks); each query is then a new network. Needs a space with
-            ``canonicalize``.
+            networks), so the searchers spend every query on a new network and the
+            result holds canonical forms. Needs a space with ``canonicalize``.
         **options: the searcher's own options (e.g. ``popsize`` for ``"ednag"``); an
             unknown name raises ``TypeError``. ``"ednag"`` also takes ``constraints``:
             with a penalised constrained source (``LatencyConstrained``) the default

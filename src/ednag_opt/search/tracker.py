@@ -40,12 +40,11 @@ class Tracker:
             ``search.checkpoint``): the first queries must repeat them in order, and are
             answered from them without calling the fitness.
         canonical: maps an architecture to its canonical form (e.g. the space's
-            ``canonicalize``: the same network with its signal-free parts removed). Given,
-            :meth:`key` is the canonical form's key and :meth:`seen` is true for every
-            architecture whose canonical form was already queried, so the searchers steer
-            away from other encodings of a network they have evaluated (``search``'s
-            ``distinct="networks"``). A query of such an architecture is still evaluated
-            and counted: only the steering changes.
+            ``canonicalize``: the same network with its signal-free parts removed;
+            ``search``'s ``distinct="networks"``). Given, every architecture is queried
+            as its canonical form (what :attr:`queries` and the result hold), and
+            :meth:`key` and :meth:`seen` see through encodings: a searcher's other
+            encodings of a network it has evaluated count as seen and cost nothing.
     """
 
     def __init__(
@@ -72,7 +71,6 @@ class Tracker:
         self.stop_reason: str | None = None
         self._seen: set[str] = set()
         self._canonical = canonical
-        self._seen_canonical: set[str] = set()  # canonical keys of the queries (canonical only)
         self._size = _space_size(space)
         self._replay = list(replay)
         self._t0 = time.perf_counter()
@@ -102,10 +100,8 @@ class Tracker:
     def seen(self, arch: Any) -> bool:
         """Whether ``arch`` was already queried in this search or its value is known to
         the cache (searchers steer away from both)."""
-        k = self.cache.key(arch)
-        if k in self._seen or k in self.cache.values:
-            return True
-        return self._canonical is not None and self.key(arch) in self._seen_canonical
+        k = self.key(arch)
+        return k in self._seen or k in self.cache.values
 
     def key(self, arch: Any) -> str:
         """The key searchers tell duplicates by: the cache's key of ``arch``, or of its
@@ -127,7 +123,7 @@ class Tracker:
         then stops). ``origin`` labels where each architecture came from (e.g.
         ``"diffusion"``); new queries are counted per label in :attr:`origins`.
         """
-        archs = list(archs)
+        archs = list(archs) if self._canonical is None else [self._canonical(a) for a in archs]
         if not archs:
             return torch.empty(0, dtype=torch.float64)
         labels = [origin] * len(archs) if origin is None or isinstance(origin, str) else origin
@@ -154,8 +150,6 @@ class Tracker:
             if k in self._seen:
                 continue
             self._seen.add(k)
-            if self._canonical is not None:
-                self._seen_canonical.add(self.key(archs[i]))
             self.queries.append((archs[i], v))
             if labels[i] is not None:
                 self.origins[labels[i]] = self.origins.get(labels[i], 0) + 1
