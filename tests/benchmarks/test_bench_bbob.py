@@ -102,3 +102,18 @@ def test_ours_config_reaches_minimize(monkeypatch: pytest.MonkeyPatch):
     bb.run_ours(bb.Recorder(get_bbob_problem(20, 5, 1), 50), 1)
     assert (seen["survival"], seen["stall"], seen["restarts"]) == ("comma", "regime", "ipop")
     assert seen["config"].adapt_rate == 2.0 and seen["config"].popsize == 8
+
+
+@pytest.mark.parametrize("method", ["evosax", "ngopt", "cma"])
+def test_baselines_spend_the_budget_reproducibly(method: str):
+    """The baselines of the four-method table (session 9) are judged on exactly their
+    budget, and one instance (seed) gives the same run twice."""
+    pytest.importorskip("cocoex")
+    pytest.importorskip({"evosax": "evosax", "ngopt": "nevergrad", "cma": "cma"}[method])
+    import bench_bbob as bb
+
+    first = bb.run_one(method, 10, 2, 1, 15)  # f10, d = 2, instance 1, 15·d evaluations
+    again = bb.run_one(method, 10, 2, 1, 15)
+    assert first["evals"] == 30 and first["method"] == method
+    assert (first["hits"], first["best"]) == (again["hits"], again["best"])
+    assert 0.0 < first["best"] < np.inf
