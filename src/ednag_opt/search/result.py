@@ -112,6 +112,45 @@ class SearchResult:
                 best = v
         return best
 
+    def recommend(self, budget: int | None = None, *, rule: str = "model", space: Any = None,
+                  top: float = 0.5) -> Any:  # fmt: skip
+        """The architecture to deploy among the first ``budget`` queries (all: ``None``).
+
+        ``rule="best"`` is the best observed value (``best_arch`` when ``budget`` is
+        ``None``). ``rule="model"`` is for noisy evaluations: the queried architecture with
+        the best posterior mean of a Gaussian-process model fitted, by empirical Bayes, on
+        the observed values only, which discounts a lucky single draw (the winner's curse);
+        see :mod:`ednag_opt.search.recommend`. It never changes the search itself.
+
+        Args:
+            budget: judge the first ``budget`` queries (a positive integer) or all.
+            rule: ``"model"`` or ``"best"``.
+            space: the space to encode architectures with (default: ``self.space``, or
+                the recorded space name of a loaded result).
+            top: share of the observations (the best ones) the model is fitted on.
+
+        Returns:
+            A :class:`~ednag_opt.search.recommend.Recommendation` (``arch``, ``value``,
+            ``estimate``, ``query``, ``rule``, ``noise_sd``), or ``None`` when no query
+            returned a finite value.
+
+        Raises:
+            ValueError: a bad ``budget`` or ``rule``, or no space for ``"model"``.
+        """
+        from .recommend import recommend
+
+        if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int)
+                                   or budget < 1):  # fmt: skip
+            raise ValueError(f"budget must be a positive integer or None, got {budget!r}")
+        if space is None:
+            space = self.space
+        if space is None and isinstance(self.metadata.get("space"), str):
+            from ..spaces import get_space
+
+            space = get_space(self.metadata["space"])
+        n = len(self.queries) if budget is None else budget
+        return recommend(self.queries[:n], space, maximize=self.maximize, rule=rule, top=top)
+
     def pareto_front(self, budget: int | None = None) -> list[tuple[Any, tuple[float, ...]]]:
         """Non-dominated ``(arch, objective values)`` over everything queried (or the first
         ``budget`` queries), best first by the first objective; only architectures within
