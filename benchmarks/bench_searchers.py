@@ -69,6 +69,18 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "TPE": ("tpe", {}),
 }
 BASELINES = ("REA", "local search", "random", "TPE")
+#: nb201-noisy (session 9): rows whose returned cell is ``res.recommend(B)`` (rule
+#: ``"model"``: the queried cell with the best posterior mean of a GP fitted on the
+#: observed values, ``search.recommend``) instead of the best observed value.
+MODEL_RETURN = ("ednag default", "ednag repair-only (no diffusion)")
+#: Rows derived from the same runs with the other return rule (no extra search): the
+#: default returning its best observed cell (the ablation of the rule) and each baseline
+#: returning ``res.recommend(B)`` (the rule is searcher-agnostic).
+DEFAULT_BEST = "ednag default, best observed (ablation)"
+DERIVED = {DEFAULT_BEST: "ednag default",
+           **{f"{b} + model recommendation": b for b in BASELINES}}  # fmt: skip
+#: Row order of the tables: every method, each derived row after its source's block.
+ORDER = [*METHODS][:1] + [DEFAULT_BEST] + [*METHODS][1:] + [*DERIVED][1:]
 #: MobileNetV3: the sizes of docs/results_ofa.md (REA P=100 S=10; the unguided EDNAG rows
 #: N=100 as there); the default, its ablations and ``fixed-steps`` run with their defaults
 #: (N=10; T=100 at 10,000 calls for the budget-aware default and ``repair-only``). Under
@@ -162,12 +174,39 @@ def run_one(task: tuple[str, str, str, int]) -> dict[str, Any]:
                            "origins": res.metadata["origins"]}  # fmt: skip
     if p["kind"] == "nb201":
         rec["q_opt"] = res.queries_to_reach(p["optimum"])
-    rec["at"] = {str(b): _returned(p, res.queries[:b]) for b in p["budgets"] if b <= top}
+    budgets = [b for b in p["budgets"] if b <= top]
+    rec["at"] = {str(b): _returned(p, res.queries[:b]) for b in budgets}
+    if p["kind"] == "nb201-noisy":  # every query (table index, observed value): for rules
+        rec["q"] = [[p["space"].index(a), float(v)] for a, v in res.queries[:top]]
+        model = {str(b): _returned(p, res.queries[:b], res) for b in budgets}
+        if label in MODEL_RETURN:
+            rec["at"], rec["at_best"] = model, rec["at"]
+        else:
+            rec["at_model"] = model
     return rec
 
 
-def _returned(p: dict[str, Any], queries: list[tuple[Any, float]]) -> dict[str, Any]:
-    """The returned cell of a budget prefix and the value reported for it."""
+def derived(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of :data:`DERIVED` that come from this run (same queries, other rule)."""
+    out = []
+    for label, src in DERIVED.items():
+        alt = rec.get("at_best" if label == DEFAULT_BEST else "at_model")
+        if rec["method"] == src and alt is not None:
+            out.append({**{k: v for k, v in rec.items() if not k.startswith("at")},
+                        "method": label, "at": alt})  # fmt: skip
+    return out
+
+
+def _returned(p: dict[str, Any], queries: list[tuple[Any, float]],
+              res: Any = None) -> dict[str, Any]:  # fmt: skip
+    """The returned cell of a budget prefix and the value reported for it: the best
+    observed, or with ``res`` the cell ``res.recommend(len(queries))`` recommends."""
+    if res is not None:
+        r = res.recommend(len(queries), rule="model")
+        if r is None:
+            return {"value": math.nan, "report": math.nan}
+        rep = float(p["test"].test_accuracy([r.arch])[0])
+        return {"value": r.value, "report": rep, "arch": str(r.arch), "estimate": r.estimate}
     vals = np.array([v for _, v in queries], dtype=np.float64)
     if not np.isfinite(vals).any():
         return {"value": math.nan, "report": math.nan}
@@ -206,10 +245,13 @@ def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, qui
     t0 = time.perf_counter()
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
     it = pool.map(run_one, tasks, chunksize=2) if pool else map(run_one, tasks)
+    pending: list[dict[str, Any]] = []
     for i, rec in enumerate(it, 1):
         out.append(rec)
+        pending += [rec, *derived(rec)]
         if not quick and (i % 10 == 0 or i == len(tasks)):
-            _merge(bench, out[(i - 1) // 10 * 10:])  # the runs since the last merge
+            _merge(bench, pending)  # the runs since the last merge
+            pending = []
         if i % max(1, len(tasks) // 20) == 0 or i == len(tasks):
             print(f"[{bench}] {i}/{len(tasks)} runs, {time.perf_counter() - t0:.0f} s", flush=True)
     if pool:
@@ -230,7 +272,29 @@ def _merge(bench: str, recs: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)  # atomic: a crash never leaves a half-written file
 
 
+def show(path: Path) -> None:
+    """Print a raw file's table and its cells' outcomes against the baselines as stored
+    (and, on nb201-noisy, against the baselines with the model recommendation)."""
+    from _search_report import tables
+
+    recs = json.loads(path.read_text())
+    bench = recs[0]["bench"]
+    text, cells = tables(recs, bench, ORDER, BASELINES)
+    seeds = sorted({r["seed"] for r in recs})
+    print(f"{path}: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)})\n\n{text}\n")
+    sets = [("baselines as run", BASELINES)]
+    if bench == "nb201-noisy":
+        sets.append(("baselines + model recommendation", tuple(list(DERIVED)[1:])))
+    for name, base in sets:
+        _, cells = tables(recs, bench, ORDER, base)
+        won = sum(o in ("win", "tie at the optimum") for _, o in cells)
+        print(f"against {name}: {won} of {len(cells)} won or tied at the optimum")
+        for c, o in cells:
+            print(f"  {c}: {o}")
+
+
 def main(argv: list[str] | None = None) -> None:
+    global RAW
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--bench", default="nb201", help=f"comma list of {BENCHES}")
     ap.add_argument("--methods", default=None, help="comma list of METHODS labels")
@@ -239,12 +303,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10, no files")
     ap.add_argument("--doc", action="store_true", help="only write docs/results_search.md")
+    ap.add_argument("--out", default=None,
+                    help="folder for the raw runs instead of results/search (seeds kept aside)")
+    ap.add_argument("--show", default=None,
+                    help="print the table and cell outcomes of a raw file (e.g. --out's)")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
     if args.doc:
-        write_doc(RAW, list(METHODS), BASELINES)
+        write_doc(RAW, ORDER, BASELINES)
         return
+    if args.show:
+        show(Path(args.show))
+        return
+    if args.out:
+        RAW = Path(args.out)
     labels = args.methods.split(",") if args.methods else list(METHODS)
     unknown = [m for m in labels if m not in METHODS]
     if unknown:

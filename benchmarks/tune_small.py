@@ -41,7 +41,8 @@ SMALL = ("transnas", "nb201", "nb201-noisy")
 
 
 def run(bench_name: str, label: str, opts: dict[str, Any], seeds: list[int],
-        only: list[str] | None, budget: int | None = None) -> None:  # fmt: skip
+        only: list[str] | None, budget: int | None = None,
+        method: str | None = None) -> None:  # fmt: skip
     """One run per (seed, problem), appended to ``results/t18/<bench>-<label>.jsonl``.
 
     Args:
@@ -52,17 +53,24 @@ def run(bench_name: str, label: str, opts: dict[str, Any], seeds: list[int],
         only: substrings of problem names to keep (``None``: all).
         budget: ``max_queries`` of each run, reported at the benchmark's budgets up to it
             (``None``: the benchmark's largest budget, as in ``bench_searchers``).
+        method: a label of ``bench_searchers.METHODS`` to run instead of ``"ednag"`` with
+            ``opts`` (e.g. ``"REA"``: the baselines' tuning runs).
 
     Raises:
         SystemExit: on a reported seed (below 100).
     """
+    if method is not None and method not in bench.METHODS:
+        raise SystemExit(f"unknown method {method!r}; choose from {list(bench.METHODS)}")
     if any(s < 100 for s in seeds):
         raise SystemExit("tuning runs take seeds 100-199 only (0-99 are reported seeds)")
     bench._CTX.clear()
     bench._CTX.update(bench.problems(bench_name, False))
     for p in bench._CTX.values() if budget else ():
         p["budgets"] = [b for b in p["budgets"] if b <= budget] or [budget]
-    bench.METHODS[label] = ("ednag", opts)
+    if method is None:
+        bench.METHODS[label] = ("ednag", opts)
+    else:  # a row of bench_searchers.METHODS (a baseline) under this label
+        bench.METHODS[label] = bench.METHODS[method]
     probs = [k for k in bench._CTX if not only or any(o in k for o in only)]
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / f"{bench_name}-{label}.jsonl", "a") as fh:
@@ -144,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--problems", default=None, help="substrings of problem names to keep")
     ap.add_argument("--budget", type=int, default=None, help="max_queries of each run")
     ap.add_argument("--summary", default=None, help="comma list of labels to compare")
+    ap.add_argument("--method", default=None,
+                    help="run this bench_searchers.METHODS row (e.g. REA) instead of ednag")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
@@ -154,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.label:
         raise SystemExit("give a label and its options, or --summary")
     only = args.problems.split(",") if args.problems else None
-    run(args.bench, args.label, json.loads(args.options), seeds, only, args.budget)
+    run(args.bench, args.label, json.loads(args.options), seeds, only, args.budget, args.method)
 
 
 if __name__ == "__main__":
