@@ -23,8 +23,9 @@ Methods (``--methods``):
 * ``evosax``: evosax ``DiffusionEvolution``, population 100, points clipped to the box;
 * ``ngopt``: nevergrad ``NGOpt`` on the box, one worker. It runs at any budget, but
   its cost per evaluation grows with the budget it is given: from 10³·d on it picks a
-  portfolio (``NGOpt36`` at 10⁴·d) whose ``tell`` feeds every member, about 65 ms per
-  evaluation on this machine, i.e. ~1 h for one 10⁴·d run at d = 5.
+  portfolio (``NGOpt36`` at 10⁴·d: 13 rescaled ``NGOpt14`` members) whose ``tell`` feeds
+  every member: 15 ms per evaluation at d = 2 with the machine idle (session 9), 4-5 min
+  for one 10⁴·d run at d = 2, about an hour at d = 5 (65 ms per evaluation under load).
 
 Usage::
 
