@@ -17,6 +17,10 @@ Protocol: every run goes through its own ``CachedFitness`` via ``search(name, ..
 returned cell at budget B is the best (by the searched value) of the run's first B unique
 queries; nobody is told the optimum (on ``nb201`` the run is cut once the optimum was
 queried: the searchers never read the target, so the queries before it are the same).
+On ``nb201-noisy`` the rows of ``MODEL_RETURN`` return ``res.recommend(B)`` instead (the
+queried cell with the best posterior mean of a GP fitted on the observed values; session
+9), and ``DERIVED`` rows show the same runs with the other rule: the default's best
+observed cell (its ablation) and each baseline with the model recommendation.
 Medians with bootstrap 95% intervals, hit rates, a two-sided Mann-Whitney p-value against
 ``ednag default`` and the share of queries that came from the diffusion step.
 
@@ -26,6 +30,8 @@ Usage::
     python benchmarks/bench_searchers.py --bench nb201 --seeds 100-119 --methods ...  # tuning
     python benchmarks/bench_searchers.py --doc       # docs/results_search.md from results/
     python benchmarks/bench_searchers.py --quick     # 2 seeds, small budgets, no files
+    python benchmarks/bench_searchers.py --bench nb201-noisy --seeds 20-39 --out results/s9n/heldout
+    python benchmarks/bench_searchers.py --show results/s9n/heldout/nb201-noisy.json
 """
 
 from __future__ import annotations

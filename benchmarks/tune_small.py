@@ -14,6 +14,7 @@ tuning seeds only (100-199)::
     python benchmarks/tune_small.py bal '{"start": "balanced"}' --seeds 100-119
     python benchmarks/tune_small.py --summary base,bal --seeds 100-119
     python benchmarks/tune_small.py base '{}' --bench nb201 --seeds 100-119
+    python benchmarks/tune_small.py s9rea --method REA --bench nb201-noisy --seeds 100-139
 """
 
 from __future__ import annotations
