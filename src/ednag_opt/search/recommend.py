@@ -18,9 +18,13 @@ under a Gaussian-process model of the observed values:
 
 The posterior mean at a queried architecture shrinks its own value toward what the
 similar queried architectures say, by an amount set by the estimated noise; where the
-values are smooth and nearly noiseless the estimate ``lam`` is small and the rule returns
-the best observed architecture or one level with it. Among equal estimates the earlier
-query wins. The rule is searcher-agnostic: it reads only ``result.queries``.
+values are smooth and noiseless the estimate ``lam`` is small and the rule returns the best
+observed architecture or one level with it. Without replicates, though, the likelihood
+cannot tell noise from a rugged landscape: on noiseless but rugged tables (NAS-Bench-201's
+seed-mean accuracy, TransNAS-Bench-101) it picks another cell than the best observed in
+over a third of the cases, a loss there (docs/results_search.md, "Session 9"). Use it for
+noisy evaluations only. Among equal estimates the earlier query wins. The rule is
+searcher-agnostic: it reads only ``result.queries``.
 """
 
 from __future__ import annotations

@@ -120,7 +120,9 @@ class SearchResult:
         ``None``). ``rule="model"`` is for noisy evaluations: the queried architecture with
         the best posterior mean of a Gaussian-process model fitted, by empirical Bayes, on
         the observed values only, which discounts a lucky single draw (the winner's curse);
-        see :mod:`ednag_opt.search.recommend`. It never changes the search itself.
+        see :mod:`ednag_opt.search.recommend`. It never changes the search itself. On
+        noiseless evaluations keep ``"best"``: the model may prefer a cell in a smoother
+        neighbourhood to the best one.
 
         Args:
             budget: judge the first ``budget`` queries (a positive integer) or all.
