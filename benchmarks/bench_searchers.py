@@ -75,18 +75,30 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "TPE": ("tpe", {}),
 }
 BASELINES = ("REA", "local search", "random", "TPE")
+#: Session 9: one query per network (``search(..., distinct="networks")``) for the default
+#: and every baseline, as rows (not a change of the default). Run only on problems whose
+#: space has ``canonicalize`` (NB201, TransNAS micro); other tasks are skipped.
+NETWORKS = " + distinct networks"
+NET_DEFAULT = "ednag default" + NETWORKS
+NET_BASELINES = tuple(b + NETWORKS for b in BASELINES)
+METHODS.update({lab: (METHODS[lab[: -len(NETWORKS)]][0], {"distinct": "networks"})
+                for lab in (NET_DEFAULT, *NET_BASELINES)})  # fmt: skip
 #: nb201-noisy (session 9): rows whose returned cell is ``res.recommend(B)`` (rule
 #: ``"model"``: the queried cell with the best posterior mean of a GP fitted on the
 #: observed values, ``search.recommend``) instead of the best observed value.
-MODEL_RETURN = ("ednag default", "ednag repair-only (no diffusion)")
+MODEL_RETURN = ("ednag default", "ednag repair-only (no diffusion)", NET_DEFAULT)
 #: Rows derived from the same runs with the other return rule (no extra search): the
 #: default returning its best observed cell (the ablation of the rule) and each baseline
-#: returning ``res.recommend(B)`` (the rule is searcher-agnostic).
+#: returning ``res.recommend(B)`` (the rule is searcher-agnostic). A row of
+#: ``MODEL_RETURN`` derives its best observed cell, any other row the recommendation.
 DEFAULT_BEST = "ednag default, best observed (ablation)"
-DERIVED = {DEFAULT_BEST: "ednag default",
-           **{f"{b} + model recommendation": b for b in BASELINES}}  # fmt: skip
+NET_BEST = NET_DEFAULT + ", best observed (ablation)"
+MODEL_REC = " + model recommendation"
+DERIVED = {DEFAULT_BEST: "ednag default", NET_BEST: NET_DEFAULT,
+           **{b + MODEL_REC: b for b in BASELINES + NET_BASELINES}}  # fmt: skip
 #: Row order of the tables: every method, each derived row after its source's block.
-ORDER = [*METHODS][:1] + [DEFAULT_BEST] + [*METHODS][1:] + [*DERIVED][1:]
+ORDER = [*METHODS][:1] + [DEFAULT_BEST] + [*METHODS][1:] + [*DERIVED][2:]
+ORDER.insert(ORDER.index(NET_DEFAULT) + 1, NET_BEST)
 #: MobileNetV3: the sizes of docs/results_ofa.md (REA P=100 S=10; the unguided EDNAG rows
 #: N=100 as there); the default, its ablations and ``fixed-steps`` run with their defaults
 #: (N=10; T=100 at 10,000 calls for the budget-aware default and ``repair-only``). Under
@@ -196,7 +208,7 @@ def derived(rec: dict[str, Any]) -> list[dict[str, Any]]:
     """The rows of :data:`DERIVED` that come from this run (same queries, other rule)."""
     out = []
     for label, src in DERIVED.items():
-        alt = rec.get("at_best" if label == DEFAULT_BEST else "at_model")
+        alt = rec.get("at_best" if src in MODEL_RETURN else "at_model")
         if rec["method"] == src and alt is not None:
             out.append({**{k: v for k, v in rec.items() if not k.startswith("at")},
                         "method": label, "at": alt})  # fmt: skip
@@ -238,6 +250,14 @@ def parse_seeds(text: str) -> list[int]:
     return out
 
 
+def applies(prob: str, label: str) -> bool:
+    """Whether a method runs on a problem of ``_CTX``: a ``distinct="networks"`` row
+    only where the space can canonicalize."""
+    if METHODS[label][1].get("distinct") != "networks":
+        return True
+    return callable(getattr(_CTX[prob]["space"], "canonicalize", None))
+
+
 def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, quick: bool,
               only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every (problem, method, seed) of a benchmark, seed by seed; results are merged into
@@ -246,7 +266,12 @@ def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, qui
     _CTX.clear()
     _CTX.update(problems(bench, quick))
     probs = [k for k in _CTX if not only or any(o in k for o in only)]
-    tasks = [(bench, pr, m, s) for s in seeds for pr in probs for m in labels]
+    tasks = [(bench, pr, m, s) for s in seeds for pr in probs for m in labels
+             if applies(pr, m)]  # fmt: skip
+    skipped = len(seeds) * len(probs) * len(labels) - len(tasks)
+    if skipped:
+        print(f"[{bench}] {skipped} runs skipped: distinct='networks' needs a space with "
+              "canonicalize() (not TransNAS macro, not MobileNetV3)", flush=True)  # fmt: skip
     out: list[dict[str, Any]] = []
     t0 = time.perf_counter()
     pool = ProcessPoolExecutor(workers, mp_context=get_context("fork")) if workers > 1 else None
@@ -278,20 +303,36 @@ def _merge(bench: str, recs: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)  # atomic: a crash never leaves a half-written file
 
 
-def show(path: Path) -> None:
-    """Print a raw file's table and its cells' outcomes against the baselines as stored
-    (and, on nb201-noisy, against the baselines with the model recommendation)."""
-    from _search_report import tables
+def show(path: Path, seeds: list[int] | None = None, default: str | None = None) -> None:
+    """Print a raw file's table and its cells' outcomes against the baselines as stored,
+    against the baselines with one query per network (where run) and, on nb201-noisy,
+    against both with the model recommendation.
 
-    recs = json.loads(path.read_text())
+    Args:
+        path: a raw file (``results/search/<bench>.json`` or an ``--out`` folder's).
+        seeds: keep these seeds only (``None``: all in the file).
+        default: count the cells of this row instead of ``ednag default`` (e.g.
+            ``NET_DEFAULT``); its runs are relabelled ``ednag default`` for the count.
+    """
+    from _search_report import DEFAULT, tables
+
+    recs = [r for r in json.loads(path.read_text()) if seeds is None or r["seed"] in seeds]
+    if not recs:
+        raise SystemExit(f"{path}: no runs on the seeds asked for")
+    if default is not None and default != DEFAULT:
+        recs = [{**r, "method": DEFAULT} if r["method"] == default else r
+                for r in recs if r["method"] != DEFAULT]  # fmt: skip
+        print(f"cells of {default!r} (relabelled {DEFAULT!r} below)")
     bench = recs[0]["bench"]
     text, cells = tables(recs, bench, ORDER, BASELINES)
-    seeds = sorted({r["seed"] for r in recs})
-    print(f"{path}: seeds {seeds[0]}..{seeds[-1]} ({len(seeds)})\n\n{text}\n")
-    sets = [("baselines as run", BASELINES)]
+    got = sorted({r["seed"] for r in recs})
+    print(f"{path}: seeds {got[0]}..{got[-1]} ({len(got)})\n\n{text}\n")
+    sets = [("baselines as run", BASELINES), ("baselines + distinct networks", NET_BASELINES)]
     if bench == "nb201-noisy":
-        sets.append(("baselines + model recommendation", tuple(list(DERIVED)[1:])))
+        sets += [(f"{n}{MODEL_REC}", tuple(b + MODEL_REC for b in base)) for n, base in sets]
     for name, base in sets:
+        if not any(r["method"] in base for r in recs):
+            continue
         _, cells = tables(recs, bench, ORDER, base)
         won = sum(o in ("win", "tie at the optimum") for _, o in cells)
         print(f"against {name}: {won} of {len(cells)} won or tied at the optimum")
@@ -304,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--bench", default="nb201", help=f"comma list of {BENCHES}")
     ap.add_argument("--methods", default=None, help="comma list of METHODS labels")
-    ap.add_argument("--seeds", default="0-19", help="e.g. 0-19 or 100-119,150")
+    ap.add_argument("--seeds", default=None, help="e.g. 0-19 (default) or 100-119,150")
     ap.add_argument("--problems", default=None, help="substrings of problem names to keep")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10, no files")
@@ -313,6 +354,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="folder for the raw runs instead of results/search (seeds kept aside)")
     ap.add_argument("--show", default=None,
                     help="print the table and cell outcomes of a raw file (e.g. --out's)")
+    ap.add_argument("--default", default=None,
+                    help="with --show: count this row's cells (e.g. NET_DEFAULT's label)")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
@@ -320,7 +363,8 @@ def main(argv: list[str] | None = None) -> None:
         write_doc(RAW, ORDER, BASELINES)
         return
     if args.show:
-        show(Path(args.show))
+        seeds = parse_seeds(args.seeds) if args.seeds else None
+        show(Path(args.show), seeds, args.default)
         return
     if args.out:
         RAW = Path(args.out)
@@ -328,7 +372,7 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [m for m in labels if m not in METHODS]
     if unknown:
         raise SystemExit(f"unknown methods {unknown}; choose from {list(METHODS)}")
-    seeds = [0, 1] if args.quick else parse_seeds(args.seeds)
+    seeds = [0, 1] if args.quick else parse_seeds(args.seeds or "0-19")
     only = args.problems.split(",") if args.problems else None
     for bench in args.bench.split(","):
         recs = run_bench(bench, labels, seeds, args.workers, args.quick, only)

@@ -39,3 +39,46 @@ def test_an_interrupted_run_keeps_the_runs_it_finished(tmp_path, monkeypatch):
     recs = json.loads((tmp_path / "nb201.json").read_text())
     assert len(recs) == 15
     assert len({(r["problem"], r["seed"]) for r in recs}) == 15
+
+
+def test_distinct_network_rows_run_only_where_the_space_canonicalizes(monkeypatch):
+    from ednag_opt.spaces import get_space
+
+    monkeypatch.setattr(bs, "_CTX", {"nb": {"space": get_space("nas-bench-201")},
+                                     "macro": {"space": get_space("transnas-macro")}})
+    assert bs.METHODS[bs.NET_DEFAULT] == ("ednag", {"distinct": "networks"})
+    assert bs.METHODS["TPE + distinct networks"] == ("tpe", {"distinct": "networks"})
+    assert bs.applies("nb", bs.NET_DEFAULT) and bs.applies("macro", "ednag default")
+    assert not bs.applies("macro", bs.NET_DEFAULT)
+    assert not any(bs.applies("macro", b) for b in bs.NET_BASELINES)
+
+
+def test_derived_rows_take_the_other_return_rule():
+    base = {"bench": "nb201-noisy", "problem": "cifar10", "seed": 0, "origins": {}}
+    mine = {**base, "method": bs.NET_DEFAULT, "at": {"50": "model"}, "at_best": {"50": "best"}}
+    rea = {**base, "method": "REA + distinct networks", "at": {"50": "best"},
+           "at_model": {"50": "model"}}
+    assert [(d["method"], d["at"]) for d in bs.derived(mine)] == [(bs.NET_BEST, {"50": "best"})]
+    assert [(d["method"], d["at"]) for d in bs.derived(rea)] == [
+        ("REA + distinct networks + model recommendation", {"50": "model"})]
+    assert bs.ORDER.index(bs.NET_BEST) == bs.ORDER.index(bs.NET_DEFAULT) + 1
+
+
+def test_show_counts_the_cells_of_the_row_asked_for(tmp_path, capsys):
+    def rec(method, seed, q):
+        return {"bench": "nb201", "problem": "cifar10", "method": method, "seed": seed,
+                "q_opt": q, "at": {"1000": {"report": 0.0}}, "origins": {}}
+
+    recs = [rec(m, s, q + s) for s in range(5) for m, q in (
+        ("ednag default", 60), (bs.NET_DEFAULT, 30), ("REA", 50), ("REA + distinct networks", 20))]
+    path = tmp_path / "nb201.json"
+    path.write_text(json.dumps(recs))
+    bs.show(path)
+    out = capsys.readouterr().out
+    assert "against baselines as run: 0 of 1" in out  # 62 vs REA's 52
+    assert "against baselines + distinct networks: 0 of 1" in out
+    bs.show(path, seeds=[0, 1, 2], default=bs.NET_DEFAULT)
+    out = capsys.readouterr().out
+    assert "seeds 0..2 (3)" in out
+    assert "against baselines as run: 1 of 1" in out  # 31 vs 51
+    assert "against baselines + distinct networks: 0 of 1" in out  # 31 vs 21
