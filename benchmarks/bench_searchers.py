@@ -331,11 +331,13 @@ def show(path: Path, seeds: list[int] | None = None, default: str | None = None)
     if bench == "nb201-noisy":
         sets += [(f"{n}{MODEL_REC}", tuple(b + MODEL_REC for b in base)) for n, base in sets]
     for name, base in sets:
-        if not any(r["method"] in base for r in recs):
+        ran = [b for b in base if any(r["method"] == b for r in recs)]
+        if not ran:
             continue
         _, cells = tables(recs, bench, ORDER, base)
         won = sum(o in ("win", "tie at the optimum") for _, o in cells)
-        print(f"against {name}: {won} of {len(cells)} won or tied at the optimum")
+        short = f" (run: {', '.join(ran)})" if len(ran) < len(base) else ""
+        print(f"against {name}{short}: {won} of {len(cells)} won or tied at the optimum")
         for c, o in cells:
             print(f"  {c}: {o}")
 

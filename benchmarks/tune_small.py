@@ -15,6 +15,9 @@ tuning seeds only (100-199)::
     python benchmarks/tune_small.py --summary base,bal --seeds 100-119
     python benchmarks/tune_small.py base '{}' --bench nb201 --seeds 100-119
     python benchmarks/tune_small.py s9rea --method REA --bench nb201-noisy --seeds 100-139
+    python benchmarks/tune_small.py --bench nb201 --problems cifar10 --seeds 100-159 \\
+        --from results/s9d/tuning/nb201.json \\
+        --summary "ednag default,ednag default + distinct networks"
 """
 
 from __future__ import annotations
@@ -84,7 +87,15 @@ def run(bench_name: str, label: str, opts: dict[str, Any], seeds: list[int],
             print(f"{bench_name} {label} seed {s}: {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def _load(bench_name: str, label: str) -> dict[tuple[str, int], dict[str, Any]]:
+def _load(bench_name: str, label: str,
+          src: Path | None = None) -> dict[tuple[str, int], dict[str, Any]]:  # fmt: skip
+    """Runs of one label: ``results/t18/<bench>-<label>.jsonl``, or the rows of that
+    method in a raw file of ``bench_searchers`` (``src``, e.g. an ``--out`` folder's)."""
+    if src is not None:
+        recs = [r for r in json.loads(src.read_text()) if r["method"] == label]
+        if not recs:
+            raise SystemExit(f"no runs of {label!r} in {src}")
+        return {(r["problem"], r["seed"]): r for r in recs}
     path = OUT / f"{bench_name}-{label}.jsonl"
     if not path.exists():
         raise SystemExit(f"no runs of {label!r} ({path})")
@@ -112,13 +123,28 @@ def _won(bench_name: str, recs: list[dict[str, Any]], seeds: set[int], budget: s
     return f"{sum(o in ('win', 'tie at the optimum') for o in out):2d}/{len(probs)} "
 
 
-def summary(bench_name: str, labels: list[str], seeds: list[int] | None) -> None:
+def summary(bench_name: str, labels: list[str], seeds: list[int] | None,
+            only: list[str] | None = None, src: Path | None = None) -> None:  # fmt: skip
     """Print, per label and budget, cells won (transnas), the median or mean of the
-    reported value, and its paired difference to the first label."""
-    runs = {lab: _load(bench_name, lab) for lab in labels}
+    reported value, and its paired difference to the first label; ``only`` keeps the
+    problems whose names contain one of its strings; ``src`` reads a raw file of
+    ``bench_searchers`` instead of ``results/t18`` (then no cell counts).
+
+    Args:
+        bench_name: ``"transnas"``, ``"nb201"`` or ``"nb201-noisy"``.
+        labels: the configurations, the first is the reference of the paired tests.
+        seeds: keep these seeds (``None``: every common seed).
+        only: problem names (exact) or substrings of them to keep (``None``: all).
+        src: the raw file, or ``None`` for ``results/t18/<bench>-<label>.jsonl``.
+    """
+    runs = {lab: _load(bench_name, lab, src) for lab in labels}
     keys = set.intersection(*(set(v) for v in runs.values()))
     if seeds:
         keys = {k for k in keys if k[1] in seeds}
+    if only:  # a full problem name keeps that problem only ("cifar10", not "cifar100")
+        names = {k[0] for k in keys}
+        keys = {k for k in keys if any(o == k[0] or (o not in names and o in k[0])
+                                       for o in only)}  # fmt: skip
     common = {s for _, s in keys}
     print(f"{bench_name}: seeds {min(common)}..{max(common)} ({len(common)}), {len(keys)} runs")
     budgets = ["q"] if bench_name == "nb201" else sorted(
@@ -134,7 +160,8 @@ def summary(bench_name: str, labels: list[str], seeds: list[int] | None) -> None
             p = stats.wilcoxon(diff).pvalue if np.any(diff) else 1.0
             stat = (f"median {np.median(mine):.0f}, hits {np.isfinite(mine).mean():.0%}"
                     if b == "q" else f"mean {np.mean(mine):.4f}")  # fmt: skip
-            parts.append(f"@{b}: {_won(bench_name, recs, common, b)}{stat} "
+            won = "" if src else _won(bench_name, recs, common, b)
+            parts.append(f"@{b}: {won}{stat} "
                          f"({np.mean(diff):+.4f}, p {p:.2g})")  # fmt: skip
         o: dict[str, int] = defaultdict(int)
         for r in recs:
@@ -155,16 +182,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--summary", default=None, help="comma list of labels to compare")
     ap.add_argument("--method", default=None,
                     help="run this bench_searchers.METHODS row (e.g. REA) instead of ednag")
+    ap.add_argument("--from", dest="src", default=None,
+                    help="with --summary: a raw file of bench_searchers (e.g. --out's)")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
     seeds = bench.parse_seeds(args.seeds)
+    only = args.problems.split(",") if args.problems else None
     if args.summary:
-        summary(args.bench, args.summary.split(","), seeds)
+        summary(args.bench, args.summary.split(","), seeds, only,
+                Path(args.src) if args.src else None)  # fmt: skip
         return
     if not args.label:
         raise SystemExit("give a label and its options, or --summary")
-    only = args.problems.split(",") if args.problems else None
     run(args.bench, args.label, json.loads(args.options), seeds, only, args.budget, args.method)
 
 
