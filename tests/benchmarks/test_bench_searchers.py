@@ -75,10 +75,10 @@ def test_show_counts_the_cells_of_the_row_asked_for(tmp_path, capsys):
     path.write_text(json.dumps(recs))
     bs.show(path)
     out = capsys.readouterr().out
-    assert "against baselines as run: 0 of 1" in out  # 62 vs REA's 52
+    assert "against baselines as run (run: REA): 0 of 1" in out  # 62 vs 52
     assert "against baselines + distinct networks (run: REA + distinct networks): 0 of 1" in out
     bs.show(path, seeds=[0, 1, 2], default=bs.NET_DEFAULT)
     out = capsys.readouterr().out
     assert "seeds 0..2 (3)" in out
-    assert "against baselines as run: 1 of 1" in out  # 31 vs 51
+    assert "against baselines as run (run: REA): 1 of 1" in out  # 31 vs 51
     assert "distinct networks (run: REA + distinct networks): 0 of 1" in out  # 31 vs 21
