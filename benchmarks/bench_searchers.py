@@ -259,12 +259,16 @@ def applies(prob: str, label: str) -> bool:
 
 
 def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, quick: bool,
-              only: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+              only: list[str] | None = None,
+              budget: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every (problem, method, seed) of a benchmark, seed by seed; results are merged into
     results/search/ as they come (every 10 runs and at the end), so an interrupted run
-    keeps what it finished."""
+    keeps what it finished. ``budget`` caps each run's queries (the budgets above it are
+    not reported; on ``nb201`` a run that has not found the optimum by then is a miss)."""
     _CTX.clear()
     _CTX.update(problems(bench, quick))
+    for p in _CTX.values() if budget else ():
+        p["budgets"] = [b for b in p["budgets"] if b <= budget] or [budget]
     probs = [k for k in _CTX if not only or any(o in k for o in only)]
     tasks = [(bench, pr, m, s) for s in seeds for pr in probs for m in labels
              if applies(pr, m)]  # fmt: skip
@@ -350,6 +354,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", default=None, help="e.g. 0-19 (default) or 100-119,150")
     ap.add_argument("--problems", default=None, help="substrings of problem names to keep")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--budget", type=int, default=None,
+                    help="cap each run's queries (with --out: budgets above are not reported)")
     ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10, no files")
     ap.add_argument("--doc", action="store_true", help="only write docs/results_search.md")
     ap.add_argument("--out", default=None,
@@ -370,6 +376,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.out:
         RAW = Path(args.out)
+    elif args.budget:
+        raise SystemExit("--budget needs --out (capped runs never go to results/search)")
     labels = args.methods.split(",") if args.methods else list(METHODS)
     unknown = [m for m in labels if m not in METHODS]
     if unknown:
@@ -377,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
     seeds = [0, 1] if args.quick else parse_seeds(args.seeds or "0-19")
     only = args.problems.split(",") if args.problems else None
     for bench in args.bench.split(","):
-        recs = run_bench(bench, labels, seeds, args.workers, args.quick, only)
+        recs = run_bench(bench, labels, seeds, args.workers, args.quick, only, args.budget)
         if args.quick:
             for r in recs:
                 print(r["problem"], r["method"], r["seed"], r.get("q_opt"),
