@@ -263,8 +263,9 @@ def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, qui
               budget: int | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every (problem, method, seed) of a benchmark, seed by seed; results are merged into
     results/search/ as they come (every 10 runs and at the end), so an interrupted run
-    keeps what it finished. ``budget`` caps each run's queries (the budgets above it are
-    not reported; on ``nb201`` a run that has not found the optimum by then is a miss)."""
+    keeps what it finished. ``budget`` caps each run: it runs to the largest budget not
+    above the cap (to the cap when none is), the budgets above are not reported, and on
+    ``nb201`` a run that has not found the optimum by then is a miss."""
     _CTX.clear()
     _CTX.update(problems(bench, quick))
     for p in _CTX.values() if budget else ():

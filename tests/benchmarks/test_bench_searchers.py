@@ -82,3 +82,15 @@ def test_show_counts_the_cells_of_the_row_asked_for(tmp_path, capsys):
     assert "seeds 0..2 (3)" in out
     assert "against baselines as run (run: REA): 1 of 1" in out  # 31 vs 51
     assert "distinct networks (run: REA + distinct networks): 0 of 1" in out  # 31 vs 21
+
+
+def test_a_capped_run_reports_only_budgets_within_the_cap(tmp_path, monkeypatch):
+    with pytest.raises(SystemExit, match="--out"):
+        bs.main(["--bench", "nb201", "--budget", "50"])  # never into results/search
+    monkeypatch.setattr(bs, "RAW", tmp_path)
+    recs = bs.run_bench("transnas", ["random", bs.NET_DEFAULT], [0], 1, False,
+                        ["class_scene"], budget=60)  # fmt: skip
+    assert {(r["problem"], r["method"]) for r in recs} == {
+        ("micro/class_scene", "random"), ("macro/class_scene", "random"),
+        ("micro/class_scene", bs.NET_DEFAULT)}  # no network rows on macro
+    assert all(set(r["at"]) == {"50"} and r["unique"] == 50 for r in recs)  # 50 <= 60 < 100
