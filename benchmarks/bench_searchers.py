@@ -22,7 +22,10 @@ queried cell with the best posterior mean of a GP fitted on the observed values;
 9), and ``DERIVED`` rows show the same runs with the other rule: the default's best
 observed cell (its ablation) and each baseline with the model recommendation.
 Medians with bootstrap 95% intervals, hit rates, a two-sided Mann-Whitney p-value against
-``ednag default`` and the share of queries that came from the diffusion step.
+``ednag default`` and the share of queries that came from the diffusion step. The rows
+``... + distinct networks`` (session 9) are the default and each baseline with
+``distinct="networks"`` (one query per network), run only on the problems whose space has
+``canonicalize`` (NB201, TransNAS micro); ``--show --default`` counts their cells.
 
 Usage::
 
@@ -32,6 +35,8 @@ Usage::
     python benchmarks/bench_searchers.py --quick     # 2 seeds, small budgets, no files
     python benchmarks/bench_searchers.py --bench nb201-noisy --seeds 20-39 --out results/s9n/heldout
     python benchmarks/bench_searchers.py --show results/s9n/heldout/nb201-noisy.json
+    python benchmarks/bench_searchers.py --show results/search/nb201.json --seeds 0-19 \\
+        --default "ednag default + distinct networks"
 """
 
 from __future__ import annotations
@@ -273,8 +278,7 @@ def run_bench(bench: str, labels: list[str], seeds: list[int], workers: int, qui
     probs = [k for k in _CTX if not only or any(o in k for o in only)]
     tasks = [(bench, pr, m, s) for s in seeds for pr in probs for m in labels
              if applies(pr, m)]  # fmt: skip
-    skipped = len(seeds) * len(probs) * len(labels) - len(tasks)
-    if skipped:
+    if skipped := len(seeds) * len(probs) * len(labels) - len(tasks):
         print(f"[{bench}] {skipped} runs skipped: distinct='networks' needs a space with "
               "canonicalize() (not TransNAS macro, not MobileNetV3)", flush=True)  # fmt: skip
     out: list[dict[str, Any]] = []
@@ -310,8 +314,7 @@ def _merge(bench: str, recs: list[dict[str, Any]]) -> None:
 
 def show(path: Path, seeds: list[int] | None = None, default: str | None = None) -> None:
     """Print a raw file's table and its cells' outcomes against the baselines as stored,
-    against the baselines with one query per network (where run) and, on nb201-noisy,
-    against both with the model recommendation.
+    with one query per network (where run) and, on nb201-noisy, both with the model rule.
 
     Args:
         path: a raw file (``results/search/<bench>.json`` or an ``--out`` folder's).
