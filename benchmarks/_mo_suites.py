@@ -2,11 +2,13 @@
 
 * black box: ``EvolutionaryDDIM(objectives=M)`` with ``multiobjective_config()`` vs pymoo's
   NSGA-II at equal evaluations on ZDT1-3 (30 variables) and DTLZ2 (12 variables, 3
-  objectives), with two ablation rows: the preset without its objective-space mating
-  kernel (``niche=0``, the session-6 preset, ``NO_NICHE``) and the former path (DDIM step,
-  ``BLACKBOX_BEFORE``);
+  objectives), the problems the preset was tuned on, and on problems kept aside to check
+  it (``HELDOUT``: ZDT4, ZDT6, DTLZ1, DTLZ3, DTLZ4, WFG4), with three ablation rows: the
+  preset with reflecting bounds (``bounds_mode="reflect"``, the session-7 preset,
+  ``REFLECT``), without its objective-space mating kernel (``niche=0``, ``NO_NICHE``) and
+  the former path (DDIM step, ``BLACKBOX_BEFORE``);
   hypervolume of every point evaluated, as a ratio to the true front's (reference point
-  1.1 in every objective);
+  1.1 times the true front's worst value in every objective: 1.1 on ZDT1-3 and DTLZ2);
 * OFA: the OFA accuracy predictor (maximised) x Note10 latency (minimised) on MobileNetV3
   at resolutions 160-224. The true front is unknown: the reference is the non-dominated set
   of everything any method queried on any seed; objectives scaled by the pooled ranges.
@@ -27,20 +29,31 @@ from ednag_opt.strategy import DDIMConfig
 from ednag_opt.strategy.blackbox import multiobjective_config
 from ednag_opt.strategy.pareto import pareto_mask
 
-__all__ = ["BEFORE", "BLACKBOX", "NO_NICHE", "run_blackbox", "run_ofa"]
+__all__ = ["BEFORE", "BLACKBOX", "HELDOUT", "NO_NICHE", "REFLECT", "run_blackbox", "run_ofa"]
 
 
 # ----------------------------------------------------------------------------- black box
-BLACKBOX = ("zdt1", "zdt2", "zdt3", "dtlz2")
+#: the problems the preset was tuned on (seeds 100-119), pymoo names -> constructor options
+PROBLEMS: dict[str, dict[str, int]] = {"zdt1": {}, "zdt2": {}, "zdt3": {},
+                                       "dtlz2": {"n_var": 12, "n_obj": 3}}  # fmt: skip
+BLACKBOX = tuple(PROBLEMS)
+#: problems kept aside to check the preset (never tuned on): the Pareto set inside the box
+#: (ZDT4's x2.., DTLZ1/3/4's distance variables, WFG4) or on its boundary (ZDT6)
+HELDOUT: dict[str, dict[str, int]] = {"zdt4": {}, "zdt6": {}, "dtlz1": {"n_var": 7, "n_obj": 3},
+                                      "dtlz3": {"n_var": 12, "n_obj": 3},
+                                      "dtlz4": {"n_var": 12, "n_obj": 3},
+                                      "wfg4": {"n_var": 12, "n_obj": 2}}  # fmt: skip
 #: The former EvolutionaryDDIM options on the black-box problems, the ablation row (DDIM
 #: step; tuned on seed 100, ZDT1 only: log-cosine 0.09, cosine 0.49, linear 0.58 HV ratio).
 BLACKBOX_BEFORE = {"schedule": "linear", "dtype": "float64"}
 #: name of the ablation row
 BEFORE = "ednag, DDIM step (before)"
-#: name of the ablation row without the mating kernel (the session-6 preset, bit for bit)
-NO_NICHE = "ednag, niche=0 (session 6)"
+#: name of the ablation row without the mating kernel (bounds clipped, as the preset)
+NO_NICHE = "ednag, niche=0"
+#: name of the ablation row with reflecting bounds (the session-7 preset, bit for bit)
+REFLECT = "ednag, reflect (session 7)"
 #: short names of the rows for ``run_blackbox(only=...)`` (the long ones hold commas)
-ROW_ALIASES = {"no-niche": NO_NICHE, "ddim": BEFORE}
+ROW_ALIASES = {"no-niche": NO_NICHE, "ddim": BEFORE, "reflect": REFLECT}
 
 
 class _Recorded(Problem):
@@ -59,23 +72,26 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100,
                  only: list[str] | None = None,
                  problems: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points.
-    ``only``: the rows to run (``"ednag"``, ``"no-niche"``, ``"ddim"``, ``"nsga2"``; all
-    when None), e.g. to add one row to saved raw results (``--report``); ``problems``: a
-    subset of ``BLACKBOX`` (all when None)."""
+    ``only``: the rows to run (``"ednag"``, ``"reflect"``, ``"no-niche"``, ``"ddim"``,
+    ``"nsga2"``; all when None), e.g. to add one row to saved raw results (``--report``);
+    ``problems``: names from ``BLACKBOX`` or ``HELDOUT`` (``BLACKBOX`` when None)."""
     only = None if only is None else [ROW_ALIASES.get(m, m) for m in only]
     from pymoo.optimize import minimize
     from pymoo.problems import get_problem
 
+    known = {**PROBLEMS, **HELDOUT}
     rows = []
     for name in problems or BLACKBOX:
-        if name not in BLACKBOX:
-            raise ValueError(f"unknown black-box problem {name!r}; choose from {BLACKBOX}")
-        prob = get_problem(name, n_var=12, n_obj=3) if name == "dtlz2" else get_problem(name)
-        hv = HV(ref_point=np.full(prob.n_obj, 1.1))
-        best = hv(prob.pareto_front())
+        if name not in known:
+            raise ValueError(f"unknown black-box problem {name!r}; choose from {tuple(known)}")
+        prob = get_problem(name, **known[name])
+        pf = prob.pareto_front()
+        hv = HV(ref_point=1.1 * pf.max(axis=0))
+        best = hv(pf)
         for s in seeds:
             size = {"popsize": pop, "num_steps": evals // pop}
             configs = {"ednag": multiobjective_config(**size),
+                       REFLECT: multiobjective_config(**size, bounds_mode="reflect"),
                        NO_NICHE: multiobjective_config(**size, niche=0.0),
                        BEFORE: DDIMConfig(**size, **BLACKBOX_BEFORE)}  # fmt: skip
             runs = {m: _run_ednag(prob, cfg, s) for m, cfg in configs.items()

@@ -22,6 +22,16 @@ def test_only_and_problems_select_rows_and_the_short_names_resolve(one_thread):
         ms.run_blackbox([0], evals=200, pop=20, problems=["zdt9"])
 
 
+def test_held_out_problems_run_with_a_reference_point_from_their_front(one_thread):
+    """WFG4's front spans (0..2, 0..4): the reference point is 1.1 times that, so a run's
+    ratio lies in (0, 1.1]; the reflect alias selects the session-7 preset's row."""
+    assert not set(ms.HELDOUT) & set(ms.BLACKBOX)
+    rows = ms.run_blackbox([0], evals=400, pop=20, only=["ednag", "reflect"],
+                           problems=["wfg4"])  # fmt: skip
+    assert [r["method"] for r in rows] == ["ednag", ms.REFLECT]
+    assert all(0.0 < r["hv"] <= 1.1 for r in rows)
+
+
 def test_ofa_rows_of_several_files_are_scored_against_one_pooled_front():
     rng = np.random.default_rng(0)
 
