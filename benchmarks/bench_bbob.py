@@ -112,6 +112,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     restarts = changes.pop("restarts", "bipop")  # minimize's defaults
     stall = changes.pop("stall", "local")
     survival = changes.pop("survival", "elitist")
+    large = changes.pop("large", "ddim")
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:
@@ -119,8 +120,8 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     else:
         cfg, bounds = blackbox_config(d, **changes, adapt="none", adapt_cycle=0), (-5.0, 5.0)
     minimize(lambda x: rec.padded(x.numpy()), d, rec.budget, seed=seed, bounds=bounds,
-             config=cfg, restarts=restarts, stall=stall,
-             survival=survival)  # initial scale: the config's 1.0
+             config=cfg, restarts=restarts, stall=stall, survival=survival,
+             large=large)  # initial scale: the config's 1.0
 
 
 def run_paper(rec: Recorder, seed: int) -> None:

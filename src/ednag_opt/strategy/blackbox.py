@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from .adaptation import _decompose, frame_constants, frame_scale, from_frame, init_frame
 from .config import DDIMConfig
 from .evolutionary_ddim import EvolutionaryDDIM
+from .gauss_frame import gauss_run
 
 __all__ = ["LARGE_SAMPLERS", "STALL_RULES", "SURVIVAL_RULES", "MinimizeResult",
            "blackbox_config", "minimize", "multiobjective_config", "paper_config"]
@@ -165,7 +165,7 @@ def minimize(
             offspring. ``"ddim"`` (default): the diffusion, like every other run;
             ``"gauss"``: afresh from the adapted frame, ``mean + sigma B N(0, I)``, with
             CMA-ES's weighted recombination, covariance learning rates and cumulative
-            step-size adaptation (non-elitist; see :func:`_gauss_run`); the first run and
+            step-size adaptation (non-elitist; see :mod:`.gauss_frame`); the first run and
             BIPOP's short runs stay diffusions. Unbounded problems only.
         target: stop once a value <= target is found.
 
@@ -202,7 +202,7 @@ def minimize(
         start = _start(x0 if run == 0 else None, dim, bounds, rng)
         stop_at = min(budget, out.evaluations + limit)
         if large == "gauss" and run > 0 and not regime.small_next:
-            spent = _gauss_run(fun, start, pop, scale, out, stop_at, target, 1000 * seed + run)
+            spent = gauss_run(fun, start, pop, scale, out, stop_at, target, 1000 * seed + run)
         else:
             es = EvolutionaryDDIM((dim,), config=run_cfg, seed=1000 * seed + run, bounds=bounds)
             wait = _patience(dim, pop, stall == "regime" and not regime.small_next)
@@ -275,85 +275,6 @@ def _run(es: EvolutionaryDDIM, fun: Callable[[torch.Tensor], Any], start: torch.
         if out.fun <= target or _converged(es, stall, wait):
             break
     return out.evaluations - begin
-
-
-def _gauss_run(fun: Callable[[torch.Tensor], Any], start: torch.Tensor, pop: int,
-               scale: float, out: MinimizeResult, stop_at: int, target: float, seed: int
-               ) -> int:
-    """One run that samples ``mean + sigma B N(0, I)`` afresh each generation (non-elitist)
-    and adapts the frame as CMA-ES does: weighted recombination of the best half, rank-one
-    and rank-mu covariance updates at CMA-ES's rates, cumulative step-size adaptation
-    (Hansen 2016's defaults). Ends as CMA-ES's runs do: the frame's scale below 1e-12, the
-    last ``10 + 30 dim / pop`` generations' values spanning less than ``1e-12 (1 + |best|)``
-    (TolFun), or stagnation (:func:`_stagnated`); updates ``out`` as :func:`_run` does
-    and returns the run's evaluations."""
-    dim, begin = start.numel(), out.evaluations
-    fr = init_frame(dim, pop, "full", scale, mean=start)
-    k = fr.constants
-    mu, mueff, cc, c1, cmu = int(k["mu"]), k["mueff"], k["cc"], k["c1"], k["cmu"]
-    w = math.log((pop + 1) / 2.0) - torch.log(torch.arange(1, mu + 1, dtype=torch.float64))
-    w = w / w.sum()
-    cs = (mueff + 2.0) / (dim + mueff + 5.0)
-    ds = 1.0 + 2.0 * max(0.0, math.sqrt((mueff - 1.0) / (dim + 1.0)) - 1.0) + cs
-    chi = math.sqrt(dim) * (1.0 - 1.0 / (4.0 * dim) + 1.0 / (21.0 * dim * dim))
-    eigen_every = max(1, int(frame_constants(dim, pop, "full")["eigen_every"]))
-    gen = torch.Generator().manual_seed(seed)
-    p_s = torch.zeros(dim, dtype=torch.float64)
-    window = 10 + int(30 * dim / pop)
-    best_run, recent, g, since = math.inf, [], 0, 0
-    hist: tuple[list[float], list[float]] = ([], [])
-    while out.evaluations + pop <= stop_at:
-        z = torch.randn((pop, dim), generator=gen, dtype=torch.float64)
-        x = from_frame(fr, z, z)
-        f = torch.as_tensor(np.asarray(fun(x), dtype=np.float64)).reshape(-1)
-        out.evaluations += pop
-        fin = torch.nan_to_num(f, nan=math.inf)
-        i = int(torch.argmin(fin))
-        if float(f[i]) < out.fun:
-            out.x, out.fun = x[i].numpy().copy(), float(f[i])
-        out.trace.append((out.evaluations, out.fun))
-        since = 0 if float(fin[i]) < best_run else since + 1
-        best_run, g = min(best_run, float(fin[i])), g + 1
-        if g % 5 == 0:
-            hist[0].append(float(fin[i]))
-            hist[1].append(float(fin.median()))
-        recent = (recent + [float(fin[i])])[-window:]
-        order = torch.argsort(fin, stable=True)[:mu]
-        z_w = w @ z[order]
-        y = (x[order] - fr.mean) / fr.sigma
-        y_w = w @ y
-        fr.mean = fr.mean + fr.sigma * y_w
-        p_s = (1 - cs) * p_s + math.sqrt(cs * (2 - cs) * mueff) * z_w
-        norm_s = float(p_s.norm())
-        hsig = norm_s / math.sqrt(1 - (1 - cs) ** (2 * g)) < (1.4 + 2 / (dim + 1)) * chi
-        fr.path_c = (1 - cc) * fr.path_c + hsig * math.sqrt(cc * (2 - cc) * mueff) * y_w
-        pc = fr.path_c
-        fr.cov = ((1 - c1 - cmu + (0.0 if hsig else c1 * cc * (2 - cc))) * fr.cov
-                  + c1 * torch.outer(pc, pc) + cmu * (y * w[:, None]).T @ y)
-        fr.sigma *= math.exp(min(1.0, cs / ds * (norm_s / chi - 1)))
-        fr.updates += 1
-        if fr.updates - fr.eigen_at >= eigen_every:
-            _decompose(fr)
-        flat = len(recent) == window and max(recent + fin[torch.isfinite(fin)].tolist()) \
-            - min(recent) < 1e-12 * (1.0 + abs(best_run))  # fmt: skip
-        if out.fun <= target or frame_scale(fr) < 1e-12 or flat \
-                or _stagnated(hist, dim, pop, since):  # fmt: skip
-            break
-    return out.evaluations - begin
-
-
-def _stagnated(hist: tuple[list[float], list[float]], dim: int, pop: int, since: int) -> bool:
-    """CMA-ES's stagnation test (pycma's ``tolstagnation``, horizon
-    ``T = 100 + 100 dim^1.5 / pop``): ``hist`` holds the generation bests and medians of
-    every fifth generation; the run has stagnated once more than 100 are held, the run's
-    best is older than ``T / 2`` generations (``since``), and in both histories the median
-    of the newest ``l = max(T / 10, len / 10)`` is no better than that of the ``l`` before."""
-    horizon = 100.0 + 100.0 * dim**1.5 / pop
-    n = len(hist[0])
-    span = int(max(horizon / 10.0, n / 10.0))
-    if n <= 100 or 2 * span >= n or since <= horizon / 2:
-        return False
-    return all(float(np.median(h[-span:])) >= float(np.median(h[-2 * span:-span])) for h in hist)
 
 
 def _start(x0: Any, dim: int, bounds: tuple[float, float] | None, rng: np.random.Generator
