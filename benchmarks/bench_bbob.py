@@ -13,7 +13,9 @@ Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
   BIPOP restarts, stall="local"), unbounded, start mean U(-4, 4)^d, initial scale 1;
   ablations through
-  ``--ours-config '{"restarts": "ipop", "stall": "regime", "adapt_rate": 1}' --tag -old``;
+  ``--ours-config '{"restarts": "ipop", "stall": "regime", "adapt_rate": 1}' --tag -old``
+  (``"survival"`` and ``"large"`` go to ``minimize`` too: ``{"large": "gauss"}`` is session
+  10's ``ours-gauss3``);
 * ``ours-noadapt``: the same configuration with ``adapt="none"`` (ablation; needs the box
   [-5, 5]^d);
 * ``paper``: the EDNAG paper's strategy (``paper_config``), popsize 100, box [-5, 5]^d,

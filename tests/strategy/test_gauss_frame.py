@@ -59,6 +59,30 @@ def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> 
     assert seen and all(kind == "ddim" for kind, _, _ in seen)
 
 
+def test_alternate_switches_sampler_at_each_doubling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``large="alternate"``: the doubled runs with population 2 p0, 8 p0, ... are Gaussian,
+    those with 4 p0, 16 p0, ... diffusions (as are the first run and the short runs)."""
+    seen: list[tuple[str, int, float]] = []
+    run, gauss = blackbox._run, blackbox.gauss_run
+
+    def spy_run(es, *args):  # noqa: ANN001, ANN002
+        seen.append(("ddim", es.popsize, es.init_scale))
+        return run(es, *args)
+
+    def spy_gauss(fun, start, pop, scale, *args):  # noqa: ANN001, ANN002
+        seen.append(("gauss", pop, scale))
+        return gauss(fun, start, pop, scale, *args)
+
+    monkeypatch.setattr(blackbox, "_run", spy_run)
+    monkeypatch.setattr(blackbox, "gauss_run", spy_gauss)
+    minimize(rastrigin, 2, 8000, seed=2, large="alternate")
+    p0 = seen[0][1]
+    large = [(kind, p) for kind, p, s in seen[1:] if s == 1.0]
+    assert len(large) >= 2
+    for kind, p in large:
+        assert kind == ("gauss" if round(math.log2(p / p0)) % 2 == 1 else "ddim")
+
+
 def test_gauss_run_learns_a_rotated_ellipsoid() -> None:
     """A 6-d rotated ellipsoid (condition 1e6) from 0 to 1e-10 within 6,000 evaluations
     (2,080 here): only a working covariance update and step-size rule get there (the
