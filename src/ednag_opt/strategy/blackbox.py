@@ -171,8 +171,8 @@ def minimize(
             problems only. Not the default: on BBOB f20-f24 at 10⁴·d, d = 5, ``"gauss"``
             solved 0.618 of the targets over instances 1-25 against the default's 0.582
             (paired Wilcoxon p = 0.03, mostly Schwefel f20), but 0.595 vs 0.628 on
-            instances 6-10, 0.847 vs 0.872 at d = 2 (f24) and level at d = 10; see
-            docs/results_blackbox.md, session 10.
+            instances 6-10 (Gallagher instances lost) and it is level at d = 2, 10 and 20;
+            on f15-f19 (d = 5) 0.784 vs 0.715. See docs/results_blackbox.md, session 10.
         target: stop once a value <= target is found.
 
     Returns:
