@@ -4,9 +4,9 @@
   NSGA-II at equal evaluations on ZDT1-3 (30 variables) and DTLZ2 (12 variables, 3
   objectives), the problems the preset was tuned on, and on problems kept aside to check
   it (``HELDOUT``: ZDT4, ZDT6, DTLZ1, DTLZ3, DTLZ4, WFG4), with three ablation rows: the
-  preset with reflecting bounds (``bounds_mode="reflect"``, the session-7 preset,
-  ``REFLECT``), without its objective-space mating kernel (``niche=0``, ``NO_NICHE``) and
-  the former path (DDIM step, ``BLACKBOX_BEFORE``);
+  session-7 preset (reflecting bounds and the objective-space mating kernel,
+  ``bounds_mode="reflect", niche=0.2``, ``REFLECT``), the preset with that kernel
+  (``niche=0.2``, ``NICHE``) and the former path (DDIM step, ``BLACKBOX_BEFORE``);
   hypervolume of every point evaluated, as a ratio to the true front's (reference point
   1.1 in every objective, 1.1 times the true front's worst value where that is above 1:
   WFG4's (2.2, 4.4));
@@ -30,7 +30,7 @@ from ednag_opt.strategy import DDIMConfig
 from ednag_opt.strategy.blackbox import multiobjective_config
 from ednag_opt.strategy.pareto import pareto_mask
 
-__all__ = ["BEFORE", "BLACKBOX", "HELDOUT", "NO_NICHE", "REFLECT", "run_blackbox", "run_ofa"]
+__all__ = ["BEFORE", "BLACKBOX", "HELDOUT", "NICHE", "REFLECT", "run_blackbox", "run_ofa"]
 
 
 # ----------------------------------------------------------------------------- black box
@@ -49,12 +49,12 @@ HELDOUT: dict[str, dict[str, int]] = {"zdt4": {}, "zdt6": {}, "dtlz1": {"n_var":
 BLACKBOX_BEFORE = {"schedule": "linear", "dtype": "float64"}
 #: name of the ablation row
 BEFORE = "ednag, DDIM step (before)"
-#: name of the ablation row without the mating kernel (bounds clipped, as the preset)
-NO_NICHE = "ednag, niche=0"
-#: name of the ablation row with reflecting bounds (the session-7 preset, bit for bit)
-REFLECT = "ednag, reflect (session 7)"
+#: name of the ablation row with the mating kernel (bounds clipped, as the preset)
+NICHE = "ednag, niche=0.2"
+#: name of the ablation row with reflecting bounds and the kernel (the session-7 preset)
+REFLECT = "ednag, reflect, niche=0.2 (session 7)"
 #: short names of the rows for ``run_blackbox(only=...)`` (the long ones hold commas)
-ROW_ALIASES = {"no-niche": NO_NICHE, "ddim": BEFORE, "reflect": REFLECT}
+ROW_ALIASES = {"niche": NICHE, "ddim": BEFORE, "reflect": REFLECT}
 
 
 class _Recorded(Problem):
@@ -73,7 +73,7 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100,
                  only: list[str] | None = None,
                  problems: list[str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """EvolutionaryDDIM(objectives=M) vs NSGA-II at equal evaluations, HV of all points.
-    ``only``: the rows to run (``"ednag"``, ``"reflect"``, ``"no-niche"``, ``"ddim"``,
+    ``only``: the rows to run (``"ednag"``, ``"reflect"``, ``"niche"``, ``"ddim"``,
     ``"nsga2"``; all when None), e.g. to add one row to saved raw results (``--report``);
     ``problems``: names from ``BLACKBOX`` or ``HELDOUT`` (``BLACKBOX`` when None)."""
     only = None if only is None else [ROW_ALIASES.get(m, m) for m in only]
@@ -92,8 +92,8 @@ def run_blackbox(seeds: list[int], evals: int = 10_000, pop: int = 100,
         for s in seeds:
             size = {"popsize": pop, "num_steps": evals // pop}
             configs = {"ednag": multiobjective_config(**size),
-                       REFLECT: multiobjective_config(**size, bounds_mode="reflect"),
-                       NO_NICHE: multiobjective_config(**size, niche=0.0),
+                       REFLECT: multiobjective_config(**size, bounds_mode="reflect", niche=0.2),
+                       NICHE: multiobjective_config(**size, niche=0.2),
                        BEFORE: DDIMConfig(**size, **BLACKBOX_BEFORE)}  # fmt: skip
             runs = {m: _run_ednag(prob, cfg, s) for m, cfg in configs.items()
                     if only is None or m in only}  # fmt: skip

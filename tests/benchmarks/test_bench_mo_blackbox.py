@@ -13,9 +13,9 @@ import _mo_suites as ms  # noqa: E402
 
 
 def test_only_and_problems_select_rows_and_the_short_names_resolve(one_thread):
-    rows = ms.run_blackbox([0], evals=200, pop=20, only=["no-niche", "nsga2"],
+    rows = ms.run_blackbox([0], evals=200, pop=20, only=["niche", "nsga2"],
                            problems=["zdt1"])  # fmt: skip
-    assert {(r["problem"], r["method"]) for r in rows} == {("zdt1", ms.NO_NICHE),
+    assert {(r["problem"], r["method"]) for r in rows} == {("zdt1", ms.NICHE),
                                                            ("zdt1", "nsga2")}  # fmt: skip
     assert all(0.0 <= r["hv"] <= 1.1 for r in rows)
     with pytest.raises(ValueError, match="unknown black-box problem"):

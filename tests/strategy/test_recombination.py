@@ -130,8 +130,8 @@ def test_niche_keeps_the_zdt2_front_open(one_thread):
     0 / 1, and at most 0.001 on seeds 0-5); with it the front stays open (0.99 / 0.54,
     at least 0.54 on seeds 0-5). Measured with reflecting bounds (the session-7 preset),
     where ``g`` stays far from 1 long enough for the collapse."""
-    new = multiobjective_config(num_steps=40, bounds_mode="reflect")
-    old = multiobjective_config(num_steps=40, niche=0.0, bounds_mode="reflect")
+    new = multiobjective_config(num_steps=40, bounds_mode="reflect", niche=0.2)
+    old = multiobjective_config(num_steps=40, bounds_mode="reflect")
     assert new.niche > 0.0
     spreads = [(_zdt2_spread(new, s), _zdt2_spread(old, s)) for s in (0, 1)]
     assert all(a > 0.5 > 0.01 > b for a, b in spreads), spreads

@@ -132,7 +132,7 @@ class DDIMConfig:
             range): donors of a member are also weighted by
             ``exp(-|F_j - F_i|² / (2 h_t²))``, ``h_t = niche / (1 - alpha_t)``, so that
             early in the schedule coordinates are drawn from neighbours along the front;
-            >= 0, 0 (default) is off (``multiobjective_config`` uses 0.2).
+            >= 0, 0 (default) is off (the session-7 preset used 0.2).
     """
 
     popsize: int = 30
