@@ -27,7 +27,8 @@ def test_default_is_the_recombination_preset_and_beats_the_former_one(one_thread
         new.append(ratio)
         old.append(ratio_former)
         assert (alg.config.step, alg._run_pop, alg.mixing) == ("recombine", 100, 0.0)
-        assert alg.strategy.config.niche == 0.2 and alg.strategy.config.objectives == 2
+        assert alg.strategy.config.niche == 0.0 and alg.strategy.config.objectives == 2
+        assert alg.strategy.config.bounds_mode == "clip"
         assert (former.config.step, former._run_pop) == ("ddim", PYMOO_CONFIG.popsize)
     assert np.median(new) > 0.935 and np.mean(new) > np.mean(old)  # 0.96 vs 0.93 measured
 
