@@ -30,7 +30,7 @@ def test_default_is_the_recombination_preset_and_beats_the_former_one(one_thread
         assert alg.strategy.config.niche == 0.0 and alg.strategy.config.objectives == 2
         assert alg.strategy.config.bounds_mode == "clip"
         assert (former.config.step, former._run_pop) == ("ddim", PYMOO_CONFIG.popsize)
-    assert np.median(new) > 0.935 and np.mean(new) > np.mean(old)  # 0.96 vs 0.93 measured
+    assert np.median(new) > 0.99 and np.mean(new) > np.mean(old)  # 0.998 vs 0.93 measured
 
 
 def test_explicit_options_win_over_the_preset(one_thread):
