@@ -329,7 +329,8 @@ def _renamed(doc: dict[str, Any], names: dict[str, str | None]) -> dict[str, Any
     """``doc`` with its methods relabelled by ``names`` (``None``: rows dropped)."""
     if not names:
         return doc
-    new = {m: names.get(m, m) for m in doc.get("methods", METHODS)}
+    seen = dict.fromkeys([*doc.get("methods", METHODS), *(r["method"] for r in doc["rows"])])
+    new = {m: names.get(m, m) for m in seen}  # the rows' names too (not only --methods')
     rows = [{**r, "method": new.get(r["method"], r["method"])} for r in doc["rows"]
             if names.get(r["method"], r["method"]) is not None]  # fmt: skip
     return {**doc, "rows": rows, "methods": [m for m in new.values() if m is not None]}
