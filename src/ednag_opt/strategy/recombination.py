@@ -30,7 +30,10 @@ front, the resulting "corner" offspring (``x1`` near 0 and a small ``g``) domina
 rest, and in most runs the population collapses onto the front's end ``x1 = 0`` within
 ~15 generations; noise at the population's scale can never reopen a collapsed
 coordinate (#16). The objective kernel widens as the decision-space kernel narrows, and
-by the end of the schedule it no longer restricts.
+by the end of the schedule it no longer restricts. That collapse needs reflecting bounds:
+with the box's boundary clipped (``bounds_mode="clip"``, the preset since session 10)
+``g`` reaches 1 within a few thousand evaluations, the trade-off is strong again, and the
+front stays open without the kernel, so the preset no longer sets it.
 """
 
 from __future__ import annotations
