@@ -30,10 +30,8 @@ def test_large_is_validated() -> None:
         minimize(rastrigin, 2, 100, large="gauss", bounds=(-5.0, 5.0))
 
 
-def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Under ``large="gauss"`` the first run and BIPOP's short runs are diffusions and every
-    doubled run is Gaussian (population 2^k times the first's, the config's initial scale);
-    the default draws every run by the diffusion."""
+def _spy_on_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, float]]:
+    """Record (sampler, population, initial scale) of every run ``minimize`` starts."""
     seen: list[tuple[str, int, float]] = []
     run, gauss = blackbox._run, blackbox.gauss_run
 
@@ -47,6 +45,14 @@ def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(blackbox, "_run", spy_run)
     monkeypatch.setattr(blackbox, "gauss_run", spy_gauss)
+    return seen
+
+
+def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``large="gauss"`` the first run and BIPOP's short runs are diffusions and every
+    doubled run is Gaussian (population 2^k times the first's, the config's initial scale);
+    the default draws every run by the diffusion."""
+    seen = _spy_on_runs(monkeypatch)
     minimize(rastrigin, 2, 6000, seed=2, large="gauss")
     p0 = seen[0][1]
     assert seen[0] == ("ddim", p0, 1.0)
@@ -62,19 +68,7 @@ def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> 
 def test_alternate_switches_sampler_at_each_doubling(monkeypatch: pytest.MonkeyPatch) -> None:
     """``large="alternate"``: the doubled runs with population 2 p0, 8 p0, ... are Gaussian,
     those with 4 p0, 16 p0, ... diffusions (as are the first run and the short runs)."""
-    seen: list[tuple[str, int, float]] = []
-    run, gauss = blackbox._run, blackbox.gauss_run
-
-    def spy_run(es, *args):  # noqa: ANN001, ANN002
-        seen.append(("ddim", es.popsize, es.init_scale))
-        return run(es, *args)
-
-    def spy_gauss(fun, start, pop, scale, *args):  # noqa: ANN001, ANN002
-        seen.append(("gauss", pop, scale))
-        return gauss(fun, start, pop, scale, *args)
-
-    monkeypatch.setattr(blackbox, "_run", spy_run)
-    monkeypatch.setattr(blackbox, "gauss_run", spy_gauss)
+    seen = _spy_on_runs(monkeypatch)
     minimize(rastrigin, 2, 8000, seed=2, large="alternate")
     p0 = seen[0][1]
     large = [(kind, p) for kind, p, s in seen[1:] if s == 1.0]
