@@ -34,7 +34,7 @@ __all__ = ["BEFORE", "BLACKBOX", "HELDOUT", "NICHE", "REFLECT", "run_blackbox", 
 
 
 # ----------------------------------------------------------------------------- black box
-#: the problems the preset was tuned on (seeds 100-119), pymoo names -> constructor options
+#: the problems the preset was tuned on (seeds 100-159), pymoo names -> constructor options
 PROBLEMS: dict[str, dict[str, int]] = {"zdt1": {}, "zdt2": {}, "zdt3": {},
                                        "dtlz2": {"n_var": 12, "n_obj": 3}}  # fmt: skip
 BLACKBOX = tuple(PROBLEMS)
