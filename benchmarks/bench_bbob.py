@@ -10,9 +10,11 @@ triples reached within ``b * d`` evaluations (a runtime ECDF). No method is told
 reproduced); runs stop early only once the last target is hit.
 
 Methods (``--methods``):
-* ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` (adapted frame,
-  BIPOP restarts, stall="local"), unbounded, start mean U(-4, 4)^d, initial scale 1;
-  ablations through
+* ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` and its defaults
+  (adapted frame, BIPOP restarts, stall="local"; since session 11 ``large=None``, which is
+  ``"gauss-all"`` up to d = 10: rows named ``ours`` before session 11 are
+  ``{"large": "ddim"}``), unbounded, start mean U(-4, 4)^d, initial scale 1; ablations
+  through
   ``--ours-config '{"restarts": "ipop", "stall": "regime", "adapt_rate": 1}' --tag -old``
   (``"survival"`` and ``"large"`` go to ``minimize`` too: ``{"large": "gauss"}`` is session
   10's ``ours-gauss3``);
@@ -114,7 +116,7 @@ def run_ours(rec: Recorder, seed: int, adapt: bool = True) -> None:
     restarts = changes.pop("restarts", "bipop")  # minimize's defaults
     stall = changes.pop("stall", "local")
     survival = changes.pop("survival", "elitist")
-    large = changes.pop("large", "ddim")
+    large = changes.pop("large", None)  # None: minimize's default
     if "popsize_factor" in changes:
         changes["popsize"] = int(changes.pop("popsize_factor") * (4 + int(3 * math.log(d))))
     if adapt:

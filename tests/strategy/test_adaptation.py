@@ -66,8 +66,8 @@ def test_unbounded_search_does_not_depend_on_where_the_optimum_is():
     geometrically), which weighs more since the preset learns the shape 5x faster (1,755 /
     1,998 / 3,276; with CMA-ES's rates 3,645 / 3,276 / 4,356).
     """
-    runs = [minimize(ellipsoid(s), 6, 10000, seed=1, restarts=False, target=1e-6)
-            for s in (0.0, 3.0, 100.0)]  # fmt: skip
+    runs = [minimize(ellipsoid(s), 6, 10000, seed=1, restarts=False, target=1e-6,
+                     large="ddim") for s in (0.0, 3.0, 100.0)]  # the diffusion's run
     assert all(r.fun <= 1e-6 for r in runs), [r.fun for r in runs]
     evals = [r.evaluations for r in runs]
     assert max(evals) < 2.0 * min(evals), evals

@@ -15,7 +15,8 @@ def rastrigin(x: torch.Tensor) -> torch.Tensor:
 
 def _runs(monkeypatch: pytest.MonkeyPatch, restarts: object) -> list[tuple[int, float, int]]:
     """(population, initial scale, evaluations) of each run of a 2-d rastrigin search (with
-    the short stall rule for every run, so that several large runs fit in the budget)."""
+    the short stall rule for every run, so that several large runs fit in the budget; every
+    run a diffusion, ``large="ddim"``)."""
     seen: list[tuple[int, float, int]] = []
     inner = blackbox._run
 
@@ -25,7 +26,7 @@ def _runs(monkeypatch: pytest.MonkeyPatch, restarts: object) -> list[tuple[int, 
         return spent
 
     monkeypatch.setattr(blackbox, "_run", spy)
-    res = minimize(rastrigin, 2, 3000, seed=2, restarts=restarts, stall="local")
+    res = minimize(rastrigin, 2, 3000, seed=2, restarts=restarts, stall="local", large="ddim")
     assert res.evaluations <= 3000 and res.restarts == len(seen) - 1
     return seen
 
@@ -106,7 +107,7 @@ def test_stall_patience_per_regime(monkeypatch: pytest.MonkeyPatch, stall: str) 
         return inner(es, fun, start, out, stop_at, target, wait, *rest)
 
     monkeypatch.setattr(blackbox, "_run", spy)
-    minimize(rastrigin, 2, 6000, seed=2, stall=stall)
+    minimize(rastrigin, 2, 6000, seed=2, stall=stall, large="ddim")
     assert any(s < 1.0 for _, s, _ in seen) and sum(s == 1.0 for _, s, _ in seen) >= 2
     for pop, scale, wait in seen:
         large = stall == "regime" and scale == 1.0
@@ -119,9 +120,9 @@ def test_stall_regime_keeps_a_stalled_large_run_going() -> None:
     ``"regime"`` it runs until the success rule has shrunk the frame below 1e-12 (117
     generations, before its patience of 130)."""
     flat = lambda x: torch.zeros(x.shape[0], dtype=x.dtype)  # noqa: E731
-    local = minimize(flat, 2, 5000, seed=0, restarts=False, stall="local")
+    local = minimize(flat, 2, 5000, seed=0, restarts=False, stall="local", large="ddim")
     regime = minimize(flat, 2, 5000, seed=0, restarts=False, stall="regime")
-    assert minimize(flat, 2, 5000, seed=0, restarts=False).trace == local.trace  # default
+    assert minimize(flat, 2, 5000, seed=0, restarts=False, large="ddim").trace == local.trace
     assert local.evaluations == 6 * 21 and 6 * 100 <= regime.evaluations <= 6 * 131
 
 
@@ -147,7 +148,7 @@ def test_survival_comma_only_in_the_large_regime(
         return spent
 
     monkeypatch.setattr(blackbox, "_run", spy)
-    minimize(rastrigin, 2, 6000, seed=2, survival=survival)
+    minimize(rastrigin, 2, 6000, seed=2, survival=survival, large="ddim")
     assert any(s < 1.0 for s, _, _ in seen) and sum(s == 1.0 for s, _, _ in seen) >= 2
     for scale, selection, target in seen:
         comma = survival == "comma" and scale == 1.0
@@ -168,3 +169,35 @@ def test_survival_comma_converges_on_a_sphere() -> None:
     blackbox._run(es, sphere, torch.zeros(5, dtype=torch.float64), out, 1600, -math.inf,
                   10**9, 0.25)  # the elitist target on a comma run
     assert out.fun > 1.0 and es.state.frame.sigma > 10.0
+
+
+def test_default_large_is_gauss_all_only_unbounded_up_to_10_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``large=None`` resolves to ``"gauss-all"`` (the first run Gaussian) for an unbounded
+    problem with at most ``GAUSS_ALL_MAX_DIM`` variables and the default rules; with bounds,
+    above 10 variables, or with a diffusion-regime rule (``stall="regime"``,
+    ``survival="comma"``) every large run is the diffusion's, as before session 11."""
+    first: list[str] = []
+    run, gauss = blackbox._run, blackbox.gauss_run
+
+    def spy_run(es, *args):  # noqa: ANN001, ANN002
+        first.append("ddim")
+        raise StopIteration
+
+    def spy_gauss(*args):  # noqa: ANN002
+        first.append("gauss")
+        raise StopIteration
+
+    monkeypatch.setattr(blackbox, "_run", spy_run)
+    monkeypatch.setattr(blackbox, "gauss_run", spy_gauss)
+    cases = [(dict(dim=10), "gauss"), (dict(dim=11), "ddim"),
+             (dict(dim=2, bounds=(-5.0, 5.0)), "ddim"), (dict(dim=2, stall="regime"), "ddim"),
+             (dict(dim=2, survival="comma"), "ddim"), (dict(dim=2, large="ddim"), "ddim"),
+             (dict(dim=2, large="gauss"), "ddim")]  # fmt: skip
+    for kwargs, kind in cases:
+        with pytest.raises(StopIteration):
+            minimize(rastrigin, budget=1000, **kwargs)
+        assert first.pop() == kind, kwargs
+    assert blackbox.GAUSS_ALL_MAX_DIM == 10
+    del run, gauss

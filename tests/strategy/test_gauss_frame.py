@@ -1,4 +1,5 @@
-"""``minimize(large="gauss")``: Gaussian runs in the frame with CMA-ES's update."""
+"""``minimize(large="gauss")`` and ``"gauss-all"``: Gaussian runs in the frame with CMA-ES's
+update."""
 
 import math
 
@@ -26,8 +27,9 @@ def rotated_ellipsoid(x: torch.Tensor) -> torch.Tensor:
 def test_large_is_validated() -> None:
     with pytest.raises(ValueError, match="large"):
         minimize(rastrigin, 2, 100, large="cma")
-    with pytest.raises(ValueError, match="unbounded"):
-        minimize(rastrigin, 2, 100, large="gauss", bounds=(-5.0, 5.0))
+    for large in ("gauss", "gauss-all"):
+        with pytest.raises(ValueError, match="unbounded"):
+            minimize(rastrigin, 2, 100, large=large, bounds=(-5.0, 5.0))
 
 
 def _spy_on_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, float]]:
@@ -51,7 +53,7 @@ def _spy_on_runs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, float]
 def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> None:
     """Under ``large="gauss"`` the first run and BIPOP's short runs are diffusions and every
     doubled run is Gaussian (population 2^k times the first's, the config's initial scale);
-    the default draws every run by the diffusion."""
+    ``large="ddim"`` draws every run by the diffusion."""
     seen = _spy_on_runs(monkeypatch)
     minimize(rastrigin, 2, 6000, seed=2, large="gauss")
     p0 = seen[0][1]
@@ -61,8 +63,29 @@ def test_only_the_doubled_runs_are_gaussian(monkeypatch: pytest.MonkeyPatch) -> 
     assert all(s == 1.0 for kind, _, s in seen if kind == "gauss")
     assert any(kind == "ddim" and s < 1.0 for kind, _, s in seen[1:])  # short runs stay
     seen.clear()
-    minimize(rastrigin, 2, 6000, seed=2)
+    minimize(rastrigin, 2, 6000, seed=2, large="ddim")
     assert seen and all(kind == "ddim" for kind, _, _ in seen)
+
+
+def test_gauss_all_makes_the_first_run_gaussian_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``large="gauss-all"``: every run of the large regime, the first one included, is
+    Gaussian (populations p0, 2 p0, 4 p0, ..., the config's initial scale); BIPOP's short
+    runs stay diffusions. With ``restarts=False`` the one run is Gaussian."""
+    seen = _spy_on_runs(monkeypatch)
+    minimize(rastrigin, 2, 6000, seed=2, large="gauss-all")
+    p0 = blackbox.blackbox_config(2).popsize
+    large = [p for kind, p, _ in seen if kind == "gauss"]
+    assert seen[0] == ("gauss", p0, 1.0)
+    assert len(large) >= 3 and large == [p0 * 2**k for k in range(len(large))]
+    assert all(kind == "ddim" and s < 1.0 for kind, _, s in seen if kind != "gauss")
+    assert any(kind == "ddim" for kind, _, _ in seen)
+    gauss_all = list(seen)
+    seen.clear()
+    minimize(rastrigin, 2, 6000, seed=2)  # the default at d <= 10, unbounded
+    assert seen == gauss_all
+    seen.clear()
+    minimize(rastrigin, 2, 6000, seed=2, large="gauss-all", restarts=False)
+    assert seen == [("gauss", p0, 1.0)]
 
 
 def test_alternate_switches_sampler_at_each_doubling(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,3 +161,5 @@ def test_large_gauss_is_reproducible() -> None:
     b = minimize(rastrigin, 2, 1500, seed=1, large="gauss")
     c = minimize(rastrigin, 2, 1500, seed=2, large="gauss")
     assert a.trace == b.trace and a.restarts >= 2 and a.trace != c.trace
+    a = minimize(rastrigin, 2, 1500, seed=1, large="gauss-all")
+    assert a.trace == minimize(rastrigin, 2, 1500, seed=1, large="gauss-all").trace

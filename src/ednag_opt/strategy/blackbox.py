@@ -7,7 +7,9 @@ covariance learns 5x faster than CMA-ES's defaults, one denoising step per gener
 preset for bounded continuous problems with several objectives (``step="recombine"``).
 ``paper_config()`` is the EDNAG paper's strategy, unchanged (no frame: it needs bounds).
 :func:`minimize` runs either with BIPOP restarts (IPOP's doubling populations interleaved
-with short local runs) until a budget of evaluations is spent.
+with short local runs) until a budget of evaluations is spent; on unbounded problems with
+up to 10 variables its large-population runs sample afresh from the frame as CMA-ES does
+and the short runs are the diffusion's (``large="gauss-all"``, the default there).
 
 >>> import torch
 >>> res = minimize(lambda x: ((x - 3.0) ** 2).sum(1), dim=4, budget=2000, seed=0)
@@ -29,15 +31,18 @@ from .config import DDIMConfig
 from .evolutionary_ddim import EvolutionaryDDIM
 from .gauss_frame import gauss_run
 
-__all__ = ["LARGE_SAMPLERS", "STALL_RULES", "SURVIVAL_RULES", "MinimizeResult",
+__all__ = ["GAUSS_ALL_MAX_DIM", "LARGE_SAMPLERS", "STALL_RULES", "SURVIVAL_RULES", "MinimizeResult",
            "blackbox_config", "minimize", "multiobjective_config", "paper_config"]
 
 #: :func:`minimize`'s rules for ending a run that still moves (see its ``stall``)
 STALL_RULES = ("local", "regime")
 #: :func:`minimize`'s survivor rules for the large-population runs (see its ``survival``)
 SURVIVAL_RULES = ("elitist", "comma")
-#: :func:`minimize`'s samplers for IPOP's doubled runs (see its ``large``)
-LARGE_SAMPLERS = ("ddim", "gauss", "alternate")
+#: :func:`minimize`'s samplers for the large-population runs (see its ``large``)
+LARGE_SAMPLERS = ("ddim", "gauss", "alternate", "gauss-all")
+#: ``large=None`` (the default) is ``"gauss-all"`` for unbounded problems with up to this
+#: many variables (the dimensions it was measured at: BBOB d = 2, 5, 10), else ``"ddim"``
+GAUSS_ALL_MAX_DIM = 10
 #: ``survival="comma"``: the success rule's target share of offspring beating the
 #: parents' median (the median success rule's "offspring median beats the parents' 30%
 #: quantile" for a shifted distribution)
@@ -121,7 +126,7 @@ def minimize(
     restarts: bool | str = "bipop",
     stall: str = "local",
     survival: str = "elitist",
-    large: str = "ddim",
+    large: str | None = None,
     target: float = -math.inf,
 ) -> MinimizeResult:
     """Minimise ``fun`` (batch (N, dim) -> N values) within ``budget`` evaluations.
@@ -161,18 +166,27 @@ def minimize(
             one (CMA-ES's TolStagnation horizon), BIPOP's short runs keep the local rule
             (on BBOB f20-f24 at 10⁴·d it was level with the default: see
             docs/results_blackbox.md, session 7).
-        large: how IPOP's doubled runs (every large-regime run after the first) draw their
-            offspring. ``"ddim"`` (default): the diffusion, like every other run;
-            ``"gauss"``: afresh from the adapted frame, ``mean + sigma B N(0, I)``, with
-            CMA-ES's weighted recombination, covariance learning rates and cumulative
-            step-size adaptation (non-elitist; see :mod:`.gauss_frame`); the first run and
-            BIPOP's short runs stay diffusions; ``"alternate"``: the doubled runs alternate
-            between the two, Gaussian first (populations ``2 p0``, ``8 p0``, ...). Unbounded
-            problems only. Not the default: on BBOB f20-f24 at 10⁴·d, d = 5, ``"gauss"``
-            solved 0.618 of the targets over instances 1-25 against the default's 0.582
-            (paired Wilcoxon p = 0.03, mostly Schwefel f20), but 0.595 vs 0.628 on
-            instances 6-10 (Gallagher instances lost) and it is level at d = 2, 10 and 20;
-            on f15-f19 (d = 5) 0.784 vs 0.715. See docs/results_blackbox.md, session 10.
+        large: how the large-population runs draw their offspring. ``None`` (default):
+            ``"gauss-all"`` for an unbounded problem with at most ``GAUSS_ALL_MAX_DIM`` = 10
+            variables (and the default ``stall`` and ``survival``, a config with a frame),
+            ``"ddim"`` otherwise. ``"ddim"``: the diffusion, like every other run (the
+            default before session 11); ``"gauss"``: IPOP's doubled runs (every
+            large-regime run after the first) draw afresh from the adapted frame,
+            ``mean + sigma B N(0, I)``, with CMA-ES's weighted recombination, covariance
+            learning rates, cumulative step-size adaptation and stopping rules (non-elitist;
+            see :mod:`.gauss_frame`); the first run and BIPOP's short runs stay diffusions;
+            ``"gauss-all"``: every large-regime run, the first one included, is such a
+            Gaussian run (with ``restarts=False`` the one run is), so the large regime is
+            IPOP-CMA-ES in the frame and BIPOP's short local runs are the diffusion's;
+            ``"alternate"``: the doubled runs alternate between the two, Gaussian first
+            (populations ``2 p0``, ``8 p0``, ...). All but ``"ddim"`` need an unbounded
+            problem. On BBOB f20-f24 at 10⁴·d (tuned on instances 1-5 at d = 5)
+            ``"gauss-all"`` solved 0.678 of the targets at d = 5 on instances 1-5 (pycma's
+            IPOP 0.679, ``"ddim"`` 0.548, ``"gauss"`` 0.638) and 0.644 on the held-out
+            instances 6-25 (pycma 0.611, ``"ddim"`` 0.590); at d = 10 0.485 (pycma 0.274,
+            ``"ddim"`` 0.442) and at d = 2 0.858 (pycma 0.844, ``"ddim"`` 0.872); on f10-f14
+            its worst ratio to pycma over the budgets is 0.82 / 0.84 / 0.78 at d = 2 / 5 /
+            10 (``"ddim"``: 0.73 / 0.76 / 0.60). See docs/results_blackbox.md, session 11.
         target: stop once a value <= target is found.
 
     Returns:
@@ -180,7 +194,7 @@ def minimize(
 
     Raises:
         ValueError: ``restarts``, ``stall``, ``survival`` or ``large`` is not one of the
-            values above, or ``large="gauss"`` comes with ``bounds``.
+            values above, or a ``large`` other than ``"ddim"`` comes with ``bounds``.
     """
     if restarts not in (True, False, "ipop", "bipop"):
         raise ValueError(f"restarts must be True, False, 'ipop' or 'bipop', got {restarts!r}")
@@ -188,11 +202,12 @@ def minimize(
         raise ValueError(f"stall must be one of {STALL_RULES}, got {stall!r}")
     if survival not in SURVIVAL_RULES:
         raise ValueError(f"survival must be one of {SURVIVAL_RULES}, got {survival!r}")
-    if large not in LARGE_SAMPLERS:
-        raise ValueError(f"large must be one of {LARGE_SAMPLERS}, got {large!r}")
-    if large != "ddim" and bounds is not None:
+    if large is not None and large not in LARGE_SAMPLERS:
+        raise ValueError(f"large must be None or one of {LARGE_SAMPLERS}, got {large!r}")
+    if large not in (None, "ddim") and bounds is not None:
         raise ValueError(f"large={large!r} needs an unbounded problem (bounds=None)")
     cfg = config or blackbox_config(dim)
+    large = large or _default_large(dim, bounds, cfg, stall, survival)
     if init_scale is not None:
         cfg = cfg.replace(init_scale=init_scale)
     rng = np.random.default_rng(seed)
@@ -207,8 +222,8 @@ def minimize(
             run_cfg = run_cfg.replace(selection=False)
         start = _start(x0 if run == 0 else None, dim, bounds, rng)
         stop_at = min(budget, out.evaluations + limit)
-        doubled = run > 0 and not regime.small_next
-        if doubled and (large == "gauss" or large == "alternate"
+        doubled = not regime.small_next and (run > 0 or large == "gauss-all")
+        if doubled and (large in ("gauss", "gauss-all") or large == "alternate"
                         and round(math.log2(pop / cfg.popsize)) % 2 == 1):  # fmt: skip
             spent = gauss_run(fun, start, pop, scale, out, stop_at, target, 1000 * seed + run)
         else:
@@ -223,6 +238,15 @@ def minimize(
         pop, scale, limit = regime.next()
     out.restarts = run - 1
     return out
+
+
+def _default_large(dim: int, bounds: tuple[float, float] | None, cfg: DDIMConfig,
+                   stall: str, survival: str) -> str:
+    """``large=None``: ``"gauss-all"`` for an unbounded problem with at most
+    ``GAUSS_ALL_MAX_DIM`` variables, a frame, and the default stall and survival rules (the
+    other rules concern the diffusion's large-regime runs); ``"ddim"`` otherwise."""
+    gauss = bounds is None and dim <= GAUSS_ALL_MAX_DIM and cfg.adapt != "none"
+    return "gauss-all" if gauss and stall == "local" and survival == "elitist" else "ddim"
 
 
 class _Regimes:
