@@ -171,12 +171,12 @@ def test_survival_comma_converges_on_a_sphere() -> None:
     assert out.fun > 1.0 and es.state.frame.sigma > 10.0
 
 
-def test_default_large_is_gauss_all_only_unbounded_up_to_10_variables(
+def test_default_large_is_gauss_all_only_unbounded_up_to_20_variables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``large=None`` resolves to ``"gauss-all"`` (the first run Gaussian) for an unbounded
     problem with at most ``GAUSS_ALL_MAX_DIM`` variables and the default rules; with bounds,
-    above 10 variables, or with a diffusion-regime rule (``stall="regime"``,
+    above 20 variables, or with a diffusion-regime rule (``stall="regime"``,
     ``survival="comma"``) every large run is the diffusion's, as before session 11."""
     first: list[str] = []
     run, gauss = blackbox._run, blackbox.gauss_run
@@ -191,7 +191,7 @@ def test_default_large_is_gauss_all_only_unbounded_up_to_10_variables(
 
     monkeypatch.setattr(blackbox, "_run", spy_run)
     monkeypatch.setattr(blackbox, "gauss_run", spy_gauss)
-    cases = [(dict(dim=10), "gauss"), (dict(dim=11), "ddim"),
+    cases = [(dict(dim=20), "gauss"), (dict(dim=21), "ddim"),
              (dict(dim=2, bounds=(-5.0, 5.0)), "ddim"), (dict(dim=2, stall="regime"), "ddim"),
              (dict(dim=2, survival="comma"), "ddim"), (dict(dim=2, large="ddim"), "ddim"),
              (dict(dim=2, large="gauss"), "ddim")]  # fmt: skip
@@ -199,5 +199,5 @@ def test_default_large_is_gauss_all_only_unbounded_up_to_10_variables(
         with pytest.raises(StopIteration):
             minimize(rastrigin, budget=1000, **kwargs)
         assert first.pop() == kind, kwargs
-    assert blackbox.GAUSS_ALL_MAX_DIM == 10
+    assert blackbox.GAUSS_ALL_MAX_DIM == 20
     del run, gauss
