@@ -12,7 +12,7 @@ reproduced); runs stop early only once the last target is hit.
 Methods (``--methods``):
 * ``ours``: ``strategy.blackbox.minimize`` with ``blackbox_config(d)`` and its defaults
   (adapted frame, BIPOP restarts, stall="local"; since session 11 ``large=None``, which is
-  ``"gauss-all"`` up to d = 10: rows named ``ours`` before session 11 are
+  ``"gauss-all"`` up to d = 20: rows named ``ours`` before session 11 are
   ``{"large": "ddim"}``), unbounded, start mean U(-4, 4)^d, initial scale 1; ablations
   through
   ``--ours-config '{"restarts": "ipop", "stall": "regime", "adapt_rate": 1}' --tag -old``
