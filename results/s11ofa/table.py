@@ -1,7 +1,7 @@
 """Markdown table of the session-11 tuning runs: median over seeds, paired Wilcoxon p against
 the default and seeds where the row is higher, diffusion share.
 
-python results/s11ofa/table.py results/s11ofa/tune_100_109.jsonl ["method|method|..."]
+python results/s11ofa/table.py FILE.jsonl[,FILE.jsonl...] ["method|method|..."]
 (the default's row first, then the listed methods; all by default)
 """
 
@@ -12,7 +12,7 @@ import numpy as np
 from scipy import stats
 
 DEF = "ednag default"
-recs = [json.loads(x) for x in open(sys.argv[1])]
+recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f)]
 methods = list(dict.fromkeys(r["method"] for r in recs))
 if len(sys.argv) > 2:
     methods = [DEF, *sys.argv[2].split("|")]
