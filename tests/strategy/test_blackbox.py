@@ -179,7 +179,6 @@ def test_default_large_is_gauss_all_only_unbounded_up_to_20_variables(
     above 20 variables, or with a diffusion-regime rule (``stall="regime"``,
     ``survival="comma"``) every large run is the diffusion's, as before session 11."""
     first: list[str] = []
-    run, gauss = blackbox._run, blackbox.gauss_run
 
     def spy_run(es, *args):  # noqa: ANN001, ANN002
         first.append("ddim")
@@ -200,4 +199,3 @@ def test_default_large_is_gauss_all_only_unbounded_up_to_20_variables(
             minimize(rastrigin, budget=1000, **kwargs)
         assert first.pop() == kind, kwargs
     assert blackbox.GAUSS_ALL_MAX_DIM == 20
-    del run, gauss

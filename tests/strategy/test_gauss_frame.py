@@ -81,7 +81,7 @@ def test_gauss_all_makes_the_first_run_gaussian_too(monkeypatch: pytest.MonkeyPa
     assert any(kind == "ddim" for kind, _, _ in seen)
     gauss_all = list(seen)
     seen.clear()
-    minimize(rastrigin, 2, 6000, seed=2)  # the default at d <= 10, unbounded
+    minimize(rastrigin, 2, 6000, seed=2)  # the default up to 20 unbounded variables
     assert seen == gauss_all
     seen.clear()
     minimize(rastrigin, 2, 6000, seed=2, large="gauss-all", restarts=False)
