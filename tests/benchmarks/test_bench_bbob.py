@@ -104,12 +104,13 @@ def test_ours_config_reaches_minimize(monkeypatch: pytest.MonkeyPatch):
     assert seen["config"].adapt_rate == 2.0 and seen["config"].popsize == 8
 
 
-@pytest.mark.parametrize("method", ["evosax", "ngopt", "cma"])
+@pytest.mark.parametrize("method", ["evosax", "ngopt", "ngopt-free", "cma"])
 def test_baselines_spend_the_budget_reproducibly(method: str):
-    """The baselines of the four-method table (session 9) are judged on exactly their
-    budget, and one instance (seed) gives the same run twice."""
+    """The baselines of the four-method table (session 9; NGOpt on R^d since session 12)
+    are judged on exactly their budget, and one instance (seed) gives the same run twice."""
     pytest.importorskip("cocoex")
-    pytest.importorskip({"evosax": "evosax", "ngopt": "nevergrad", "cma": "cma"}[method])
+    pytest.importorskip({"evosax": "evosax", "ngopt": "nevergrad", "ngopt-free": "nevergrad",
+                         "cma": "cma"}[method])
     import bench_bbob as bb
 
     first = bb.run_one(method, 10, 2, 1, 15)  # f10, d = 2, instance 1, 15·d evaluations
@@ -117,3 +118,33 @@ def test_baselines_spend_the_budget_reproducibly(method: str):
     assert first["evals"] == 30 and first["method"] == method
     assert (first["hits"], first["best"]) == (again["hits"], again["best"])
     assert 0.0 < first["best"] < np.inf
+
+
+def test_ngopt_free_is_unbounded_and_picks_cma():
+    """``ngopt-free`` hands NGOpt what ours and pycma get: R^d without a box, a start drawn
+    in [-4, 4]^d (like pycma's x0); at 10³·d in 3-d NGOpt then picks nevergrad's CMA."""
+    pytest.importorskip("cocoex")
+    ng = pytest.importorskip("nevergrad")
+    import bench_bbob as bb
+
+    from ednag_opt.problems.bbob import get_bbob_problem
+
+    made = []
+    real = ng.optimizers.NGOpt
+
+    def spy(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    ng.optimizers.NGOpt = spy
+    rec = bb.Recorder(get_bbob_problem(20, 3, 1), 3000)
+    rec.count = rec.budget - 20  # NGOpt is built for 3,000 evaluations; stop after 20
+    try:
+        with pytest.raises(bb.Stop):
+            bb.run_ngopt_free(rec, 1)
+    finally:
+        ng.optimizers.NGOpt = real
+    param = made[0].parametrization
+    assert param.bounds == (None, None)
+    assert np.all(np.abs(param.value) <= 4.0) and np.any(param.value != 0.0)
+    assert type(made[0].optim).__name__ == "CMA"
