@@ -1,0 +1,13 @@
+#!/bin/bash
+# Session 12, decided before running: d = 10, f20-f24, held-out instances 6-15, three seeds
+# (rep 0 on 11-15 is new, 6-10 are session 11's rows), the default and pycma.
+cd "$(dirname "$0")/../.."
+export OMP_NUM_THREADS=1
+A="--functions 20-24 --dims 10 --budget 10000 --out results/s12/held.jsonl"
+nice -n 10 python results/s12/knob.py '{}' -- --methods ours $A --instances 11-15 --tag=-gall > /dev/null
+nice -n 10 python benchmarks/bench_bbob.py --methods cma $A --instances 11-15 > /dev/null
+for rep in 1 2; do
+  nice -n 10 python results/s12/knob.py "{\"rep\": $rep}" -- --methods ours $A --instances 6-15 \
+    --tag=-gall-r$rep > /dev/null
+  nice -n 10 python results/s12/cma_reps.py 10 20-24 6-15 $rep > /dev/null
+done
