@@ -23,11 +23,16 @@ def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
     """Fold latent values into [-1, 1] by reflection (a triangle wave) or clipping."""
     if mode == "clip":
         return z.clamp(-1.0, 1.0)
-    if mode == "reflect":  # in place on one temporary (same IEEE operations, fewer pages)
+    if mode == "reflect":  # on two temporaries (the same values as the plain formula)
         r = z + 1.0
         torch.remainder(r, 4.0, out=r)
-        torch.where(r > 2.0, 4.0 - r, r, out=r).sub_(1.0)
-        return torch.where(z.abs() <= 1.0, z, r, out=r)  # exact inside the box
+        s = torch.sub(4.0, r)
+        # min(r, 4 - r) is `4 - r if r > 2 else r` bit for bit: for r >= 2, 4 - r is exact
+        # (Sterbenz); for r < 2 it rounds to a value >= 2 > r. A non-finite z gives NaN
+        # either way (only the unspecified sign of that NaN may differ).
+        torch.minimum(r, s, out=r).sub_(1.0)
+        torch.abs(z, out=s)
+        return torch.where(s <= 1.0, z, r, out=r)  # exact inside the box
     raise ValueError(f"unknown bounds mode {mode!r}; choose one of {BOUND_MODES}")
 
 
