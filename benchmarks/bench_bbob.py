@@ -189,15 +189,7 @@ def run_ngopt(rec: Recorder, seed: int) -> None:
     """nevergrad's NGOpt on the box [-5, 5]^d, one worker."""
     import nevergrad as ng
 
-    d = rec.problem.dim
-    param = ng.p.Array(shape=(d,)).set_bounds(-5.0, 5.0)
-    param.random_state = np.random.RandomState(seed)
-    opt = ng.optimizers.NGOpt(parametrization=param, budget=rec.budget, num_workers=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for _ in range(rec.budget):
-            cand = _ng_ask(opt)
-            opt.tell(cand, float(rec(cand.value)[0]))
+    _ng_run(rec, ng.p.Array(shape=(rec.problem.dim,)).set_bounds(-5.0, 5.0), seed)
 
 
 def run_ngopt_free(rec: Recorder, seed: int) -> None:
@@ -205,9 +197,14 @@ def run_ngopt_free(rec: Recorder, seed: int) -> None:
     x0 uniform in [-4, 4]^d, step 2."""
     import nevergrad as ng
 
-    d = rec.problem.dim
-    rng = np.random.default_rng(seed)
-    param = ng.p.Array(init=rng.uniform(-4.0, 4.0, d)).set_mutation(sigma=2.0)
+    x0 = np.random.default_rng(seed).uniform(-4.0, 4.0, rec.problem.dim)
+    _ng_run(rec, ng.p.Array(init=x0).set_mutation(sigma=2.0), seed)
+
+
+def _ng_run(rec: Recorder, param: Any, seed: int) -> None:
+    """NGOpt with one worker on ``param`` (seeded), one evaluation per ask, the whole budget."""
+    import nevergrad as ng
+
     param.random_state = np.random.RandomState(seed)
     opt = ng.optimizers.NGOpt(parametrization=param, budget=rec.budget, num_workers=1)
     with warnings.catch_warnings():
