@@ -120,7 +120,7 @@ def test_baselines_spend_the_budget_reproducibly(method: str):
     assert 0.0 < first["best"] < np.inf
 
 
-def test_ngopt_free_is_unbounded_and_picks_cma():
+def test_ngopt_free_is_unbounded_and_picks_cma(monkeypatch: pytest.MonkeyPatch):
     """``ngopt-free`` hands NGOpt what ours and pycma get: R^d without a box, a start drawn
     in [-4, 4]^d (like pycma's x0); at 10³·d in 3-d NGOpt then picks nevergrad's CMA."""
     pytest.importorskip("cocoex")
@@ -131,19 +131,12 @@ def test_ngopt_free_is_unbounded_and_picks_cma():
 
     made = []
     real = ng.optimizers.NGOpt
-
-    def spy(*args, **kwargs):
-        made.append(real(*args, **kwargs))
-        return made[-1]
-
-    ng.optimizers.NGOpt = spy
+    monkeypatch.setattr(ng.optimizers, "NGOpt", lambda *a, **k: made.append(real(*a, **k))
+                        or made[-1])  # fmt: skip
     rec = bb.Recorder(get_bbob_problem(20, 3, 1), 3000)
     rec.count = rec.budget - 20  # NGOpt is built for 3,000 evaluations; stop after 20
-    try:
-        with pytest.raises(bb.Stop):
-            bb.run_ngopt_free(rec, 1)
-    finally:
-        ng.optimizers.NGOpt = real
+    with pytest.raises(bb.Stop):
+        bb.run_ngopt_free(rec, 1)
     param = made[0].parametrization
     assert param.bounds == (None, None)
     assert np.all(np.abs(param.value) <= 4.0) and np.any(param.value != 0.0)
