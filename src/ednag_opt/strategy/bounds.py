@@ -23,7 +23,7 @@ def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
     """Fold latent values into [-1, 1] by reflection (a triangle wave) or clipping."""
     if mode == "clip":
         return z.clamp(-1.0, 1.0)
-    if mode == "reflect":  # on two temporaries (the same values as the plain formula)
+    if mode == "reflect":  # three temporaries (the values of the plain formula)
         r = z + 1.0
         torch.remainder(r, 4.0, out=r)
         s = torch.sub(4.0, r)
