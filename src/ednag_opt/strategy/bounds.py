@@ -23,10 +23,14 @@ def fold(z: torch.Tensor, mode: str = "reflect") -> torch.Tensor:
     """Fold latent values into [-1, 1] by reflection (a triangle wave) or clipping."""
     if mode == "clip":
         return z.clamp(-1.0, 1.0)
-    if mode == "reflect":  # three temporaries (the values of the plain formula)
+    if mode == "reflect":  # two temporaries (the values of the plain formula)
         r = z + 1.0
-        torch.remainder(r, 4.0, out=r)
-        s = torch.sub(4.0, r)
+        # r - 4 floor(r / 4) is remainder(r, 4) but for the sign of a zero (which the
+        # next lines map to -1 either way): r / 4, the floor and 4 k are exact, and the
+        # difference is exact or, for r < 0, the same single rounding as fmod's + 4
+        s = torch.div(r, 4.0).floor_().mul_(4.0)
+        r.sub_(s)
+        torch.sub(4.0, r, out=s)
         # min(r, 4 - r) is `4 - r if r > 2 else r` bit for bit: for r >= 2, 4 - r is exact
         # (Sterbenz); for r < 2 it rounds to a value >= 2 > r. A non-finite z gives NaN
         # either way (only the unspecified sign of that NaN may differ).

@@ -15,6 +15,8 @@ from functools import partial
 
 import torch
 
+from .screening import screen_useful, screened_x0, squared_norms
+
 __all__ = [
     "FITNESS_MAPS",
     "energy_map",
@@ -75,9 +77,9 @@ def rank_map(scores: torch.Tensor, temperature: float = 0.1) -> torch.Tensor:
     order = torch.argsort(s, stable=True)
     ranks = torch.empty_like(s)
     ranks[order] = torch.arange(n, dtype=s.dtype, device=s.device)
-    # average ranks of ties
-    uniq, inverse = torch.unique(s, return_inverse=True)
-    if uniq.numel() < n:
+    ordered = s[order]
+    if bool((ordered[1:] == ordered[:-1]).any()):  # average ranks of ties
+        uniq, inverse = torch.unique(s, return_inverse=True)
         sums = torch.zeros_like(uniq).index_add_(0, inverse, ranks)
         counts = torch.zeros_like(uniq).index_add_(0, inverse, torch.ones_like(ranks))
         ranks = (sums / counts)[inverse]
@@ -241,18 +243,37 @@ def estimate_x0(
         fused: logits and softmax in place in the GEMM's dtype (about 3x less memory
             traffic; equal to rounding, not bitwise, to the default float64 softmax, which
             the default configuration keeps for reproducibility). Blocks always fuse.
+
+    Large float32 CPU populations (``D >= 64`` and ``rows x N x D >= SCREEN_MIN_WORK``
+    multiply-adds per block) first try :mod:`.screening`: a float32 screen, then float64
+    logits for the few sources that carry weight; the same estimate to float32 rounding
+    when the kernel is narrow (after the first steps at large D), else the dense path.
     """
     n = x.shape[0]
     if chunk is None:
         chunk = n if n * n <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
-    flat, sq, a, scale = _kernel_inputs(x, alpha)
-    if chunk >= n and not fused:
-        w = _exact_weights(flat, sq, log_g, a, scale, x.dtype)
-        return (w @ x.reshape(n, -1)).reshape(x.shape)
     src = x.reshape(n, -1)
+    chunk = min(chunk, n)
+    a = float(alpha)
+    screen = screen_useful(chunk, n, src.shape[1], src)
+    inputs = squared_norms(src) if screen else None
+    if chunk == n and screen:
+        est = screened_x0(src, inputs, log_g, a, 2.0 * (1.0 - a), slice(None))
+        if est is not None:
+            return est.reshape(x.shape)
+    flat, sq, a, scale = _kernel_inputs(x, alpha)
+    if chunk == n and not fused:
+        w = _exact_weights(flat, sq, log_g, a, scale, x.dtype)
+        return (w @ src).reshape(x.shape)
     out = torch.empty_like(src)
     for start in range(0, n, chunk):
         rows = slice(start, min(n, start + chunk))
-        w = _row_weights_fused(flat, sq, log_g, a, scale, rows).to(x.dtype)
-        torch.matmul(w, src, out=out[rows])
+        est = None
+        if screen and chunk < n:
+            est = screened_x0(src, inputs, log_g, a, scale, rows)
+        if est is None:
+            w = _row_weights_fused(flat, sq, log_g, a, scale, rows).to(x.dtype)
+            torch.matmul(w, src, out=out[rows])
+        else:
+            out[rows] = est
     return out.reshape(x.shape)
