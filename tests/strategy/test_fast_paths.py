@@ -138,9 +138,14 @@ def test_fold_in_place_is_bitwise_the_reference(dtype: torch.dtype) -> None:
     from ednag_opt.strategy.bounds import fold
 
     g = torch.Generator().manual_seed(6)
-    edges = [1.0, -1.0, 3.0, -3.0, 5.0, 2.0, -0.0, 1e-30, 7.5, -1e6, torch.inf, torch.nan]
+    edges = [1.0, -1.0, 3.0, -3.0, 5.0, 2.0, -0.0, 1e-30, 7.5, -1e6, torch.inf, torch.nan,
+             -5.0, 4.0, -4.0, -1e-9 - 1.0, 1e20, -1e30, 3e38, -3e38]  # fmt: skip
     z = torch.cat([torch.randn(500, generator=g, dtype=dtype) * 4,
+                   torch.randn(500, generator=g, dtype=dtype) * 1e7,
                    torch.tensor(edges, dtype=dtype)])  # fmt: skip
+    # and each value's float neighbours (r = z + 1 next to multiples of 2 and 4)
+    z = torch.cat([z, torch.nextafter(z, z.new_tensor(1e300)),
+                   torch.nextafter(z, z.new_tensor(-1e300))])  # fmt: skip
     r = torch.remainder(z + 1.0, 4.0)
     ref = torch.where(z.abs() <= 1.0, z, torch.where(r > 2.0, 4.0 - r, r) - 1.0)
     out = fold(z)
