@@ -73,7 +73,10 @@ def _candidates(
     err = coef * (_dot_error_bound(flat.shape[1]) + 4 * u) * dot + 4 * u * top
     if not bool(torch.isfinite(err).all()):
         return None
-    keep = approx >= (approx.max(dim=1).values - SCREEN_MARGIN - 2.0 * err).unsqueeze(1)
+    # the threshold in float32 (rounded down), so the comparison allocates no float64 copy
+    floor = approx.max(dim=1).values.double() - SCREEN_MARGIN - 2.0 * err
+    floor = torch.nextafter(floor.to(flat.dtype), floor.new_tensor(-math.inf).to(flat.dtype))
+    keep = approx >= floor.unsqueeze(1)
     if int(keep.sum()) > SCREEN_MAX_PER_ROW * keep.shape[0]:
         return None
     return keep.nonzero(as_tuple=True)
