@@ -244,35 +244,29 @@ def estimate_x0(
             traffic; equal to rounding, not bitwise, to the default float64 softmax, which
             the default configuration keeps for reproducibility). Blocks always fuse.
 
-    Where the GEMM would fall back to float64, large float32 CPU populations (``D >= 64``
-    and ``rows x N x D >= SCREEN_MIN_WORK`` multiply-adds per block) first try
-    :mod:`.screening`: a float32 screen, then float64 logits for the few sources that
-    carry weight; the same estimate to float32 rounding when the kernel is narrow (late in
-    a run at large D), else the dense path.
+    Large float32 CPU populations estimated in one block (``D >= 64`` and
+    ``N² D >= SCREEN_MIN_WORK``) first try :mod:`.screening`: a float32 screen, then
+    float64 logits for the few sources that carry weight; the same estimate to float32
+    rounding when the kernel is narrow (after the first steps at large D), else the dense
+    path after all. (In the row blocks of larger populations the screen's elementwise
+    passes cost what it saves: they stay dense.)
     """
     n = x.shape[0]
     if chunk is None:
         chunk = n if n * n <= CHUNK_ELEMENTS else max(1, CHUNK_ELEMENTS // n)
     src = x.reshape(n, -1)
-    chunk = min(chunk, n)
-    flat, sq, a, scale = _kernel_inputs(x, alpha)
-    # the screen replaces the float64 fallback, where the dense path is costliest
-    screen = flat.dtype != src.dtype and screen_useful(chunk, n, src.shape[1], src)
-    norms = squared_norms(src) if screen else None
-    if chunk == n and screen:
-        est = screened_x0(src, norms, log_g, a, scale, slice(None))
+    if chunk >= n and screen_useful(n, n, src.shape[1], src):
+        a = float(alpha)
+        est = screened_x0(src, squared_norms(src), log_g, a, 2.0 * (1.0 - a), slice(None))
         if est is not None:
             return est.reshape(x.shape)
-    if chunk == n and not fused:
+    flat, sq, a, scale = _kernel_inputs(x, alpha)
+    if chunk >= n and not fused:
         w = _exact_weights(flat, sq, log_g, a, scale, x.dtype)
         return (w @ src).reshape(x.shape)
     out = torch.empty_like(src)
     for start in range(0, n, chunk):
         rows = slice(start, min(n, start + chunk))
-        est = screened_x0(src, norms, log_g, a, scale, rows) if screen and chunk < n else None
-        if est is None:
-            w = _row_weights_fused(flat, sq, log_g, a, scale, rows).to(x.dtype)
-            torch.matmul(w, src, out=out[rows])
-        else:
-            out[rows] = est
+        w = _row_weights_fused(flat, sq, log_g, a, scale, rows).to(x.dtype)
+        torch.matmul(w, src, out=out[rows])
     return out.reshape(x.shape)

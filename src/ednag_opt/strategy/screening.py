@@ -28,7 +28,7 @@ import math
 
 import torch
 
-__all__ = ["SCREEN_MARGIN", "SCREEN_MIN_WORK", "squared_norms", "screen_useful", "screened_x0"]
+__all__ = ["SCREEN_MARGIN", "SCREEN_MIN_WORK", "screen_useful", "screened_x0", "squared_norms"]
 
 #: log-weights more than this below their row's largest are dropped (e^-80 ≈ 1.8e-35)
 SCREEN_MARGIN = 80.0
