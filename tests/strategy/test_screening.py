@@ -114,3 +114,11 @@ def test_screen_needs_size_dimension_cpu_and_float32() -> None:
     assert not screening.screen_useful(256, 256, 1000, big.double())
     assert not screening.screen_useful(64, 64, 1000, big)  # too little work
     assert not screening.screen_useful(4096, 4096, 20, big)  # black-box dimension
+
+
+def test_non_finite_members_send_the_call_to_the_dense_path() -> None:
+    x = _clustered(6, 48, 100, 1e-3)
+    x[3, 5] = math.inf
+    log_g = torch.zeros(48)
+    sq = squared_norms(x)
+    assert screened_x0(x, sq, log_g, 0.99, 0.02, slice(None)) is None
