@@ -1,0 +1,72 @@
+"""Session 13 scratch: a pair-scaled spread in the recombining step (SBX's self-adaptive
+property: a drawn coordinate lands near its source with a spread proportional to its
+distance from the target's own value), patched in for a sweep on TUNING seeds.
+Usage: python results/s13mo/pair.py OUT.jsonl C[,C...] [SEEDS] [PROBLEMS]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from multiprocessing import Pool
+
+import numpy as np
+import torch
+
+sys.path.insert(0, "benchmarks")
+import _mo_suites  # noqa: E402
+from pymoo.indicators.hv import HV  # noqa: E402
+from pymoo.problems import get_problem  # noqa: E402
+
+import ednag_opt.strategy.evolutionary_ddim as E  # noqa: E402
+from ednag_opt.strategy import recombination as R  # noqa: E402
+from ednag_opt.strategy.blackbox import multiobjective_config  # noqa: E402
+from ednag_opt.strategy.pareto import pareto_mask  # noqa: E402
+
+NAMES = ["zdt1", "zdt2", "zdt3", "dtlz2", "zdt4", "zdt6", "dtlz4", "wfg4"]
+EXTRA = {"wfg1": {"n_var": 12, "n_obj": 2}, "wfg2": {"n_var": 12, "n_obj": 2},
+         "wfg5": {"n_var": 12, "n_obj": 2}, "wfg6": {"n_var": 12, "n_obj": 2},
+         "wfg7": {"n_var": 12, "n_obj": 2}, "wfg9": {"n_var": 12, "n_obj": 2},
+         "dtlz5": {"n_var": 12, "n_obj": 3}, "dtlz7": {"n_var": 22, "n_obj": 3},
+         "kursawe": {}}
+
+
+def patched(c: float):
+    def step(x, log_g, alpha, rate, scale, noise, generator, objectives=None, niche=0.0):
+        n = x.shape[0]
+        flat = x.reshape(n, -1)
+        d = flat.shape[1]
+        w = R.kernel_log_weights(x, log_g, alpha).exp()
+        src = torch.multinomial(w.cpu(), d, replacement=True, generator=generator)
+        drawn = torch.gather(flat, 0, src)
+        pick = torch.rand(n, d, generator=generator, dtype=torch.float64) < rate
+        z2 = torch.randn(n, d, generator=generator, dtype=flat.dtype)
+        x0 = torch.where(pick, drawn + c * (drawn - flat) * z2, flat)
+        spread = flat.std(dim=0, keepdim=True)
+        return (x0 + scale * spread * noise.reshape(n, d).to(flat.dtype)).reshape(x.shape)
+    return step
+
+
+def job(args: tuple[str, float, int]) -> dict:
+    torch.set_num_threads(1)
+    name, c, seed = args
+    if c > 0:
+        E.recombine_step = patched(c)
+    known = {**_mo_suites.PROBLEMS, **_mo_suites.HELDOUT, **EXTRA}
+    prob = get_problem(name, **known[name])
+    pf = prob.pareto_front()
+    hv = HV(ref_point=1.1 * np.maximum(pf.max(axis=0), 1.0))
+    cfg = multiobjective_config(popsize=100, num_steps=100)
+    F = _mo_suites._run_ednag(prob, cfg, seed)
+    return {"problem": name, "variant": f"pair{c}", "seed": seed,
+            "hv": float(hv(F[pareto_mask(-F)]) / hv(pf))}
+
+
+if __name__ == "__main__":
+    out, cs = sys.argv[1], [float(c) for c in sys.argv[2].split(",")]
+    seeds = range(100, 105) if len(sys.argv) < 4 else [int(s) for s in sys.argv[3].split(",")]
+    names = NAMES if len(sys.argv) < 5 else sys.argv[4].split(",")
+    jobs = [(n, c, s) for c in cs for n in names for s in seeds]
+    with Pool(2, maxtasksperchild=1) as pool, open(out, "a") as fh:
+        for row in pool.imap_unordered(job, jobs):
+            fh.write(json.dumps(row) + "\n")
+            fh.flush()
