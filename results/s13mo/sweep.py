@@ -29,7 +29,10 @@ def job(args: tuple[str, str, dict, int]) -> dict:
     prob = get_problem(name, **known[name])
     pf = prob.pareto_front()
     hv = HV(ref_point=1.1 * np.maximum(pf.max(axis=0), 1.0))
-    cfg = multiobjective_config(popsize=100, num_steps=100, **opts)
+    size = {"popsize": 100, "num_steps": 100}
+    if "popsize" in opts:  # the same 10,000 evaluations
+        size = {"popsize": opts["popsize"], "num_steps": 10_000 // opts["popsize"]}
+    cfg = multiobjective_config(**{**size, **opts})
     F = _run_ednag(prob, cfg, seed)
     return {"problem": name, "variant": vname, "seed": seed,
             "hv": float(hv(F[pareto_mask(-F)]) / hv(pf))}
