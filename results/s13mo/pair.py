@@ -1,7 +1,8 @@
 """Session 13 scratch: a pair-scaled spread in the recombining step (SBX's self-adaptive
 property: a drawn coordinate lands near its source with a spread proportional to its
 distance from the target's own value), patched in for a sweep on TUNING seeds.
-Usage: python results/s13mo/pair.py OUT.jsonl C[,C...] [SEEDS] [PROBLEMS]"""
+Usage: python results/s13mo/pair.py OUT.jsonl pair:C[,global,...] [SEEDS] [PROBLEMS]
+(session 13 ran pair:0.25,pair:0.5,pair:1.0 and global,global+pair:0.25)."""
 
 from __future__ import annotations
 
@@ -30,42 +31,65 @@ EXTRA = {"wfg1": {"n_var": 12, "n_obj": 2}, "wfg2": {"n_var": 12, "n_obj": 2},
          "kursawe": {}}
 
 
-def patched(c: float):
+def patched(c: float, alpha_cap: float | None = None, sparse: bool = False,
+            rate_override: float | None = None):
     def step(x, log_g, alpha, rate, scale, noise, generator, objectives=None, niche=0.0):
+        if alpha_cap is not None:  # the kernel's width held open: global mating
+            alpha = min(alpha, alpha_cap)
         n = x.shape[0]
         flat = x.reshape(n, -1)
         d = flat.shape[1]
         w = R.kernel_log_weights(x, log_g, alpha).exp()
         src = torch.multinomial(w.cpu(), d, replacement=True, generator=generator)
         drawn = torch.gather(flat, 0, src)
+        if rate_override is not None:
+            rate = rate_override
         pick = torch.rand(n, d, generator=generator, dtype=torch.float64) < rate
-        z2 = torch.randn(n, d, generator=generator, dtype=flat.dtype)
-        x0 = torch.where(pick, drawn + c * (drawn - flat) * z2, flat)
+        if c > 0:
+            z2 = torch.randn(n, d, generator=generator, dtype=flat.dtype)
+            drawn = drawn + c * (drawn - flat) * z2
+        x0 = torch.where(pick, drawn, flat)
         spread = flat.std(dim=0, keepdim=True)
-        return (x0 + scale * spread * noise.reshape(n, d).to(flat.dtype)).reshape(x.shape)
+        z = noise.reshape(n, d).to(flat.dtype)
+        if sparse:  # noise only where a coordinate was drawn: the others keep their value
+            z = torch.where(pick, z, torch.zeros_like(z))
+        return (x0 + scale * spread * z).reshape(x.shape)
     return step
 
 
-def job(args: tuple[str, float, int]) -> dict:
+def job(args: tuple[str, str, int]) -> dict:
+    """One run: ``variant`` joins with ``+`` any of ``pair:C`` (pair spread C),
+    ``global`` (the kernel's alpha capped at 1e-3: mating over the whole population),
+    ``sparse`` (noise only on the drawn coordinates), ``rate:R`` (share drawn)."""
     torch.set_num_threads(1)
-    name, c, seed = args
-    if c > 0:
-        E.recombine_step = patched(c)
+    name, variant, seed = args
+    c, cap, sparse, rate = 0.0, None, False, None
+    for part in variant.split("+"):
+        if part == "global":
+            cap = 1e-3
+        elif part == "sparse":
+            sparse = True
+        elif part.startswith("pair:"):
+            c = float(part[5:])
+        elif part.startswith("rate:"):
+            rate = float(part[5:])
+    if c > 0 or cap is not None or sparse or rate is not None:
+        E.recombine_step = patched(c, cap, sparse, rate)
     known = {**_mo_suites.PROBLEMS, **_mo_suites.HELDOUT, **EXTRA}
     prob = get_problem(name, **known[name])
     pf = prob.pareto_front()
     hv = HV(ref_point=1.1 * np.maximum(pf.max(axis=0), 1.0))
     cfg = multiobjective_config(popsize=100, num_steps=100)
     F = _mo_suites._run_ednag(prob, cfg, seed)
-    return {"problem": name, "variant": f"pair{c}", "seed": seed,
+    return {"problem": name, "variant": variant, "seed": seed,
             "hv": float(hv(F[pareto_mask(-F)]) / hv(pf))}
 
 
 if __name__ == "__main__":
-    out, cs = sys.argv[1], [float(c) for c in sys.argv[2].split(",")]
+    out, vs = sys.argv[1], sys.argv[2].split(",")
     seeds = range(100, 105) if len(sys.argv) < 4 else [int(s) for s in sys.argv[3].split(",")]
     names = NAMES if len(sys.argv) < 5 else sys.argv[4].split(",")
-    jobs = [(n, c, s) for c in cs for n in names for s in seeds]
+    jobs = [(n, v, s) for v in vs for n in names for s in seeds]
     with Pool(2, maxtasksperchild=1) as pool, open(out, "a") as fh:
         for row in pool.imap_unordered(job, jobs):
             fh.write(json.dumps(row) + "\n")

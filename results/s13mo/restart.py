@@ -28,13 +28,15 @@ def run(prob, runs: int, seed: int, evals: int = 10_000, pop: int = 100) -> np.n
     steps = evals // pop // runs
     for r in range(runs):
         cfg = multiobjective_config(popsize=pop, num_steps=steps)
-        es = EvolutionaryDDIM(shape=(prob.n_var,), config=cfg, seed=seed if r == 0 else 1000 * seed + r,
+        es = EvolutionaryDDIM(shape=(prob.n_var,), config=cfg,
+                              seed=seed if r == 0 else 1000 * seed + r,
                               bounds=(prob.xl, prob.xu), objectives=prob.n_obj)
         if r > 0:  # the archive's best pop points as the first generation, known values
             allx, allf = np.concatenate(X), np.concatenate(F)
             top = torch.argsort(pareto_scores(-torch.as_tensor(allf)), descending=True)[:pop]
             es.ask()
-            es.tell(torch.as_tensor(allf[top.numpy()]), solutions=torch.as_tensor(allx[top.numpy()]))
+            keep = top.numpy()
+            es.tell(torch.as_tensor(allf[keep]), solutions=torch.as_tensor(allx[keep]))
         while not es.done and sum(len(f) for f in F) < evals:
             x = es.ask().numpy()
             f = prob.evaluate(x, return_values_of=["F"])
