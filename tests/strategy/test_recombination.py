@@ -41,6 +41,29 @@ def test_noise_follows_the_population_spread_per_coordinate():
     assert torch.equal(out[:, 2], x[:, 2])  # a converged coordinate gets no noise
 
 
+def test_sparse_noise_perturbs_only_the_drawn_coordinates():
+    x = _pop(50, 8, 6)
+    log_g = torch.zeros(50, dtype=torch.float64)
+    noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(7), dtype=x.dtype)
+    args = (x, log_g, 0.5, 0.4, 0.5, noise)
+    dense = recombine_step(*args, torch.Generator().manual_seed(8))
+    sparse = recombine_step(*args, torch.Generator().manual_seed(8), sparse_noise=True)
+    kept = sparse == x  # coordinates not drawn keep the member's own value exactly
+    assert 0.4 < float(kept.double().mean()) < 0.8
+    assert not bool((dense == x).any())  # dense noise moves every coordinate
+    # where a coordinate was drawn both carry the same draw and the same noise
+    assert torch.equal(sparse[~kept], dense[~kept])
+    # rate 0: nothing drawn, nothing moves; rate 1: the dense step, bit for bit
+    none = recombine_step(x, log_g, 0.5, 0.0, 0.5, noise, torch.Generator().manual_seed(8),
+                          sparse_noise=True)  # fmt: skip
+    assert torch.equal(none, x)
+    full = [recombine_step(x, log_g, 0.5, 1.0, 0.5, noise, torch.Generator().manual_seed(9),
+                           sparse_noise=sp) for sp in (False, True)]  # fmt: skip
+    assert torch.equal(full[0], full[1])
+    with pytest.raises(TypeError, match="sparse_noise must be True or False"):
+        DDIMConfig(step="recombine", sparse_noise=1)
+
+
 def test_step_options_are_validated():
     with pytest.raises(ValueError, match="step must be one of"):
         DDIMConfig(step="sbx")

@@ -127,6 +127,9 @@ class DDIMConfig:
             the multi-objective black-box preset, ``multiobjective_config``).
         recombine_rate: ``"recombine"``: share of coordinates drawn, in [0, 1].
         spread_scale: ``"recombine"``: noise in units of the population's spread, >= 0.
+        sparse_noise: ``"recombine"``: the noise only on the coordinates drawn from the
+            posterior; the others keep the member's own value (as a genetic algorithm's
+            mutation leaves most genes alone). False (default) perturbs every coordinate.
         niche: ``"recombine"`` with ``objectives >= 2`` (ignored with one): width of a
             mating kernel in objective space (vectors scaled to [0, 1] by the population's
             range): donors of a member are also weighted by
@@ -162,6 +165,7 @@ class DDIMConfig:
     recombine_rate: float = 0.5
     spread_scale: float = 0.3
     niche: float = 0.0
+    sparse_noise: bool = False
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -267,6 +271,8 @@ def _check_step_options(cfg: DDIMConfig) -> None:
     object.__setattr__(cfg, "spread_scale",
                        _finite("spread_scale", cfg.spread_scale, 0.0, strict=False))  # fmt: skip
     object.__setattr__(cfg, "niche", _finite("niche", cfg.niche, 0.0, strict=False))
+    if not isinstance(cfg.sparse_noise, bool):
+        raise TypeError(f"sparse_noise must be True or False, got {cfg.sparse_noise!r}")
 
 
 def _check_schedule(schedule: Any, num_steps: int) -> str | tuple[float, ...]:

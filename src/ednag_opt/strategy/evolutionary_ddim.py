@@ -40,7 +40,7 @@ __all__ = ["EvolutionaryDDIM"]
 
 #: options added after state dicts were first saved, with the value older runs had
 _NEW_OPTIONS = {"adapt_rate": 1.0, "step": "ddim", "recombine_rate": 0.5, "spread_scale": 0.3,
-                "niche": 0.0}
+                "niche": 0.0, "sparse_noise": False}
 
 
 class EvolutionaryDDIM:
@@ -149,7 +149,7 @@ class EvolutionaryDDIM:
             if c.step == "recombine":  # strategy.recombination
                 z = recombine_step(pop, log_g, a_t, c.recombine_rate, c.spread_scale, noise,
                                    self.generator, st.fitness if c.objectives > 1 else None,
-                                   c.niche)  # fmt: skip
+                                   c.niche, c.sparse_noise)  # fmt: skip
             else:
                 x0 = estimate_x0(pop, log_g, a_t, fused=st.frame is not None)
                 z = ddim_step(pop, x0, a_t, a_prev, self.sigma, noise.reshape(pop.shape))

@@ -58,6 +58,7 @@ def recombine_step(
     generator: torch.Generator,
     objectives: torch.Tensor | None = None,
     niche: float = 0.0,
+    sparse_noise: bool = False,
 ) -> torch.Tensor:
     """Offspring of population ``x`` by a coordinate-wise draw from the kernel posterior.
 
@@ -71,6 +72,8 @@ def recombine_step(
         generator: source of the draws.
         objectives: (N, M) objective vectors of the members, for ``niche``.
         niche: width of the mating kernel in scaled objective space (0: none).
+        sparse_noise: noise only on the drawn coordinates (the others keep ``x_j``'s own
+            value exactly); False: on every coordinate.
 
     Returns:
         The offspring, shaped and typed like ``x``.
@@ -88,7 +91,10 @@ def recombine_step(
     pick = torch.rand(n, d, generator=generator, dtype=torch.float64).to(x.device) < rate
     x0 = torch.where(pick, drawn, flat)
     spread = flat.std(dim=0, keepdim=True)
-    return (x0 + scale * spread * noise.reshape(n, d).to(flat.dtype)).reshape(x.shape)
+    z = noise.reshape(n, d).to(flat.dtype)
+    if sparse_noise:
+        z = torch.where(pick, z, torch.zeros_like(z))
+    return (x0 + scale * spread * z).reshape(x.shape)
 
 
 def _objective_sq_dist(F: torch.Tensor) -> torch.Tensor:
