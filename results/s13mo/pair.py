@@ -31,9 +31,13 @@ EXTRA = {"wfg1": {"n_var": 12, "n_obj": 2}, "wfg2": {"n_var": 12, "n_obj": 2},
          "kursawe": {}}
 
 
+ORIGINAL_STEP = E.recombine_step
+
+
 def patched(c: float, alpha_cap: float | None = None, sparse: bool = False,
             rate_override: float | None = None):
-    def step(x, log_g, alpha, rate, scale, noise, generator, objectives=None, niche=0.0):
+    def step(x, log_g, alpha, rate, scale, noise, generator, objectives=None, niche=0.0,
+             sparse_noise=False):  # the package's own option (session 13): off in the sweeps
         if alpha_cap is not None:  # the kernel's width held open: global mating
             alpha = min(alpha, alpha_cap)
         n = x.shape[0]
@@ -73,13 +77,15 @@ def job(args: tuple[str, str, int]) -> dict:
             c = float(part[5:])
         elif part.startswith("rate:"):
             rate = float(part[5:])
+    E.recombine_step = ORIGINAL_STEP  # a worker may have run a patched job before
     if c > 0 or cap is not None or sparse or rate is not None:
         E.recombine_step = patched(c, cap, sparse, rate)
     known = {**_mo_suites.PROBLEMS, **_mo_suites.HELDOUT, **EXTRA}
     prob = get_problem(name, **known[name])
     pf = prob.pareto_front()
     hv = HV(ref_point=1.1 * np.maximum(pf.max(axis=0), 1.0))
-    cfg = multiobjective_config(popsize=100, num_steps=100)
+    # the session-10 preset (dense noise), which these sweeps patched
+    cfg = multiobjective_config(popsize=100, num_steps=100, sparse_noise=False)
     F = _mo_suites._run_ednag(prob, cfg, seed)
     return {"problem": name, "variant": variant, "seed": seed,
             "hv": float(hv(F[pareto_mask(-F)]) / hv(pf))}
@@ -89,8 +95,12 @@ if __name__ == "__main__":
     out, vs = sys.argv[1], sys.argv[2].split(",")
     seeds = range(100, 105) if len(sys.argv) < 4 else [int(s) for s in sys.argv[3].split(",")]
     names = NAMES if len(sys.argv) < 5 else sys.argv[4].split(",")
-    jobs = [(n, v, s) for v in vs for n in names for s in seeds]
-    with Pool(2, maxtasksperchild=1) as pool, open(out, "a") as fh:
+    try:  # resume: skip the rows already in OUT
+        done = {(r["problem"], r["variant"], r["seed"]) for r in map(json.loads, open(out))}
+    except FileNotFoundError:
+        done = set()
+    jobs = [(n, v, s) for v in vs for n in names for s in seeds if (n, v, s) not in done]
+    with Pool(2) as pool, open(out, "a") as fh:
         for row in pool.imap_unordered(job, jobs):
             fh.write(json.dumps(row) + "\n")
             fh.flush()

@@ -27,7 +27,7 @@ def run(prob, runs: int, seed: int, evals: int = 10_000, pop: int = 100) -> np.n
     X, F = [], []
     steps = evals // pop // runs
     for r in range(runs):
-        cfg = multiobjective_config(popsize=pop, num_steps=steps)
+        cfg = multiobjective_config(popsize=pop, num_steps=steps, sparse_noise=False)
         es = EvolutionaryDDIM(shape=(prob.n_var,), config=cfg,
                               seed=seed if r == 0 else 1000 * seed + r,
                               bounds=(prob.xl, prob.xu), objectives=prob.n_obj)
