@@ -17,9 +17,10 @@ which all but ~N are below ``e^-60``. Here:
 
 What is dropped weighs less than ``N e^-80 < 1e-31`` of a row's total, below float32's
 resolution of any weighted sum; the candidates' logits are exact to float64 rounding,
-more exact than the dense path, whose squared norms are float32 sums. When a row has too
-many candidates (an early, wide kernel) the screen gives up and the caller runs the dense
-path, so a step costs at most one float32 GEMM more.
+more exact than the dense path, whose squared norms are float32 sums. When the rows have
+too many candidates (more than ``SCREEN_MAX_PER_ROW`` on average: an early, wide kernel)
+the screen gives up and the caller runs the dense path, so a step costs at most one
+float32 GEMM more.
 """
 
 from __future__ import annotations
