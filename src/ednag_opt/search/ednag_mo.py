@@ -19,6 +19,8 @@ without models, as it was before the guided proposals; ``diffusion=False`` with 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +41,7 @@ from .guided import guided_offspring
 from .guided_mo import ParetoGuide
 from .pair_guide import guide_features as resolve_features
 from .tracker import Tracker
+from .twins import TwinIndex, check_twins, twin_batch
 
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
@@ -63,6 +66,7 @@ def run_ednag_mo(
     candidates: int | None = None,
     diffusion: bool | None = None,
     runs: int | None = None,
+    twins: float = 0.0,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -101,6 +105,10 @@ def run_ednag_mo(
             preset's (16).
         diffusion: ``False`` (with ``guide`` only): repair candidates alone after a
             run's first generation; default: the preset's.
+        twins: share of ``max_queries`` held back for the twin phase (``search.twins``):
+            the last queries go to unqueried cells of the networks found non-dominated,
+            predicted cheapest first, in batches of ten (origin ``"twin"``). Needs a
+            small space with ``canonicalize`` and a minimised objective; 0 (default): off.
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -110,9 +118,12 @@ def run_ednag_mo(
             constrained source (``constraint_parts()``).
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
         ValueError: ``diffusion=False`` without ``guide``, or an unknown
-            ``guide_features``.
+            ``guide_features``; ``twins`` outside [0, 1) or not applicable
+            (``search.twins.check_twins``).
     """
     multi = _objectives(tracker)
+    twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
+                        multi.directions)  # fmt: skip
     unsupported = sorted(set(strategy_options) & {"data"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -146,9 +157,39 @@ def run_ednag_mo(
         _generation(space, tracker, es, multi, moves, mut_gen, run,
                     warm if es.generation == 0 else [])  # fmt: skip
 
-    es, run = restart_loop(space, tracker, strategy, seed, device, step)
+    held = round(twins * tracker.max_queries) if twins else 0
+    with tracker.holding_back(held) if held else _nothing():
+        es, run = restart_loop(space, tracker, strategy, seed, device, step)
+    if held and not tracker.done:
+        _twin_phase(space, tracker, multi)
+        if not tracker.done:  # fewer twins than held back: the diffusion spends the rest
+            es, more = restart_loop(space, tracker, strategy, seed + run, device, step)
+            run += more
     latent = None if es is None else es.population
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,
+                batch: int = 10) -> None:  # fmt: skip
+    """Spend the rest of the budget on twins of the non-dominated networks (``search.twins``)."""
+    index = TwinIndex(space, tracker.key)
+    while not tracker.done:
+        archs = [a for a, _ in tracker.queries]
+        values = multi.values(archs)  # cached: evaluates nothing
+        cv = multi.violation(values)
+        if cv is not None:
+            values[cv > 0] = math.nan  # infeasible: not on the front
+        keys = [tracker.key(a) for a in archs]
+        k = int(min(batch, tracker.remaining))
+        nxt = twin_batch(index, keys, values.numpy(), multi.directions, k)
+        if not nxt:
+            return
+        tracker.query(nxt, origin="twin", info={"phase": "twins"})
 
 
 def _objectives(tracker: Tracker) -> MultiFitness:

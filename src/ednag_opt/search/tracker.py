@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -73,6 +74,7 @@ class Tracker:
         self._canonical = canonical
         self._size = _space_size(space)
         self._replay = list(replay)
+        self._held = 0
         self._t0 = time.perf_counter()
 
     # ------------------------------------------------------------------ state
@@ -81,11 +83,32 @@ class Tracker:
         return len(self.queries)
 
     @property
+    def canonical(self) -> Callable[[Any], Any] | None:
+        """The canonical map queries go through (``distinct="networks"``), or None."""
+        return self._canonical
+
+    @property
     def remaining(self) -> float:
         """Unique queries left in the budget (``inf`` without a budget)."""
         if self.max_queries is None:
             return math.inf
-        return self.max_queries - self.unique_queries
+        return self.max_queries - self._held - self.unique_queries
+
+    @contextmanager
+    def holding_back(self, n: int) -> Iterator[None]:
+        """Within the block, the last ``n`` queries of the budget are held back: the search
+        stops (reason ``"budget"``) once the rest is spent. On leaving, they are released
+        and a stop for the budget is lifted while queries remain (a searcher spends the
+        held-back share in a phase of its own)."""
+        if self.max_queries is None or n < 0:
+            raise ValueError(f"holding back {n} queries needs a budget and n >= 0")
+        self._held = min(int(n), self.max_queries)
+        try:
+            yield
+        finally:
+            self._held = 0
+            if self.stop_reason == "budget" and self.remaining > 0:
+                self.stop_reason = None
 
     @property
     def done(self) -> bool:

@@ -1,0 +1,123 @@
+"""The twin phase of the multi-objective NAS searcher (``search.ednag_mo``, ``twins=``).
+
+In a cell space such as NAS-Bench-201 many cells compute the same network: they differ only
+in operations on edges that never reach the output (the space's ``canonicalize`` removes
+them). Such *twins* were trained separately, so their accuracies differ by training noise
+only, but their hardware costs can differ systematically (the signal-free operations still
+run on the device). Most members of a true accuracy x cost front are twins of a few
+networks, on the front by the luck of their noise, and the diffusion's proposals rarely
+revisit a network once it is queried.
+
+The twin phase spends the end of the budget on them: each batch takes the unqueried twins of
+the networks found non-dominated so far, the one predicted cheapest (a ridge regression of
+each minimised objective on the one-hot encoding, fitted on every query so far) relative to
+the costliest non-dominated member of its network first. Measured on NAS-Bench-201 x
+HW-NAS-Bench in ``docs/results_multiobjective.md`` ("Session 14").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import Ridge
+
+from ..spaces import SearchSpace
+from ..spaces.base import ENUMERATE_LIMIT
+from ..strategy.pareto import pareto_mask
+
+__all__ = ["TwinIndex", "check_twins", "twin_batch"]
+
+def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
+                canonical: bool, directions: Sequence[bool]) -> float:  # fmt: skip
+    """Validate the ``twins`` share of the budget (see ``run_ednag_mo``); return it.
+
+    Raises:
+        TypeError: not a number.
+        ValueError: outside [0, 1); or, when positive: no budget, a space without
+            ``canonicalize`` or too large to enumerate, ``distinct="networks"`` (every
+            query is already a network), or no minimised objective (a cost to order by).
+    """
+    if isinstance(twins, bool) or not isinstance(twins, int | float):
+        raise TypeError(f"twins must be a share of the budget in [0, 1), got {twins!r}")
+    twins = float(twins)
+    if not 0.0 <= twins < 1.0:
+        raise ValueError(f"twins must be in [0, 1), got {twins}")
+    if twins == 0.0:
+        return 0.0
+    if max_queries is None:
+        raise ValueError("twins > 0 holds back a share of the budget: give max_queries")
+    if not callable(getattr(space, "canonicalize", None)):
+        raise ValueError(f"twins > 0 needs a space with canonicalize(); {space.name!r} has none")
+    size = getattr(space, "num_architectures", None)
+    if type(space).enumerate is SearchSpace.enumerate or not isinstance(size, int) \
+            or size > ENUMERATE_LIMIT:
+        raise ValueError(f"twins > 0 enumerates the space; {space.name!r} has {size} "
+                         f"architectures (at most {ENUMERATE_LIMIT:,} enumerable)")  # fmt: skip
+    if canonical:
+        raise ValueError("twins > 0 has nothing to query with distinct='networks' "
+                         "(every query is already a network)")  # fmt: skip
+    if all(directions):
+        raise ValueError("twins > 0 orders twins by their costs: at least one objective "
+                         "must be minimised")  # fmt: skip
+    return twins
+
+
+class TwinIndex:
+    """Every architecture of a (small) space grouped by its canonical network.
+
+    Args:
+        space: a space with ``enumerate()`` and ``canonicalize()``.
+        key: the key architectures are told apart by (the tracker's cache key).
+    """
+
+    def __init__(self, space: SearchSpace, key: Any) -> None:
+        self.space = space
+        self.archs = list(space.enumerate())
+        self.keys = [key(a) for a in self.archs]
+        self.position = {k: i for i, k in enumerate(self.keys)}
+        nets = [key(space.canonicalize(a)) for a in self.archs]
+        self.network = np.unique(np.array(nets), return_inverse=True)[1]
+        self.features = space.encode(self.archs).reshape(len(self.archs), -1).double().numpy()
+
+
+def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
+               directions: Sequence[bool], k: int) -> list[Any]:  # fmt: skip
+    """The next ``k`` twins to query (fewer when fewer are left; module docstring).
+
+    Args:
+        index: the space's :class:`TwinIndex`.
+        queried: keys of every architecture queried so far, in order.
+        values: their raw objective values, (Q, M); rows with a NaN (or infeasible ones
+            the caller set to NaN) are neither front members nor training data.
+        directions: per objective, True if maximised.
+        k: batch size.
+    """
+    pos = np.array([index.position[q] for q in queried])
+    V = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(V).all(axis=1)
+    if ok.sum() < 2 or k < 1:
+        return []
+    pos, V = pos[ok], V[ok]
+    sign = np.where(np.asarray(directions), 1.0, -1.0)
+    front = pos[pareto_mask(V * sign)]
+    costs = [m for m, up in enumerate(directions) if not up]
+    span = np.ptp(V[:, costs], axis=0)
+    span[span <= 0] = 1.0
+    X = index.features
+    pred = np.column_stack([Ridge(alpha=1.0).fit(X[pos], V[:, m]).predict(X) for m in costs])
+    worst = {}  # network -> costliest non-dominated member, per cost
+    for p in front:
+        n = index.network[p]
+        c = V[pos == p][0, costs]
+        worst[n] = np.maximum(worst[n], c) if n in worst else c
+    seen = np.zeros(len(index.archs), dtype=bool)
+    seen[[index.position[q] for q in queried]] = True
+    cand = np.flatnonzero(np.isin(index.network, list(worst)) & ~seen)
+    if not len(cand):
+        return []
+    ref = np.stack([worst[n] for n in index.network[cand]])
+    score = ((pred[cand] - ref) / span).sum(axis=1)
+    order = cand[np.argsort(score, kind="stable")[:k]]
+    return [index.archs[i] for i in order]
