@@ -81,7 +81,8 @@ from sklearn.linear_model import Ridge
 def pick_a(q, acc, cost, net, k, rng):
     qa = np.array([i for i in q if np.isfinite(acc[i]) and np.isfinite(cost[i])])
     nd = qa[pareto_mask(np.column_stack([acc[qa], -cost[qa]]))]
-    pred = Ridge(alpha=1.0).fit(OH[qa], cost[qa]).predict(OH)
+    F = P2 if VARIANT.startswith("a-pairs") else OH
+    pred = Ridge(alpha=1.0).fit(F[qa], cost[qa]).predict(F)
     qset = set(q)
     nets = set(net[nd]) if VARIANT != "a-all" else set(net[qa])
     cand = []
@@ -172,6 +173,9 @@ for d in bm.DATASETS:
         acc = c.acc(archs).numpy(); cost = c.cost(archs).numpy()
         net = np.array([str(c.space.prune(a).key) for a in archs])
         OH = c.space.encode(archs).reshape(len(archs), -1).numpy()
+        if VARIANT.startswith("a-pairs"):
+            from sklearn.preprocessing import PolynomialFeatures
+            P2 = PolynomialFeatures(2, interaction_only=True, include_bias=False).fit_transform(OH)
         front = set(np.flatnonzero(pareto_mask(np.column_stack([acc, -cost]))))
         for s in seeds:
             full = search("ednag", c.space, [c.acc, c.cost], max_queries=B, seed=s)
