@@ -171,6 +171,11 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
     assert front and res["unique_queries"] == 60 and plot.stat().st_size > 1000
     accs = [next(iter(row["values"].values())) for row in front]  # first objective: accuracy
     assert accs == sorted(accs, reverse=True)
+    out2 = tmp_path / "twins.json"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--twins", "0.25", "--output", str(out2)))  # fmt: skip
+    assert rc == 0
+    assert json.loads(out2.read_text())["metadata"]["origins"]["twin"] == 15
 
 
 @pytest.mark.parametrize(
@@ -183,6 +188,10 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
         (["--objectives", "val"], "at least two"),
         (["--objectives", "val,edgegpu_latency", "--searcher", "rea", "--max-queries", "5"],
          "--searcher ednag"),  # fmt: skip
+        (["--twins", "0.1", "--max-queries", "5"], "--twins applies to a search with"),
+        (["--objectives", "val,edgegpu_latency", "--twins", "0.1"], "give max_queries"),
+        (["--objectives", "val,edgegpu_latency", "--twins", "1.5", "--max-queries", "5"],
+         "twins must be in [0, 1)"),  # fmt: skip
     ],
 )
 def test_prior_and_objective_errors(argv, message, capsys, data_file):

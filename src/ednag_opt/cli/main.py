@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--objectives", default=None,
                    help="multi-objective: comma-separated, e.g. val,edgegpu_latency "
                    "(NB201: table and HW-NAS-Bench columns; MobileNetV3: acc,note10_latency)")
+    g.add_argument("--twins", type=float, default=None,
+                   help="with --objectives: share of the budget spent last on unqueried twins "
+                        "of the non-dominated networks (NAS-Bench-201, TransNAS micro; e.g. 0.1)")
     g.add_argument("--prior", default=None,
                    help="few-shot surrogate mode meta-trained on related tasks, e.g. "
                    "cifar10,ImageNet16-120 (never the searched one)")
@@ -146,7 +149,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         kwargs["max_queries"] = SURROGATE_BUDGET
     elif SEARCHERS[args.searcher].needs_budget and args.max_queries is None:
         raise CLIError(f"--searcher {args.searcher} needs --max-queries")
-    for key in ("preset", "popsize", "num_steps"):
+    if args.twins is not None and not args.objectives:
+        raise CLIError("--twins applies to a search with --objectives")
+    for key in ("preset", "popsize", "num_steps", "twins"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
     return space, fitness, test, {**kwargs, **options}
