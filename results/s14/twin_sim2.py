@@ -103,13 +103,20 @@ def pick_a(q, acc, cost, net, k, rng):
 from ednag_opt.search.guided_mo import epsilon_value
 
 
-def pick_sum(q, acc, cost, net, k, rng):
+def _normalised(q, acc, cost):
+    """Finite queries, their non-dominated ones, range-normalised (acc, -cost) and ridge
+    predictions of both for every cell."""
     qa = np.array([i for i in q if np.isfinite(acc[i]) and np.isfinite(cost[i])])
     S = np.column_stack([acc, -cost])
     nd = qa[pareto_mask(S[qa])]
     lo, hi = S[qa].min(0), S[qa].max(0)
     Z = (S - lo) / (hi - lo)
     P = np.column_stack([Ridge(alpha=1.0).fit(OH[qa], Z[qa, m]).predict(OH) for m in range(2)])
+    return qa, nd, Z, P
+
+
+def pick_sum(q, acc, cost, net, k, rng):
+    qa, nd, Z, P = _normalised(q, acc, cost)
     qset = set(q)
     cand = []
     for n in set(net[nd]):
@@ -122,12 +129,7 @@ def pick_sum(q, acc, cost, net, k, rng):
 
 
 def pick_gen(q, acc, cost, net, k, rng):
-    qa = np.array([i for i in q if np.isfinite(acc[i]) and np.isfinite(cost[i])])
-    S = np.column_stack([acc, -cost])
-    nd = qa[pareto_mask(S[qa])]
-    lo, hi = S[qa].min(0), S[qa].max(0)
-    Z = (S - lo) / (hi - lo)
-    P = np.column_stack([Ridge(alpha=1.0).fit(OH[qa], Z[qa, m]).predict(OH) for m in range(2)])
+    qa, nd, Z, P = _normalised(q, acc, cost)
     qset = set(q)
     cand = []
     for n in set(net[nd]):
@@ -143,12 +145,7 @@ def pick_gen(q, acc, cost, net, k, rng):
 
 
 def pick_eps(q, acc, cost, net, k, rng):
-    qa = np.array([i for i in q if np.isfinite(acc[i]) and np.isfinite(cost[i])])
-    S = np.column_stack([acc, -cost])
-    nd = qa[pareto_mask(S[qa])]
-    lo, hi = S[qa].min(0), S[qa].max(0)
-    Z = (S - lo) / (hi - lo)
-    P = np.column_stack([Ridge(alpha=1.0).fit(OH[qa], Z[qa, m]).predict(OH) for m in range(2)])
+    qa, nd, Z, P = _normalised(q, acc, cost)
     qset = set(q)
     cand_i = []
     base = []
