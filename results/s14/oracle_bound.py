@@ -38,31 +38,36 @@ def front2d(acc, cost):
     return mask
 
 
-rng = np.random.default_rng(0)
-shares = []
-print("| cell | front cells | E front (permuted) | oracle's expected share @1000 |")
-print("|---|---|---|---|")
-for d in bm.DATASETS:
-    for dev in DEVICES:
-        c = bm.Cell(d, dev)
-        archs = c.space.enumerate()
-        acc, cost = c.acc(archs).numpy(), c.cost(archs).numpy()
-        net = np.unique([str(c.space.prune(a).key) for a in archs], return_inverse=True)[1]
-        groups = [np.flatnonzero(net == g) for g in np.unique(net)]
-        groups = [g for g in groups if len(g) > 1]
-        hits = np.zeros(len(acc))
-        sizes = []
-        for _ in range(R):
-            a = acc.copy()
-            for g in groups:
-                a[g] = acc[rng.permutation(g)]
-            m = front2d(a, cost)
-            hits += m
-            sizes.append(m.sum())
-        P = hits / R
-        share = np.sort(P)[::-1][:1000].sum() / np.mean(sizes)
-        shares.append(share)
-        true = front2d(acc, cost).sum()
-        print(f"| {d} x {dev} | {true} | {np.mean(sizes):.1f} | {share:.3f} |", flush=True)
-print(f"\nmean over {len(shares)} cells: {np.mean(shares):.3f}; cells >= 0.9: "
-      f"{sum(s >= 0.9 for s in shares)}")
+def main() -> None:
+    rng = np.random.default_rng(0)
+    shares = []
+    print("| cell | front cells | E front (permuted) | oracle's expected share @1000 |")
+    print("|---|---|---|---|")
+    for d in bm.DATASETS:
+        for dev in DEVICES:
+            c = bm.Cell(d, dev)
+            archs = c.space.enumerate()
+            acc, cost = c.acc(archs).numpy(), c.cost(archs).numpy()
+            net = np.unique([str(c.space.prune(a).key) for a in archs], return_inverse=True)[1]
+            groups = [np.flatnonzero(net == g) for g in np.unique(net)]
+            groups = [g for g in groups if len(g) > 1]
+            hits = np.zeros(len(acc))
+            sizes = []
+            for _ in range(R):
+                a = acc.copy()
+                for g in groups:
+                    a[g] = acc[rng.permutation(g)]
+                m = front2d(a, cost)
+                hits += m
+                sizes.append(m.sum())
+            P = hits / R
+            share = np.sort(P)[::-1][:1000].sum() / np.mean(sizes)
+            shares.append(share)
+            true = front2d(acc, cost).sum()
+            print(f"| {d} x {dev} | {true} | {np.mean(sizes):.1f} | {share:.3f} |", flush=True)
+    print(f"\nmean over {len(shares)} cells: {np.mean(shares):.3f}; cells >= 0.9: "
+          f"{sum(s >= 0.9 for s in shares)}")
+
+
+if __name__ == "__main__":
+    main()
