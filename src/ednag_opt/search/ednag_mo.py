@@ -19,8 +19,7 @@ without models, as it was before the guided proposals; ``diffusion=False`` with 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -158,7 +157,7 @@ def run_ednag_mo(
                     warm if es.generation == 0 else [])  # fmt: skip
 
     held = round(twins * tracker.max_queries) if twins else 0
-    with tracker.holding_back(held) if held else _nothing():
+    with tracker.holding_back(held) if held else nullcontext():
         es, run = restart_loop(space, tracker, strategy, seed, device, step)
     if held and not tracker.done:
         _twin_phase(space, tracker, multi)
@@ -167,11 +166,6 @@ def run_ednag_mo(
             run += more
     latent = None if es is None else es.population
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,

@@ -5,8 +5,9 @@ in operations on edges that never reach the output (the space's ``canonicalize``
 them). Such *twins* were trained separately, so their accuracies differ by training noise
 only, but their hardware costs can differ systematically (the signal-free operations still
 run on the device). Most members of a true accuracy x cost front are twins of a few
-networks, on the front by the luck of their noise, and the diffusion's proposals rarely
-revisit a network once it is queried.
+networks, on the front by the luck of their noise. The diffusion's proposals do query many
+twins, but not the ones that can join the front: late in a search most missing front cells
+are twins of networks already found non-dominated.
 
 The twin phase spends the end of the budget on them: each batch takes the unqueried twins of
 the networks found non-dominated so far, the one predicted cheapest (a ridge regression of
