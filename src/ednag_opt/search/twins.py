@@ -95,12 +95,12 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
         directions: per objective, True if maximised.
         k: batch size.
     """
-    pos = np.array([index.position[q] for q in queried])
+    queried_pos = np.array([index.position[q] for q in queried], dtype=np.int64)
     V = np.asarray(values, dtype=np.float64)
     ok = np.isfinite(V).all(axis=1)
     if ok.sum() < 2 or k < 1:
         return []
-    pos, V = pos[ok], V[ok]
+    pos, V = queried_pos[ok], V[ok]
     sign = np.where(np.asarray(directions), 1.0, -1.0)
     front = pos[pareto_mask(V * sign)]
     costs = [m for m, up in enumerate(directions) if not up]
@@ -114,7 +114,7 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
         c = V[pos == p][0, costs]
         worst[n] = np.maximum(worst[n], c) if n in worst else c
     seen = np.zeros(len(index.archs), dtype=bool)
-    seen[[index.position[q] for q in queried]] = True
+    seen[queried_pos] = True
     cand = np.flatnonzero(np.isin(index.network, list(worst)) & ~seen)
     if not len(cand):
         return []
