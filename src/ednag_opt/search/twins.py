@@ -11,9 +11,10 @@ are twins of networks already found non-dominated.
 
 The twin phase spends the end of the budget on them: each batch takes the unqueried twins of
 the networks found non-dominated so far, the one predicted cheapest (a ridge regression of
-each minimised objective on the one-hot encoding, fitted on every query so far) relative to
-the costliest non-dominated member of its network first. Measured on NAS-Bench-201 x
-HW-NAS-Bench in ``docs/results_multiobjective.md`` ("Session 14").
+each minimised objective on the one-hot encoding and every product of two of its entries,
+fitted on every query so far) relative to the costliest non-dominated member of its network
+first. Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
+("Session 14"; the pair features since "Session 15": device costs have interactions).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import Ridge
+from sklearn.preprocessing import PolynomialFeatures
 
 from ..spaces import SearchSpace
 from ..spaces.base import ENUMERATE_LIMIT
@@ -80,7 +82,10 @@ class TwinIndex:
         self.position = {k: i for i, k in enumerate(self.keys)}
         nets = [key(space.canonicalize(a)) for a in self.archs]
         self.network = np.unique(np.array(nets), return_inverse=True)[1]
-        self.features = space.encode(self.archs).reshape(len(self.archs), -1).double().numpy()
+        onehot = space.encode(self.archs).reshape(len(self.archs), -1).double().numpy()
+        # the one-hot entries and their pairwise products: the cost model's features
+        pairs = PolynomialFeatures(2, interaction_only=True, include_bias=False)
+        self.features = pairs.fit_transform(onehot)
 
 
 def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
