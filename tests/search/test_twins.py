@@ -10,7 +10,7 @@ import pytest
 from ednag_opt import get_space, search
 from ednag_opt.fitness import CachedFitness, as_fitness
 from ednag_opt.search.tracker import Tracker
-from ednag_opt.search.twins import TwinIndex, check_twins, twin_batch
+from ednag_opt.search.twins import TwinIndex, check_twins, cost_levels, twin_batch
 
 from .test_resume_multiobjective import Boom, _objectives
 
@@ -27,9 +27,16 @@ def _acc(archs):
     return out
 
 
-def _cost(archs):
-    """Latency of the cell as written: signal-free convolutions cost too."""
+def _cost_levels(archs):
+    """Cost of the cell as written, in a few exact levels (FPGA-like): signal-free
+    convolutions cost too."""
     return [float(sum(op in (2, 3) for op in a.ops)) + 0.1 * sum(a.ops) for a in archs]
+
+
+def _cost(archs):
+    """A measured latency: the level cost plus a per-cell measurement error (no repeats)."""
+    levels = _cost_levels(archs)
+    return [c + 0.02 * ((hash((a.ops, 1)) % 991) / 991.0) for c, a in zip(levels, archs)]
 
 
 ACC = as_fitness(_acc, maximize=True, name="acc")
@@ -79,6 +86,54 @@ def test_twin_batch_takes_cheap_twins_of_front_networks_only():
     assert twin_batch(index, keys, V, (True, False), 0) == []
     V[:, 0] = np.nan  # nothing finite: no front, nothing to take
     assert twin_batch(index, keys, V, (True, False), 5) == []
+
+
+def test_cost_levels_tells_exact_levels_from_measurements():
+    assert cost_levels(np.array([1.0, 2.0, 1.0, 2.0, 1.0, 1.0]))
+    assert not cost_levels(np.array([1.0, 2.0, 1.0, 2.0, 1.0, 3.0]))  # half: not more
+    assert not cost_levels(np.array([1.0, 1.5, 2.0, 2.5]))
+    assert not cost_levels(np.array([]))
+    archs = SPACE.enumerate()[::50]
+    assert cost_levels(np.array(_cost_levels(archs))) and not cost_levels(np.array(_cost(archs)))
+
+
+def test_staircase_ranks_twins_by_their_chance_of_joining_the_front():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    rng = np.random.default_rng(1)
+    picked = rng.choice(len(index.archs), size=300, replace=False)
+    archs = [index.archs[i] for i in picked]
+    V = np.column_stack([_acc(archs), _cost_levels(archs)])
+    keys = [a.key for a in archs]
+    out = twin_batch(index, keys, V, (True, False), 40)
+    assert len(out) == 40 and not {a.key for a in out} & set(keys)
+    nets = [SPACE.prune(a).key for a in archs]
+    assert {SPACE.prune(a).key for a in out} <= set(nets)  # twins of queried networks
+    # a Monte Carlo check of the ordering with the true costs: the picks are likelier than
+    # other candidates to beat the found staircase (accuracy around its network's mean)
+    from ednag_opt.strategy.pareto import pareto_mask
+
+    front = pareto_mask(V * [1, -1])
+    order = np.argsort(V[front, 1])
+    level, best = V[front, 1][order], np.maximum.accumulate(V[front, 0][order])
+    by_net: dict[str, list[float]] = {}
+    for n, acc in zip(nets, V[:, 0]):
+        by_net.setdefault(n, []).append(acc)
+    dev = [a - np.mean(v) for v in by_net.values() for a in v]
+    spread = np.sqrt(np.sum(np.square(dev)) / sum(len(v) - 1 for v in by_net.values()))
+
+    def chance(a):
+        j = np.searchsorted(level, _cost_levels([a])[0], side="right") - 1
+        need = best[j] if j >= 0 else -np.inf  # cheaper than every found point: on the front
+        draws = np.mean(by_net[SPACE.prune(a).key]) + spread * rng.standard_normal(20000)
+        return float(np.mean(draws > need))
+
+    seen = set(keys)
+    others = [a for a in index.archs if a.key not in seen and SPACE.prune(a).key in by_net]
+    sample = [others[i] for i in rng.choice(len(others), size=60, replace=False)]
+    picks, rest = np.array([chance(a) for a in out]), [chance(a) for a in sample]
+    assert np.median(rest) < 0.1  # most twins cannot join the front ...
+    assert np.mean(picks >= 0.5) >= 0.9  # ... the staircase takes those that can
+    assert np.median(picks) >= np.quantile(rest, 0.9) - 0.02
 
 
 def test_search_spends_the_held_back_share_on_twins():

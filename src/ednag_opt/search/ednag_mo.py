@@ -106,7 +106,9 @@ def run_ednag_mo(
             run's first generation; default: the preset's.
         twins: share of ``max_queries`` held back for the twin phase (``search.twins``):
             the last queries go to unqueried cells of the networks found non-dominated,
-            predicted cheapest first, in batches of ten (origin ``"twin"``). Needs a
+            predicted cheapest first (where costs come in levels: cells of any queried
+            network, likeliest to join the front first), in batches of ten (origin
+            ``"twin"``). Needs a
             small space with ``canonicalize`` and a minimised objective; 0 (default): off.
 
     Returns:

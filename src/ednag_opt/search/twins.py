@@ -9,12 +9,22 @@ networks, on the front by the luck of their noise. The diffusion's proposals do 
 twins, but not the ones that can join the front: late in a search most missing front cells
 are twins of networks already found non-dominated.
 
-The twin phase spends the end of the budget on them: each batch takes the unqueried twins of
-the networks found non-dominated so far, the one predicted cheapest (a ridge regression of
-each minimised objective on the one-hot encoding and every product of two of its entries,
-fitted on every query so far) relative to the costliest non-dominated member of its network
-first. Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
-("Session 14"; the pair features since "Session 15": device costs have interactions).
+The twin phase spends the end of the budget on them, in batches. Costs are predicted by a
+ridge regression of each minimised objective on the one-hot encoding and every product of
+two of its entries, fitted on every query so far. Two orderings:
+
+- *cheapest first* (the general case): the unqueried twins of the networks found
+  non-dominated, the one predicted cheapest relative to the costliest non-dominated member
+  of its network first;
+- *staircase* (one accuracy-like and one cost objective whose queried values come in a few
+  exact levels, :func:`cost_levels`, as FPGA and Eyeriss costs do): the front is then the
+  most accurate cell at each level, and its missing members are twins within training
+  noise of a level's best cell, often of networks never found non-dominated. Every
+  unqueried twin of a queried network is ranked by its chance of not being dominated by
+  the found front.
+
+Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
+("Session 14"; pair features and the staircase since "Session 15").
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from scipy.stats import norm
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import PolynomialFeatures
 
@@ -30,7 +41,7 @@ from ..spaces import SearchSpace
 from ..spaces.base import ENUMERATE_LIMIT
 from ..strategy.pareto import pareto_mask
 
-__all__ = ["TwinIndex", "check_twins", "twin_batch"]
+__all__ = ["TwinIndex", "check_twins", "cost_levels", "twin_batch"]
 
 def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
                 canonical: bool, directions: Sequence[bool]) -> float:  # fmt: skip
@@ -109,21 +120,69 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
     sign = np.where(np.asarray(directions), 1.0, -1.0)
     front = pos[pareto_mask(V * sign)]
     costs = [m for m, up in enumerate(directions) if not up]
-    span = np.ptp(V[:, costs], axis=0)
-    span[span <= 0] = 1.0
     X = index.features
-    pred = np.column_stack([Ridge(alpha=1.0).fit(X[pos], V[:, m]).predict(X) for m in costs])
+    models = [Ridge(alpha=1.0).fit(X[pos], V[:, m]) for m in costs]
+    pred = np.column_stack([m.predict(X) for m in models])
+    seen = np.zeros(len(index.archs), dtype=bool)
+    seen[queried_pos] = True
+    if len(directions) == 2 and len(costs) == 1 and cost_levels(V[:, costs[0]]):
+        resid = float(np.std(V[:, costs[0]] - models[0].predict(X[pos])))
+        gains = [m for m, up in enumerate(directions) if up]
+        order = _staircase(index, pos, V[:, gains[0]], V[:, costs[0]], front, pred[:, 0],
+                           resid, seen)  # fmt: skip
+    else:
+        order = _cheapest_first(index, pos, V[:, costs], front, pred, seen)
+    return [index.archs[i] for i in order[:k]]
+
+
+def cost_levels(cost: np.ndarray) -> bool:
+    """True when the queried costs come in a few exact levels: more than half of them
+    repeat a value seen before (FPGA and Eyeriss costs in HW-NAS-Bench; measured
+    latencies on phones and GPUs never repeat)."""
+    return len(cost) > 0 and 1.0 - len(np.unique(cost)) / len(cost) > 0.5
+
+
+def _cheapest_first(index: TwinIndex, pos: np.ndarray, C: np.ndarray, front: np.ndarray,
+                    pred: np.ndarray, seen: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Unqueried twins of the non-dominated networks, by predicted costs relative to the
+    network's costliest non-dominated member (summed over costs, range-normalised)."""
+    span = np.ptp(C, axis=0)
+    span[span <= 0] = 1.0
     worst = {}  # network -> costliest non-dominated member, per cost
     for p in front:
         n = index.network[p]
-        c = V[pos == p][0, costs]
+        c = C[pos == p][0]
         worst[n] = np.maximum(worst[n], c) if n in worst else c
-    seen = np.zeros(len(index.archs), dtype=bool)
-    seen[queried_pos] = True
     cand = np.flatnonzero(np.isin(index.network, list(worst)) & ~seen)
     if not len(cand):
-        return []
+        return cand
     ref = np.stack([worst[n] for n in index.network[cand]])
     score = ((pred[cand] - ref) / span).sum(axis=1)
-    order = cand[np.argsort(score, kind="stable")[:k]]
-    return [index.archs[i] for i in order]
+    return cand[np.argsort(score, kind="stable")]
+
+
+def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.ndarray,
+               front: np.ndarray, pred: np.ndarray, resid: float,
+               seen: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Unqueried twins of every queried network, by their chance of not being dominated by
+    the found front (a staircase when costs come in levels). A twin's gain (accuracy) is
+    normal around its network's queried mean, with the twins' pooled spread; its cost is
+    normal around the ridge prediction, with the fit's residual spread. Ties: cheaper first.
+    """
+    nets, inv = np.unique(index.network[pos], return_inverse=True)
+    count = np.bincount(inv)
+    mean = np.bincount(inv, gain) / count
+    dof = int((count - 1).sum())
+    spread = float(np.sqrt(((gain - mean[inv]) ** 2).sum() / dof)) if dof else 0.0
+    cand = np.flatnonzero(np.isin(index.network, nets) & ~seen)
+    if not len(cand):
+        return cand
+    mu = mean[np.searchsorted(nets, index.network[cand])]
+    fpos = np.isin(pos, front)
+    o = np.argsort(cost[fpos], kind="stable")
+    level, best = cost[fpos][o], np.maximum.accumulate(gain[fpos][o])
+    # P(cost in [level_j, level_j+1)) * P(gain > best_j), plus P(cost below every level)
+    edges = norm.cdf((np.append(level, np.inf)[None, :] - pred[cand, None]) / max(resid, 1e-12))
+    beats = norm.sf((best[None, :] - mu[:, None]) / max(spread, 1e-12))
+    p = edges[:, 0] + ((edges[:, 1:] - edges[:, :-1]) * beats).sum(axis=1)
+    return cand[np.lexsort((pred[cand], -p))]
