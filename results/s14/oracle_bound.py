@@ -19,7 +19,6 @@ import numpy as np
 
 import bench_multiobjective as bm
 
-R = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 DEVICES = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency",
            "fpga_latency", "edgetpu_latency", "eyeriss_energy", "eyeriss_latency", "fpga_energy")
 
@@ -39,6 +38,7 @@ def front2d(acc, cost):
 
 
 def main() -> None:
+    R = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     rng = np.random.default_rng(0)
     shares = []
     print("| cell | front cells | E front (permuted) | oracle's expected share @1000 |")

@@ -3,9 +3,11 @@ exactly (issue 16, session 15; tuning seeds). python results/s15/fpga_diag.py DA
 import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import torch
 import bench_multiobjective as bm
+from common import front2d  # noqa: E402  (same folder)
 from ednag_opt.search import search
 
 torch.set_num_threads(1)
@@ -16,19 +18,6 @@ acc, cost = c.acc(archs).numpy(), c.cost(archs).numpy()
 keys = [str(a) for a in archs]
 pos = {k: i for i, k in enumerate(keys)}
 net = np.unique([str(c.space.prune(a).key) for a in archs], return_inverse=True)[1]
-def front2d(acc, cost):
-    ok = np.isfinite(acc) & np.isfinite(cost)
-    idx = np.flatnonzero(ok)
-    o = idx[np.lexsort((-acc[idx], cost[idx]))]
-    mask = np.zeros(len(acc), bool)
-    best = -np.inf
-    for i in o:
-        if acc[i] > best:
-            mask[i] = True
-            best = acc[i]
-    return mask
-
-
 res = search("ednag", c.space, [c.acc, c.cost], max_queries=1000, seed=seed)
 q = np.array([pos[str(a)] for a, _ in res.queries[:1000]])
 true = np.flatnonzero(front2d(acc, cost))

@@ -8,16 +8,10 @@ R joint draws. Printed: the share of the true front it has queried after 1,000 q
 python results/s15/oracle_adaptive.py [R] [B]
 """
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "s14"))
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.model_selection import KFold
 
-import bench_multiobjective as bm
-from oracle_bound import DEVICES, front2d  # noqa: E402
+from common import DATASETS_DEVICES, cell_table, front2d  # noqa: E402  (same folder)
 
 
 def draw(acc, pred, res, ok, seen, groups, rng):
@@ -38,33 +32,21 @@ def main() -> None:
     shares = []
     print(f"| cell | front cells | adaptive oracle share @1000 (batches of {B}) |")
     print("|---|---|---|")
-    for d in bm.DATASETS:
-        for dev in DEVICES:
-            c = bm.Cell(d, dev)
-            archs = c.space.enumerate()
-            acc, cost = c.acc(archs).numpy(), c.cost(archs).numpy()
-            X = c.space.encode(archs).reshape(len(archs), -1).numpy()
-            ok = np.flatnonzero(np.isfinite(acc) & np.isfinite(cost))
-            pred = np.full(len(acc), np.nan)
-            for tr, te in KFold(10, shuffle=True, random_state=0).split(ok):
-                m = HistGradientBoostingRegressor(max_iter=300, random_state=0)
-                pred[ok[te]] = m.fit(X[ok[tr]], cost[ok[tr]]).predict(X[ok[te]])
-            res = cost[ok] - pred[ok]
-            net = np.unique([str(c.space.prune(a).key) for a in archs], return_inverse=True)[1]
-            groups = [g for g in (np.flatnonzero(net == k) for k in np.unique(net)) if len(g) > 1]
-            seen = np.zeros(len(acc), bool)
-            while seen.sum() < 1000:
-                hits = np.zeros(len(acc))
-                for _ in range(R):
-                    a, cst = draw(acc, pred, res, ok, seen, groups, rng)
-                    cst[seen] = cost[seen]
-                    hits += front2d(a, cst)
-                hits[seen] = -1
-                hits[~np.isin(np.arange(len(acc)), ok)] = -1
-                seen[np.argsort(-hits, kind="stable")[:min(B, 1000 - seen.sum())]] = True
-            true = np.flatnonzero(front2d(acc, cost))
-            shares.append(float(seen[true].mean()))
-            print(f"| {d} x {dev} | {len(true)} | {shares[-1]:.3f} |", flush=True)
+    for d, dev in DATASETS_DEVICES:
+        c, archs, acc, cost, ok, pred, res, groups = cell_table(d, dev)
+        seen = np.zeros(len(acc), bool)
+        while seen.sum() < 1000:
+            hits = np.zeros(len(acc))
+            for _ in range(R):
+                a, cst = draw(acc, pred, res, ok, seen, groups, rng)
+                cst[seen] = cost[seen]
+                hits += front2d(a, cst)
+            hits[seen] = -1
+            hits[~np.isin(np.arange(len(acc)), ok)] = -1
+            seen[np.argsort(-hits, kind="stable")[:min(B, 1000 - seen.sum())]] = True
+        true = np.flatnonzero(front2d(acc, cost))
+        shares.append(float(seen[true].mean()))
+        print(f"| {d} x {dev} | {len(true)} | {shares[-1]:.3f} |", flush=True)
     s = np.array(shares)
     print(f"\nmean share @1000 {s.mean():.3f}; cells at >= 90%: {int((s >= 0.9).sum())} of {len(s)}")
 

@@ -13,17 +13,9 @@ queries, and how many queries it needs for 90% of the front.
 
 python results/s15/oracle_cost.py
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "s14"))
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.model_selection import KFold
 
-import bench_multiobjective as bm
-from oracle_bound import DEVICES, front2d  # noqa: E402
+from common import DATASETS_DEVICES, cell_table, front2d  # noqa: E402  (same folder)
 
 
 def thresholds(acc: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -46,31 +38,22 @@ def main() -> None:
     rows = []
     print("| cell | front cells | CV RMSE | oracle share @1000 | queries for 90% |")
     print("|---|---|---|---|---|")
-    for d in bm.DATASETS:
-        for dev in DEVICES:
-            c = bm.Cell(d, dev)
-            archs = c.space.enumerate()
-            acc, cost = c.acc(archs).numpy(), c.cost(archs).numpy()
-            X = c.space.encode(archs).reshape(len(archs), -1).numpy()
-            ok = np.flatnonzero(np.isfinite(acc) & np.isfinite(cost))
-            pred = np.full(len(acc), np.nan)
-            for tr, te in KFold(10, shuffle=True, random_state=0).split(ok):
-                m = HistGradientBoostingRegressor(max_iter=300, random_state=0)
-                pred[ok[te]] = m.fit(X[ok[tr]], cost[ok[tr]]).predict(X[ok[te]])
-            res = np.sort(cost[ok] - pred[ok])
-            thr = thresholds(acc, cost)
-            p = np.zeros(len(acc))
-            p[ok] = np.searchsorted(res, thr[ok] - pred[ok], side="left") / len(res)
-            order = ok[np.argsort(-p[ok], kind="stable")]
-            rank = np.empty(len(acc), dtype=np.int64)
-            rank[order] = np.arange(1, len(order) + 1)
-            front = np.flatnonzero(front2d(acc, cost))
-            r = np.sort(rank[front])
-            share = float(np.mean(r <= 1000))
-            need = int(r[int(np.ceil(0.9 * len(r))) - 1])
-            rmse = float(np.sqrt(np.mean(res ** 2)))
-            rows.append((share, need))
-            print(f"| {d} x {dev} | {len(front)} | {rmse:.3f} | {share:.3f} | {need} |", flush=True)
+    for d, dev in DATASETS_DEVICES:
+        c, archs, acc, cost, ok, pred, res, _ = cell_table(d, dev)
+        res = np.sort(res)
+        thr = thresholds(acc, cost)
+        p = np.zeros(len(acc))
+        p[ok] = np.searchsorted(res, thr[ok] - pred[ok], side="left") / len(res)
+        order = ok[np.argsort(-p[ok], kind="stable")]
+        rank = np.empty(len(acc), dtype=np.int64)
+        rank[order] = np.arange(1, len(order) + 1)
+        front = np.flatnonzero(front2d(acc, cost))
+        r = np.sort(rank[front])
+        share = float(np.mean(r <= 1000))
+        need = int(r[int(np.ceil(0.9 * len(r))) - 1])
+        rmse = float(np.sqrt(np.mean(res ** 2)))
+        rows.append((share, need))
+        print(f"| {d} x {dev} | {len(front)} | {rmse:.3f} | {share:.3f} | {need} |", flush=True)
     s = np.array(rows)
     print(f"\nmean share @1000 {s[:, 0].mean():.3f}; cells at >= 90% within 1,000: "
           f"{int((s[:, 1] <= 1000).sum())} of {len(s)}; median queries for 90% {np.median(s[:, 1]):.0f}")

@@ -29,11 +29,14 @@ MODELS = {
                                                     max_leaf_nodes=15, random_state=0),
 }
 model, share, seeds, out = sys.argv[1], float(sys.argv[2]), bm._ints(sys.argv[3]), sys.argv[4]
+if model.endswith("-nostair"):  # the option without the staircase ordering (session 15)
+    model = model[: -len("-nostair")]
+    tw.cost_levels = lambda cost: False
 tw.Ridge = lambda alpha=1.0: MODELS[model]()
 devices = sys.argv[5].split(",") if len(sys.argv) > 5 else [
     "edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "fpga_latency"]
 torch.set_num_threads(1)
-name = f"ednag twins {share} {model}" if share else "ednag"
+name = f"ednag twins {share} {sys.argv[1]}" if share else "ednag"
 rows, t0 = [], time.perf_counter()
 for d in bm.DATASETS:
     for dev in devices:

@@ -59,15 +59,20 @@ def test_holding_back_stops_early_then_releases():
             pass
 
 
-def test_twin_batch_takes_cheap_twins_of_front_networks_only():
+def _batch(cost, seed: int, n: int, k: int):
+    """``k`` twins after ``n`` random queries of (accuracy, ``cost``); new cells only."""
     index = TwinIndex(SPACE, lambda a: a.key)
-    rng = np.random.default_rng(0)
-    picked = rng.choice(len(index.archs), size=150, replace=False)
+    picked = np.random.default_rng(seed).choice(len(index.archs), size=n, replace=False)
     archs = [index.archs[i] for i in picked]
-    V = np.column_stack([_acc(archs), _cost(archs)])
+    V = np.column_stack([_acc(archs), cost(archs)])
     keys = [a.key for a in archs]
-    out = twin_batch(index, keys, V, (True, False), 12)
-    assert len(out) == 12 and not {a.key for a in out} & set(keys)
+    out = twin_batch(index, keys, V, (True, False), k)
+    assert len(out) == k and not {a.key for a in out} & set(keys)
+    return index, archs, V, keys, out
+
+
+def test_twin_batch_takes_cheap_twins_of_front_networks_only():
+    index, archs, V, keys, out = _batch(_cost, 0, 150, 12)
     from ednag_opt.strategy.pareto import pareto_mask
 
     on_front = pareto_mask(V * [1, -1])
@@ -98,14 +103,8 @@ def test_cost_levels_tells_exact_levels_from_measurements():
 
 
 def test_staircase_ranks_twins_by_their_chance_of_joining_the_front():
-    index = TwinIndex(SPACE, lambda a: a.key)
+    index, archs, V, keys, out = _batch(_cost_levels, 1, 300, 40)
     rng = np.random.default_rng(1)
-    picked = rng.choice(len(index.archs), size=300, replace=False)
-    archs = [index.archs[i] for i in picked]
-    V = np.column_stack([_acc(archs), _cost_levels(archs)])
-    keys = [a.key for a in archs]
-    out = twin_batch(index, keys, V, (True, False), 40)
-    assert len(out) == 40 and not {a.key for a in out} & set(keys)
     nets = [SPACE.prune(a).key for a in archs]
     assert {SPACE.prune(a).key for a in out} <= set(nets)  # twins of queried networks
     # a Monte Carlo check of the ordering with the true costs: the picks are likelier than
