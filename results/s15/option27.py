@@ -21,7 +21,9 @@ for name in ("rep_pairs_a", "rep_pairs_b", "rep_pkg_c", "rep_pkg_d", "rep_stair_
         level = r["device"] in LEVELS
         if level == name.startswith("rep_stair"):  # level cells: the staircase runs
             by[(r["dataset"], r["device"])]["option"][r["seed"]] = r
+RULE14 = ("edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "fpga_latency")
 rec, better, worse, low, ge_ns, ge_ns_def = defaultdict(list), 0, 0, 0, 0, 0
+rule_rec, rule_low = defaultdict(list), 0
 for key, m in by.items():
     seeds = sorted(m["option"])
     assert seeds == list(range(20)), key
@@ -37,6 +39,10 @@ for key, m in by.items():
         better += np.median(a) > np.median(b)
         worse += np.median(a) < np.median(b)
     low += med("option", "hv@1000") < med("ednag", "hv@1000")
+    if key[1] in RULE14:  # session 14's rule cells
+        for k in ("ednag", "option"):
+            rule_rec[k].append(med(k, "recovered@1000"))
+        rule_low += med("option", "hv@1000") < med("ednag", "hv@1000")
     for bud in (100, 300, 1000):
         ge_ns += med("option", f"hv@{bud}") >= med("nsga2", f"hv@{bud}")
         ge_ns_def += med("ednag", f"hv@{bud}") >= med("nsga2", f"hv@{bud}")
@@ -44,3 +50,5 @@ print(f"{len(by)} cells; front cells @1000: option {np.mean(rec['option']):.3f},
       f"{np.mean(rec['ednag']):.3f}, NSGA-II {np.mean(rec['nsga2']):.3f}; option significantly "
       f"better in {better}, worse in {worse}; option HV@1000 below the default's in {low}; HV >= "
       f"NSGA-II's in {ge_ns} of {3 * len(by)} cell-budgets (default {ge_ns_def})")
+print(f"session 14's 15 rule cells: option {np.mean(rule_rec['option']):.3f} vs default "
+      f"{np.mean(rule_rec['ednag']):.3f}; HV@1000 below the default's in {rule_low}")
