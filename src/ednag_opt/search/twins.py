@@ -121,12 +121,11 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
     front = pos[pareto_mask(V * sign)]
     costs = [m for m, up in enumerate(directions) if not up]
     X = index.features
-    models = [Ridge(alpha=1.0).fit(X[pos], V[:, m]) for m in costs]
-    pred = np.column_stack([m.predict(X) for m in models])
+    pred = np.column_stack([Ridge(alpha=1.0).fit(X[pos], V[:, m]).predict(X) for m in costs])
     seen = np.zeros(len(index.archs), dtype=bool)
     seen[queried_pos] = True
     if len(directions) == 2 and len(costs) == 1 and cost_levels(V[:, costs[0]]):
-        resid = float(np.std(V[:, costs[0]] - models[0].predict(X[pos])))
+        resid = float(np.std(V[:, costs[0]] - pred[pos, 0]))
         gains = [m for m, up in enumerate(directions) if up]
         order = _staircase(index, pos, V[:, gains[0]], V[:, costs[0]], front, pred[:, 0],
                            resid, seen)  # fmt: skip
