@@ -69,6 +69,7 @@ METHODS: dict[str, tuple[str, dict[str, Any]]] = {
     "ednag default": ("ednag", {}),
     "ednag paper": ("ednag", {"preset": "paper"}),
     "ednag repair-only (no diffusion)": ("ednag", {"preset": "repair-only"}),
+    "ednag no renoise (session-15 default)": ("ednag", {"preset": "no-renoise"}),
     "ednag random start (session-7 default)": ("ednag", {"preset": "random-start"}),
     "ednag fixed-steps (T = 30 at any budget)": ("ednag", {"preset": "fixed-steps"}),
     "ednag unguided (former default)": ("ednag", {"preset": "unguided"}),
@@ -91,7 +92,8 @@ METHODS.update({lab: (METHODS[lab[: -len(NETWORKS)]][0], {"distinct": "networks"
 #: nb201-noisy (session 9): rows whose returned cell is ``res.recommend(B)`` (rule
 #: ``"model"``: the queried cell with the best posterior mean of a GP fitted on the
 #: observed values, ``search.recommend``) instead of the best observed value.
-MODEL_RETURN = ("ednag default", "ednag repair-only (no diffusion)", NET_DEFAULT)
+MODEL_RETURN = ("ednag default", "ednag repair-only (no diffusion)",
+                "ednag no renoise (session-15 default)", NET_DEFAULT)  # fmt: skip
 #: Rows derived from the same runs with the other return rule (no extra search): the
 #: default returning its best observed cell (the ablation of the rule) and each baseline
 #: returning ``res.recommend(B)`` (the rule is searcher-agnostic). A row of

@@ -51,7 +51,7 @@ def test_runs_stretch_each_diffusion_run_to_a_share_of_the_budget():
 
 
 @pytest.mark.parametrize("preset,ablation", [
-    ("default", {"preset": "fixed-steps", "start": "auto"}),
+    ("default", {"preset": "fixed-steps", "start": "auto", "renoise": "auto"}),
     ("random-start", {"preset": "fixed-steps"}),
 ])
 def test_default_equals_fixed_steps_on_small_budgets(preset, ablation):

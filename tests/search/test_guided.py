@@ -72,7 +72,7 @@ def test_guided_runs_are_reproducible_and_label_their_origins():
             for _ in range(2))  # fmt: skip
     assert [str(x) for x, _ in a.queries] == [str(x) for x, _ in b.queries]
     assert a.unique_queries == 60 and len({str(x) for x, _ in a.queries}) == 60
-    assert set(a.metadata["origins"]) == {"diffusion", "repair"}
+    assert set(a.metadata["origins"]) == {"diffusion", "repair", "renoise"}
 
 
 @pytest.mark.parametrize("kw", [dict(guide=True, novelty="mutate"), dict(candidates=0)])

@@ -83,6 +83,7 @@ def run_ednag(
     runs: int | None = None,
     start: str | None = None,
     guide_features: str | None = None,
+    renoise: int | str | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -122,6 +123,11 @@ def run_ednag(
             ``"onehot"`` (additive), ``"pairs"`` (also every pair of rows' joint choice)
             or ``"auto"`` (pairs on spaces with at most 1,000 pair features); default:
             the preset's.
+        renoise: with ``guide`` and the diffusion on, each particle also chooses among
+            this many draws of the forward process from its denoised estimate at random
+            noise levels (:func:`~.guided.renoised_draws`, label ``"renoise"``); ``"auto"``:
+            ``candidates`` of them where ``start="auto"`` would balance (the budgets up to
+            ``runs * N * T``), none beyond; default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -130,7 +136,7 @@ def run_ednag(
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
-                         runs, start, guide_features, **strategy_options)  # fmt: skip
+                         runs, start, guide_features, renoise, **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     st = cfg.strategy
@@ -141,11 +147,13 @@ def run_ednag(
                            novelty=cfg.novelty or "denoise", hamming=hamming)  # fmt: skip
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     ridge = make_guide(space, cfg.features) if cfg.guide else None
-    balanced = cfg.start == "balanced" or (cfg.start == "auto" and steps == st.num_steps)
+    small = steps == st.num_steps  # the budget-aware schedule keeps T: a small budget
+    balanced = cfg.start == "balanced" or (cfg.start == "auto" and small)
     design = torch.Generator().manual_seed(seed + 104729) if balanced else None
+    extra = (cfg.candidates if small else 0) if cfg.renoise == "auto" else cfg.renoise
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design)
+        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design, extra)
 
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population  # no bounds: the latent itself
@@ -154,7 +162,8 @@ def run_ednag(
     return {"population": pop, "population_fitness": fit, "runs": run}
 
 
-def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design=None) -> None:
+def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design=None,
+                renoise=0) -> None:  # fmt: skip
     x = es.ask()
     start = design is not None and es.generation == 0
     if start:  # the first generation as a balanced design (search.guided.balanced_start)
@@ -162,14 +171,16 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design
     archs = space.decode(x)
     changed: set[int] = set()
     guided: set[int] = set()
+    renoised: set[int] = set()
     novelty = cfg.novelty
     if ridge is not None and es.generation > 0:  # model-guided proposals (search.guided)
         def parents(xs, pos):  # xs is the asked x: its architectures are already decoded
             return _from_parents(space, xs, archs, es, tracker, mut_gen, pos)[0]
 
-        x, archs, labels = guided_offspring(space, tracker, es, x, ridge, mut_gen,
-                                            cfg.candidates, cfg.diffusion, parents)  # fmt: skip
+        x, archs, labels = guided_offspring(space, tracker, es, x, ridge, mut_gen, cfg.candidates,
+                                            cfg.diffusion, parents, renoise)  # fmt: skip
         changed = {i for i, o in enumerate(labels) if o == "repair"}
+        renoised = {i for i, o in enumerate(labels) if o == "renoise"}
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
     elif novelty and es.generation > 0:
@@ -186,8 +197,8 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design
             x, archs, guided = _toward(space, x, archs, es, tracker, mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
-    origin = ["repair" if i in changed else "guided" if i in guided else "diffusion"
-              for i in range(len(archs))]  # fmt: skip
+    origin = ["repair" if i in changed else "renoise" if i in renoised else
+              "guided" if i in guided else "diffusion" for i in range(len(archs))]  # fmt: skip
     keys = [tracker.key(a) for a in archs]
     info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
     f = tracker.query(archs, origin=origin, info=info)

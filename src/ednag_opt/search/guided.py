@@ -16,6 +16,14 @@ parent tournament + mutation x K-+        ^ fitted on all queries so far
 ```
 Each query keeps the label of the proposal it came from (``"diffusion"`` or ``"repair"``),
 so the share carried by the diffusion is reported.
+
+With ``renoise=k`` (the default's on small budgets since session 16) each particle also
+gets ``k`` draws of the diffusion's forward process from its denoised estimate:
+``sqrt(a) * x0_hat + sqrt(1 - a) * z`` with a noise level ``a ~ U(0, 1)`` per draw
+(:func:`renoised_draws`). Near ``a = 1`` they are the estimate's own argmax, a
+recombination of the population; near ``a = 0`` they are fresh noise, a random
+architecture. So the model can also choose among the diffusion's proposals at every
+scale, not only at the current step's. They keep the label ``"renoise"``.
 """
 
 from __future__ import annotations
@@ -34,7 +42,14 @@ from ..strategy.guidance import estimate_x0
 from ..strategy.mutation import mutate_rows
 from .tracker import Tracker
 
-__all__ = ["RidgeGuide", "balanced_start", "guided_offspring", "step_distribution"]
+__all__ = [
+    "RidgeGuide",
+    "balanced_start",
+    "denoised_estimate",
+    "guided_offspring",
+    "renoised_draws",
+    "step_distribution",
+]
 
 
 class RidgeGuide:
@@ -135,13 +150,40 @@ def step_distribution(es: EvolutionaryDDIM) -> tuple[torch.Tensor, float]:
     """Mean and standard deviation of the DDIM transition from ``es``'s current population
     (the distribution its last ``ask`` drew from: ``mean + sigma * z``); latent coordinates,
     no frame, after the first generation."""
+    x0 = denoised_estimate(es)
+    a_t, a_prev = es._alpha_pair()
+    mean = ddim_step(es.state.latent, x0, a_t, a_prev, es.sigma, torch.zeros_like(x0))
+    return mean, ddim_sigma(a_t, a_prev, es.sigma)
+
+
+def denoised_estimate(es: EvolutionaryDDIM) -> torch.Tensor:
+    """The x0 estimate of ``es``'s current population (the kernel-weighted average its
+    next step denoises towards); latent coordinates, after the first generation."""
     st = es.state
     if st.latent is None or st.frame is not None:
         raise ValueError("step_distribution needs a told population and no adapted frame")
-    a_t, a_prev = es._alpha_pair()
-    x0 = estimate_x0(st.latent, es.log_density(es._scores(st.fitness, st.violation)), a_t)
-    mean = ddim_step(st.latent, x0, a_t, a_prev, es.sigma, torch.zeros_like(st.latent))
-    return mean, ddim_sigma(a_t, a_prev, es.sigma)
+    a_t, _ = es._alpha_pair()
+    return estimate_x0(st.latent, es.log_density(es._scores(st.fitness, st.violation)), a_t)
+
+
+def renoised_draws(x0: torch.Tensor, k: int, generator: torch.Generator) -> torch.Tensor:
+    """``k`` draws of the forward process from ``x0`` at random noise levels.
+
+    Draw ``j`` is ``sqrt(a_j) * x0 + sqrt(1 - a_j) * z_j`` with ``a_j ~ U(0, 1)`` shared by
+    the particles and ``z_j`` standard normal per particle (the marginal ``q(x_s | x0)``
+    of the diffusion at a level ``a_j = alpha_bar_s`` drawn uniformly).
+
+    Args:
+        x0: denoised estimates (N, D1, D2).
+        k: draws per particle (>= 0).
+        generator: CPU generator of the noise and the levels.
+
+    Returns:
+        (k, N, D1, D2) latents.
+    """
+    z = torch.randn((k, *x0.shape), generator=generator, dtype=x0.dtype)
+    level = torch.rand((k, 1, 1, 1), generator=generator, dtype=x0.dtype)
+    return level.sqrt() * x0.unsqueeze(0).cpu() + (1 - level).sqrt() * z
 
 
 def guided_offspring(
@@ -154,6 +196,7 @@ def guided_offspring(
     candidates: int,
     diffusion: bool = True,
     parents: Any = None,
+    renoise: int = 0,
 ) -> tuple[torch.Tensor, list[Any], list[str]]:
     """Each particle's best new candidate under ``guide`` (see the module docstring).
 
@@ -166,6 +209,7 @@ def guided_offspring(
         candidates: proposals of each kind per particle (>= 1).
         diffusion: ``False``: repair proposals only (the ablation).
         parents: ``parents(x, positions) -> latents`` of tournament parents.
+        renoise: with ``diffusion``, this many :func:`renoised_draws` per particle too.
 
     Returns:
         Latents, architectures and the origin label of each particle. A particle whose
@@ -184,7 +228,9 @@ def guided_offspring(
     every = list(range(n))
     pools.append(torch.stack([mutate_rows(parents(x, every), space.mask, generator)
                               for _ in range(candidates)]))  # fmt: skip
-    cand = torch.cat(pools)  # (K, N, D1, D2), diffusion draws first
+    if diffusion and renoise:
+        pools.append(renoised_draws(denoised_estimate(es), renoise, generator).to(x))
+    cand = torch.cat(pools)  # (K, N, D1, D2): diffusion draws, repair moves, renoised draws
     k_diff = candidates if diffusion else 0
     flat = cand.reshape(-1, *x.shape[1:])
     archs = space.decode(flat)
@@ -198,6 +244,7 @@ def guided_offspring(
             if key in taken or tracker.seen(a):
                 continue
             out[i], chosen[i], taken = flat[k * n + i], a, taken | {key}
-            origin[i] = "diffusion" if k < k_diff else "repair"
+            origin[i] = "diffusion" if k < k_diff else "repair" if k < 2 * candidates \
+                else "renoise"
             break
     return out, chosen, origin

@@ -28,6 +28,7 @@ class EDNAGPreset:
     runs: int = 0
     start: str = "random"
     features: str = "onehot"
+    renoise: int | str = 0
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
@@ -52,6 +53,9 @@ class EDNAGPreset:
         r = self.runs
         if isinstance(r, bool) or not isinstance(r, int) or r < 0:
             raise ValueError(f"runs must be an integer >= 0 (0: fixed steps), got {r!r}")
+        k = self.renoise
+        if k != "auto" and (isinstance(k, bool) or not isinstance(k, int) or k < 0):
+            raise ValueError(f"renoise must be an integer >= 0 or 'auto', got {k!r}")
 
 
 _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
@@ -65,6 +69,10 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: of each run is a balanced design (``start="auto"``, :func:`~.guided.balanced_start`:
 #: every choice of every row spread evenly over the N particles, the same noise values);
 #: beyond them it is the diffusion's noise as is, so the large-budget runs are unchanged.
+#: On the same small budgets each particle also chooses among 16 draws of the diffusion's
+#: forward process from its denoised estimate at random noise levels (``renoise="auto"``,
+#: :func:`~.guided.renoised_draws`; session 16). ``"no-renoise"`` is the default without
+#: them (the default of sessions 8-15: the ablation of that change).
 #: ``"random-start"`` is the default with the random first generation at every budget (the
 #: default of sessions 6 and 7). ``"fixed-steps"`` is the default of session 5: T = 30
 #: whatever the budget, random first generation (the schedule's ablation).
@@ -81,7 +89,8 @@ _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
 #: non-negative fitness (accuracies).
 _OURS = DDIMConfig(popsize=10, num_steps=30)
 PRESETS: dict[str, EDNAGPreset] = {
-    "default": EDNAGPreset(_OURS, "parent", guide=True, runs=10, start="auto"),
+    "default": EDNAGPreset(_OURS, "parent", guide=True, runs=10, start="auto", renoise="auto"),
+    "no-renoise": EDNAGPreset(_OURS, "parent", guide=True, runs=10, start="auto"),
     "random-start": EDNAGPreset(_OURS, "parent", guide=True, runs=10),
     "fixed-steps": EDNAGPreset(_OURS, "parent", guide=True),
     "repair-only": EDNAGPreset(_OURS, "parent", diffusion=False, guide=True, runs=10,
@@ -110,6 +119,7 @@ def resolve_preset(
     runs: Any = None,
     start: Any = None,
     features: Any = None,
+    renoise: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise); an
@@ -141,4 +151,5 @@ def resolve_preset(
         runs,
         preset.start if start is None else start,
         preset.features if features is None else features,
+        preset.renoise if renoise is None else renoise,
     )
