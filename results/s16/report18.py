@@ -2,6 +2,7 @@
 won or tied at the optimum against REA, local search, random and TPE, for the default, the
 former default (no renoised draws) and the diffusion-off ablation (each counted as the default would be), and
 on TransNAS the mean normalised regret of every row. python results/s16/report18.py"""
+import gzip
 import json
 import sys
 from collections import defaultdict
@@ -15,9 +16,17 @@ from _search_report import _outcome  # noqa: E402
 
 RAW = Path(__file__).resolve().parent / "search"
 ROWS = ("ednag default", "ednag no renoise (session-15 default)", "ednag repair-only (no diffusion)")
+def load(name: str) -> list:
+    """A raw file of results/s16/search (nb201-noisy is committed gzipped: 6.6 MB plain)."""
+    plain = RAW / f"{name}.json"
+    if plain.exists():
+        return json.loads(plain.read_text())
+    return json.loads(gzip.decompress((RAW / f"{name}.json.gz").read_bytes()))
+
+
 BUDGETS = {"nb201": ["q"], "nb201-noisy": ["50", "100", "300"], "transnas": ["50", "100", "300"]}
 for name, budgets in BUDGETS.items():
-    recs = json.loads((RAW / f"{name}.json").read_text())
+    recs = load(name)
     line = []
     for row in ROWS:
         by = defaultdict(list)
@@ -31,7 +40,7 @@ for name, budgets in BUDGETS.items():
                   for p in probs for b in budgets)
         line.append(f"{row}: {won}/{len(probs) * len(budgets)}")
     print(f"{name}: " + "; ".join(line))
-recs = json.loads((RAW / "transnas.json").read_text())
+recs = load("transnas")
 for m in (*ROWS, *bench.BASELINES):
     vals = [np.mean([r["at"][b]["report"] for r in recs if r["method"] == m]) for b in ("50", "100", "300")]
     print(f"transnas mean regret {m:34s}", " / ".join(f"{v:.4f}" for v in vals))
