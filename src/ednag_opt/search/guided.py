@@ -150,7 +150,11 @@ def step_distribution(es: EvolutionaryDDIM) -> tuple[torch.Tensor, float]:
     """Mean and standard deviation of the DDIM transition from ``es``'s current population
     (the distribution its last ``ask`` drew from: ``mean + sigma * z``); latent coordinates,
     no frame, after the first generation."""
-    x0 = denoised_estimate(es)
+    return _transition(es, denoised_estimate(es))
+
+
+def _transition(es: EvolutionaryDDIM, x0: torch.Tensor) -> tuple[torch.Tensor, float]:
+    """:func:`step_distribution` given the population's x0 estimate."""
     a_t, a_prev = es._alpha_pair()
     mean = ddim_step(es.state.latent, x0, a_t, a_prev, es.sigma, torch.zeros_like(x0))
     return mean, ddim_sigma(a_t, a_prev, es.sigma)
@@ -161,7 +165,7 @@ def denoised_estimate(es: EvolutionaryDDIM) -> torch.Tensor:
     next step denoises towards); latent coordinates, after the first generation."""
     st = es.state
     if st.latent is None or st.frame is not None:
-        raise ValueError("step_distribution needs a told population and no adapted frame")
+        raise ValueError("the x0 estimate needs a told population and no adapted frame")
     a_t, _ = es._alpha_pair()
     return estimate_x0(st.latent, es.log_density(es._scores(st.fitness, st.violation)), a_t)
 
@@ -221,15 +225,16 @@ def guided_offspring(
     fresh = tracker.queries[guide.seen:]  # the tracker's list only grows: add the new tail
     guide.seen = len(tracker.queries)
     guide.observe([a for a, _ in fresh], [v for _, v in fresh], tracker.maximize)
+    x0 = denoised_estimate(es) if diffusion else None
     if diffusion:
-        mean, sigma = step_distribution(es)
+        mean, sigma = _transition(es, x0)
         noise = torch.randn((candidates - 1, *x.shape), generator=generator, dtype=x.dtype)
         pools.append(torch.cat([x.unsqueeze(0), mean.to(x) + sigma * noise.to(x.device)]))
     every = list(range(n))
     pools.append(torch.stack([mutate_rows(parents(x, every), space.mask, generator)
                               for _ in range(candidates)]))  # fmt: skip
     if diffusion and renoise:
-        pools.append(renoised_draws(denoised_estimate(es), renoise, generator).to(x))
+        pools.append(renoised_draws(x0, renoise, generator).to(x))
     cand = torch.cat(pools)  # (K, N, D1, D2): diffusion draws, repair moves, renoised draws
     k_diff = candidates if diffusion else 0
     flat = cand.reshape(-1, *x.shape[1:])
