@@ -183,11 +183,11 @@ def renoised_draws(x0: torch.Tensor, k: int, generator: torch.Generator) -> torc
         generator: CPU generator of the noise and the levels.
 
     Returns:
-        (k, N, D1, D2) latents.
+        (k, N, D1, D2) latents, on ``x0``'s device.
     """
-    z = torch.randn((k, *x0.shape), generator=generator, dtype=x0.dtype)
-    level = torch.rand((k, 1, 1, 1), generator=generator, dtype=x0.dtype)
-    return level.sqrt() * x0.unsqueeze(0).cpu() + (1 - level).sqrt() * z
+    z = torch.randn((k, *x0.shape), generator=generator, dtype=x0.dtype).to(x0.device)
+    level = torch.rand((k, 1, 1, 1), generator=generator, dtype=x0.dtype).to(x0.device)
+    return level.sqrt() * x0.unsqueeze(0) + (1 - level).sqrt() * z
 
 
 def guided_offspring(
