@@ -57,8 +57,12 @@ def _cell(vals: list[float], ref: list[float] | None, nd: int, is_ref: bool) -> 
 
 
 def _share(recs: list[dict[str, Any]]) -> str:
-    """Share of new queries labelled "diffusion" (EDNAG runs only)."""
-    d = sum(r["origins"].get("diffusion", 0) for r in recs)
+    """Share of new queries drawn by the diffusion (EDNAG runs only).
+
+    Counts the DDIM draws (``"diffusion"``) and the renoised draws of the forward process
+    (``"renoise"``, session 16); ``"repair"`` moves and the start design are not.
+    """
+    d = sum(r["origins"].get(k, 0) for r in recs for k in ("diffusion", "renoise"))
     n = sum(sum(r["origins"].values()) for r in recs)
     has = any("diffusion" in r["origins"] or "repair" in r["origins"] for r in recs)
     return f"{100 * d / n:.0f}%" if has and n else "-"

@@ -94,3 +94,13 @@ def test_a_capped_run_reports_only_budgets_within_the_cap(tmp_path, monkeypatch)
         ("micro/class_scene", "random"), ("macro/class_scene", "random"),
         ("micro/class_scene", bs.NET_DEFAULT)}  # no network rows on macro
     assert all(set(r["at"]) == {"50"} and r["unique"] == 50 for r in recs)  # 50 <= 60 < 100
+
+
+def test_diffusion_share_counts_ddim_and_renoised_draws_not_repairs():
+    from _search_report import _share
+
+    recs = [{"origins": {"diffusion": 1, "renoise": 2, "repair": 1}},
+            {"origins": {"start": 4}}]  # fmt: skip
+    assert _share(recs) == "38%"  # 3 of 8 new queries
+    assert _share([{"origins": {"repair": 3}}]) == "0%"
+    assert _share([{"origins": {}}]) == "-"  # a baseline: no labels
