@@ -82,8 +82,16 @@ def test_auto_keeps_large_budgets_and_the_ablation_without_renoised_draws():
     # 6,000 queries stretch T beyond 30 (budget_steps): "auto" adds no renoised draws there
     big = _run(budget=6000, seed=0, target=21.0)
     assert _keys(big) == _keys(_run(budget=6000, seed=0, target=21.0, preset="no-renoise"))
-    off = _run(preset="repair-only", renoise=16)
+    off = _run(preset="repair-only", renoise="auto")
     assert "renoise" not in off.metadata["origins"]
+
+
+@pytest.mark.parametrize("opts", [{"preset": "repair-only"}, {"guide": False},
+                                  {"preset": "unguided"}, {"diffusion": False}])  # fmt: skip
+def test_an_explicit_count_without_a_guided_diffusion_step_raises_early(opts):
+    with pytest.raises(ValueError, match="renoise=16 draws need the guided diffusion"):
+        _run(budget=5, renoise=16, **opts)
+    _run(budget=5, renoise=0, **opts)  # none asked for: fine
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, True, "many"])

@@ -127,7 +127,9 @@ def run_ednag(
             this many draws of the forward process from its denoised estimate at random
             noise levels (:func:`~.guided.renoised_draws`, label ``"renoise"``); ``"auto"``:
             ``candidates`` of them where ``start="auto"`` would balance (the budgets up to
-            ``runs * N * T``), none beyond; default: the preset's.
+            ``runs * N * T``), none beyond; default: the preset's. A positive count
+            without a guided diffusion step (``guide=False``, ``diffusion=False``)
+            raises ``ValueError``.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.

@@ -56,6 +56,9 @@ class EDNAGPreset:
         k = self.renoise
         if k != "auto" and (isinstance(k, bool) or not isinstance(k, int) or k < 0):
             raise ValueError(f"renoise must be an integer >= 0 or 'auto', got {k!r}")
+        if k != "auto" and k > 0 and not (self.guide and self.diffusion):
+            raise ValueError(f"renoise={k} draws need the guided diffusion (guide=True and "
+                             "diffusion=True); this configuration has no guided step")  # fmt: skip
 
 
 _PAPER = DDIMConfig(schedule="cosine", sigma=0.8, fitness_map="energy")
