@@ -150,12 +150,27 @@ def _fewer(recs: list[dict], seeds: list[int]) -> str:
     return "; fewer seeds: " + ", ".join(short) if short else ""
 
 
+def kept_cells(bench: str, doc: Path = DOC) -> list[tuple[str, str]]:
+    """The ``(cell, outcome)`` rows of ``bench`` in the summary section already in ``doc``."""
+    text = doc.read_text() if doc.exists() else ""
+    begin, end = "<!-- BEGIN summary -->", "<!-- END summary -->"
+    if begin not in text or end not in text:
+        return []
+    block = text.split(begin, 1)[1].split(end, 1)[0]
+    rows = [line.strip().strip("|").split("|") for line in block.splitlines()]
+    return [(c.strip(), o.strip()) for c, o in (r for r in rows if len(r) == 2)
+            if c.strip().startswith(f"{bench} ")]  # fmt: skip
+
+
 def write_doc(raw: Path, order: list[str], baselines: Sequence[str]) -> None:
     """Write every available benchmark's tables into docs/results_search.md."""
-    summary, seeds_used = [], {}
+    summary, seeds_used, carried = [], {}, []
     for bench in DIRECTION:
         path = raw / f"{bench}.json"
-        if not path.exists():
+        if not path.exists():  # its sections stay as generated before; so do its cells
+            kept = kept_cells(bench)
+            summary += kept
+            carried += [bench] if kept else []
             continue
         allr = json.loads(path.read_text())
         for part, keep in (("report", lambda s: s < 100), ("tuning", lambda s: 100 <= s < 200)):
@@ -177,4 +192,8 @@ def write_doc(raw: Path, order: list[str], baselines: Sequence[str]) -> None:
              "(target: >= 80% wins or ties at the optimum).", "",
              md_table(["cell", "default"], [[c, o] for c, o in summary]), "",
              f"Generated at commit {git_rev()} on {machine()}."]  # fmt: skip
+    if carried:
+        lines.append(f"The cells of {', '.join(carried)} are carried over from the previous "
+                     "generation of this table (no raw file in this checkout); so are "
+                     "their sections.")  # fmt: skip
     update_section(DOC, "summary", "\n".join(lines))

@@ -167,7 +167,7 @@ def summary(bench_name: str, labels: list[str], seeds: list[int] | None,
         for r in recs:
             for k, v in r["origins"].items():
                 o[k] += v
-        share = o["diffusion"] / max(sum(o.values()), 1)
+        share = (o["diffusion"] + o["renoise"]) / max(sum(o.values()), 1)  # as _share
         print(f"{lab:>14s} | " + " | ".join(parts) + f" | diffusion {share:.0%}")
 
 

@@ -104,3 +104,15 @@ def test_diffusion_share_counts_ddim_and_renoised_draws_not_repairs():
     assert _share(recs) == "38%"  # 3 of 8 new queries
     assert _share([{"origins": {"repair": 3}}]) == "0%"
     assert _share([{"origins": {}}]) == "-"  # a baseline: no labels
+
+
+def test_the_doc_keeps_the_cells_of_a_benchmark_without_raw_runs(tmp_path):
+    from _search_report import kept_cells
+
+    doc = tmp_path / "doc.md"
+    doc.write_text("<!-- BEGIN summary -->\nDefault vs ...\n\n| cell | default |\n|---|---|\n"
+                   "| nb201 cifar10 @q | loss |\n| ofa acc @1000 | win |\n"
+                   "| ofa acc@25ms @10000 | loss |\n<!-- END summary -->\n")  # fmt: skip
+    assert kept_cells("ofa", doc) == [("ofa acc @1000", "win"), ("ofa acc@25ms @10000", "loss")]
+    assert kept_cells("transnas", doc) == []
+    assert kept_cells("ofa", tmp_path / "missing.md") == []
