@@ -32,6 +32,7 @@ Usage::
     python benchmarks/bench_searchers.py --bench nb201 --seeds 0-19      # report seeds
     python benchmarks/bench_searchers.py --bench nb201 --seeds 100-119 --methods ...  # tuning
     python benchmarks/bench_searchers.py --doc       # docs/results_search.md from results/
+    python benchmarks/bench_searchers.py --doc --out results/s17/search  # from that folder
     python benchmarks/bench_searchers.py --quick     # 2 seeds, small budgets, no files
     python benchmarks/bench_searchers.py --bench nb201-noisy --seeds 20-39 --out results/s9n/heldout
     python benchmarks/bench_searchers.py --show results/s9n/heldout/nb201-noisy.json
@@ -363,7 +364,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--budget", type=int, default=None,
                     help="cap each run's queries (with --out: budgets above are not reported)")
     ap.add_argument("--quick", action="store_true", help="2 seeds, budgets / 10, no files")
-    ap.add_argument("--doc", action="store_true", help="only write docs/results_search.md")
+    ap.add_argument("--doc", action="store_true",
+                    help="only write docs/results_search.md (from --out's folder if given)")
     ap.add_argument("--out", default=None,
                     help="folder for the raw runs instead of results/search (seeds kept aside)")
     ap.add_argument("--show", default=None,
@@ -373,8 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     torch.set_num_threads(1)
-    if args.doc:
-        write_doc(RAW, ORDER, BASELINES)
+    if args.doc:  # from --out's folder when given (its benchmarks only; the rest are kept)
+        write_doc(Path(args.out) if args.out else RAW, ORDER, BASELINES)
         return
     if args.show:
         seeds = parse_seeds(args.seeds) if args.seeds else None
