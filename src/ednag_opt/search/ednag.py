@@ -173,18 +173,16 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design
     archs = space.decode(x)
     changed: set[int] = set()
     guided: set[int] = set()
-    renoised: set[int] = set()
+    origin: list[str] | None = None  # the guided proposals label their own origins
     novelty = cfg.novelty
     if ridge is not None and es.generation > 0:  # model-guided proposals (search.guided)
         def parents(xs, pos):  # xs is the asked x: its architectures are already decoded
             return _from_parents(space, xs, archs, es, tracker, mut_gen, pos)[0]
 
-        x, archs, labels = guided_offspring(space, tracker, es, x, ridge, mut_gen, cfg.candidates,
+        x, archs, origin = guided_offspring(space, tracker, es, x, ridge, mut_gen, cfg.candidates,
                                             cfg.diffusion, parents, renoise)  # fmt: skip
-        changed = {i for i, o in enumerate(labels) if o == "repair"}
-        renoised = {i for i, o in enumerate(labels) if o == "renoise"}
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
-        changed |= more
+        origin = ["repair" if i in more else o for i, o in enumerate(origin)]
     elif novelty and es.generation > 0:
         if not cfg.diffusion:  # ablation: every offspring is a mutated tournament parent
             everyone = list(range(len(archs)))
@@ -199,8 +197,9 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design
             x, archs, guided = _toward(space, x, archs, es, tracker, mut_gen)
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         changed |= more
-    origin = ["repair" if i in changed else "renoise" if i in renoised else
-              "guided" if i in guided else "diffusion" for i in range(len(archs))]  # fmt: skip
+    if origin is None:
+        origin = ["repair" if i in changed else "guided" if i in guided else "diffusion"
+                  for i in range(len(archs))]  # fmt: skip
     keys = [tracker.key(a) for a in archs]
     info = {"run": run, "generation": es.generation + 1, "distinct": len(set(keys)) / len(keys)}
     f = tracker.query(archs, origin=origin, info=info)
