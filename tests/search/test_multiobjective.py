@@ -218,3 +218,6 @@ def test_recombine_option():
         search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, recombine="yes")
     with pytest.raises(TypeError, match="data"):  # a single-objective option, not ignored
         search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, data="archive")
+    for opt in ({"renoise": 16}, {"estimate": "decoded"}):  # the guided default's, not MO's
+        with pytest.raises(TypeError, match=next(iter(opt))):
+            search("ednag", "nas-bench-201", [ACC, COST], max_queries=10, **opt)

@@ -84,6 +84,7 @@ def run_ednag(
     start: str | None = None,
     guide_features: str | None = None,
     renoise: int | str | None = None,
+    estimate: str | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -130,6 +131,11 @@ def run_ednag(
             ``runs * N * T``), none beyond; default: the preset's. A positive count
             without a guided diffusion step (``guide=False``, ``diffusion=False``)
             raises ``ValueError``.
+        estimate: the x0 estimate the guided draws (DDIM and renoised) start from:
+            ``"latent"`` (the kernel and the average over the population's latents, as
+            the strategy's own step) or ``"decoded"`` (over its decoded architectures,
+            re-encoded one-hot: :func:`~.guided.denoised_estimate` with the space);
+            without a guided diffusion step it has no effect; default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -138,7 +144,8 @@ def run_ednag(
         Extras: the final ``population`` and its ``population_fitness``, and ``runs``.
     """
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
-                         runs, start, guide_features, renoise, **strategy_options)  # fmt: skip
+                         runs, start, guide_features, renoise, estimate,
+                         **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     st = cfg.strategy
@@ -180,7 +187,8 @@ def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design
             return _from_parents(space, xs, archs, es, tracker, mut_gen, pos)[0]
 
         x, archs, origin = guided_offspring(space, tracker, es, x, ridge, mut_gen, cfg.candidates,
-                                            cfg.diffusion, parents, renoise)  # fmt: skip
+                                            cfg.diffusion, parents, renoise,
+                                            cfg.estimate == "decoded")  # fmt: skip
         x, archs, more = _make_novel(space, x, archs, tracker, space.mask, mut_gen, tries)
         origin = ["repair" if i in more else o for i, o in enumerate(origin)]
     elif novelty and es.generation > 0:

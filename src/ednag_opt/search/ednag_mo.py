@@ -125,7 +125,7 @@ def run_ednag_mo(
     multi = _objectives(tracker)
     twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
                         multi.directions)  # fmt: skip
-    unsupported = sorted(set(strategy_options) & {"data"})
+    unsupported = sorted(set(strategy_options) & {"data", "renoise", "estimate"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
                         "(they belong to the single-objective 'ednag' searcher)")  # fmt: skip

@@ -24,6 +24,12 @@ gets ``k`` draws of the diffusion's forward process from its denoised estimate:
 recombination of the population; near ``a = 0`` they are fresh noise, a random
 architecture. So the model can also choose among the diffusion's proposals at every
 scale, not only at the current step's. They keep the label ``"renoise"``.
+
+With ``decoded=True`` (the default's since session 17) the estimate both kinds of draws
+start from is taken over architectures: the population is decoded and re-encoded as one-hot
+rows before the kernel weights and the weighted average (:func:`denoised_estimate` with a
+``space``), so ``x0_hat`` is, per row, a fitness-weighted mixture of the population's
+choices rather than an average of raw latents.
 """
 
 from __future__ import annotations
@@ -146,11 +152,14 @@ def balanced_start(x: torch.Tensor, mask: torch.Tensor, generator: torch.Generat
     return out
 
 
-def step_distribution(es: EvolutionaryDDIM) -> tuple[torch.Tensor, float]:
+def step_distribution(
+    es: EvolutionaryDDIM, space: SearchSpace | None = None
+) -> tuple[torch.Tensor, float]:
     """Mean and standard deviation of the DDIM transition from ``es``'s current population
-    (the distribution its last ``ask`` drew from: ``mean + sigma * z``); latent coordinates,
-    no frame, after the first generation."""
-    return _transition(es, denoised_estimate(es))
+    (without ``space``: the distribution its last ``ask`` drew from, ``mean + sigma * z``;
+    with it, the transition towards the estimate over decoded architectures, see
+    :func:`denoised_estimate`); latent coordinates, no frame, after the first generation."""
+    return _transition(es, denoised_estimate(es, space))
 
 
 def _transition(es: EvolutionaryDDIM, x0: torch.Tensor) -> tuple[torch.Tensor, float]:
@@ -160,14 +169,23 @@ def _transition(es: EvolutionaryDDIM, x0: torch.Tensor) -> tuple[torch.Tensor, f
     return mean, ddim_sigma(a_t, a_prev, es.sigma)
 
 
-def denoised_estimate(es: EvolutionaryDDIM) -> torch.Tensor:
-    """The x0 estimate of ``es``'s current population (the kernel-weighted average its
-    next step denoises towards); latent coordinates, after the first generation."""
+def denoised_estimate(es: EvolutionaryDDIM, space: SearchSpace | None = None) -> torch.Tensor:
+    """The x0 estimate of ``es``'s current population: the kernel-weighted average its next
+    step denoises towards; latent coordinates, after the first generation.
+
+    With ``space`` the population is first decoded and re-encoded as one-hot rows, so the
+    kernel ``N(x_j; sqrt(a) x_i, 1 - a)`` compares architectures and the average is, per
+    row, a fitness-weighted mixture of the population's choices (the guided default's
+    estimate since session 17). Without it: the strategy's own estimate over its latents.
+    """
     st = es.state
     if st.latent is None or st.frame is not None:
         raise ValueError("the x0 estimate needs a told population and no adapted frame")
     a_t, _ = es._alpha_pair()
-    return estimate_x0(st.latent, es.log_density(es._scores(st.fitness, st.violation)), a_t)
+    points = st.latent
+    if space is not None:
+        points = space.encode(space.decode(st.latent), validate=False).to(st.latent)
+    return estimate_x0(points, es.log_density(es._scores(st.fitness, st.violation)), a_t)
 
 
 def renoised_draws(x0: torch.Tensor, k: int, generator: torch.Generator) -> torch.Tensor:
@@ -201,6 +219,7 @@ def guided_offspring(
     diffusion: bool = True,
     parents: Any = None,
     renoise: int = 0,
+    decoded: bool = False,
 ) -> tuple[torch.Tensor, list[Any], list[str]]:
     """Each particle's best new candidate under ``guide`` (see the module docstring).
 
@@ -214,6 +233,8 @@ def guided_offspring(
         diffusion: ``False``: repair proposals only (the ablation).
         parents: ``parents(x, positions) -> latents`` of tournament parents.
         renoise: with ``diffusion``, this many :func:`renoised_draws` per particle too.
+        decoded: the draws start from the estimate over decoded architectures
+            (:func:`denoised_estimate` with ``space``) instead of the latents' one.
 
     Returns:
         Latents, architectures and the origin label of each particle. A particle whose
@@ -225,7 +246,7 @@ def guided_offspring(
     fresh = tracker.queries[guide.seen:]  # the tracker's list only grows: add the new tail
     guide.seen = len(tracker.queries)
     guide.observe([a for a, _ in fresh], [v for _, v in fresh], tracker.maximize)
-    x0 = denoised_estimate(es) if diffusion else None
+    x0 = denoised_estimate(es, space if decoded else None) if diffusion else None
     if diffusion:
         mean, sigma = _transition(es, x0)
         noise = torch.randn((candidates - 1, *x.shape), generator=generator, dtype=x.dtype)

@@ -8,11 +8,12 @@ from typing import Any
 from ..strategy import DDIMConfig
 from .pair_guide import FEATURES
 
-__all__ = ["DATA", "NOVELTY", "PRESETS", "STARTS", "EDNAGPreset", "resolve_preset"]
+__all__ = ["DATA", "ESTIMATES", "NOVELTY", "PRESETS", "STARTS", "EDNAGPreset", "resolve_preset"]
 
 NOVELTY = ("parent", "mutate", "denoise", "toward", False)
 DATA = ("population", "archive")
 STARTS = ("random", "balanced", "auto")
+ESTIMATES = ("latent", "decoded")
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,13 @@ class EDNAGPreset:
     start: str = "random"
     features: str = "onehot"
     renoise: int | str = 0
+    estimate: str = "latent"
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
             raise ValueError(f"features must be one of {FEATURES}, got {self.features!r}")
+        if self.estimate not in ESTIMATES:
+            raise ValueError(f"estimate must be one of {ESTIMATES}, got {self.estimate!r}")
         if self.start not in STARTS:
             raise ValueError(f"start must be one of {STARTS}, got {self.start!r}")
         if self.data not in DATA:
@@ -123,6 +127,7 @@ def resolve_preset(
     start: Any = None,
     features: Any = None,
     renoise: Any = None,
+    estimate: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise); an
@@ -155,4 +160,5 @@ def resolve_preset(
         preset.start if start is None else start,
         preset.features if features is None else features,
         preset.renoise if renoise is None else renoise,
+        preset.estimate if estimate is None else estimate,
     )
