@@ -3,12 +3,14 @@ not the default): what it computes, its scope in the search, and its validation.
 
 from __future__ import annotations
 
+import zlib
+
 import pytest
 import torch
 
 from ednag_opt import search
 from ednag_opt.search.guided import denoised_estimate, step_distribution
-from ednag_opt.spaces import get_space
+from ednag_opt.spaces import get_space, list_spaces
 from ednag_opt.strategy import EvolutionaryDDIM
 from ednag_opt.strategy.guidance import estimate_x0
 
@@ -63,3 +65,15 @@ def test_estimate_is_checked(bad):
         return
     with pytest.raises(ValueError, match="estimate must be one of"):
         _keys(estimate=bad)
+
+
+@pytest.mark.parametrize("name", list_spaces())
+def test_the_decoded_estimate_runs_on_every_space_reproducibly(name):
+    def crc(archs):
+        return [float(zlib.crc32(str(a).encode()) % 1000) for a in archs]
+
+    runs = [search("ednag", name, crc, maximize=True, max_queries=60, seed=1, estimate="decoded")
+            for _ in range(2)]  # fmt: skip
+    assert runs[0].unique_queries == 60
+    assert [str(a) for a, _ in runs[0].queries] == [str(a) for a, _ in runs[1].queries]
+    assert runs[0].metadata["origins"].get("renoise", 0) > 0
