@@ -25,7 +25,8 @@ recombination of the population; near ``a = 0`` they are fresh noise, a random
 architecture. So the model can also choose among the diffusion's proposals at every
 scale, not only at the current step's. They keep the label ``"renoise"``.
 
-With ``decoded=True`` (the default's since session 17) the estimate both kinds of draws
+With ``decoded=True`` (``search(..., estimate="decoded")``, an option since session 17,
+not the default) the estimate both kinds of draws
 start from is taken over architectures: the population is decoded and re-encoded as one-hot
 rows before the kernel weights and the weighted average (:func:`denoised_estimate` with a
 ``space``), so ``x0_hat`` is, per row, a fitness-weighted mixture of the population's
@@ -175,8 +176,9 @@ def denoised_estimate(es: EvolutionaryDDIM, space: SearchSpace | None = None) ->
 
     With ``space`` the population is first decoded and re-encoded as one-hot rows, so the
     kernel ``N(x_j; sqrt(a) x_i, 1 - a)`` compares architectures and the average is, per
-    row, a fitness-weighted mixture of the population's choices (the guided default's
-    estimate since session 17). Without it: the strategy's own estimate over its latents.
+    row, a fitness-weighted mixture of the population's choices (``estimate="decoded"``,
+    an option of the guided search). Without it: the strategy's own estimate over its
+    latents, the one the guided default uses.
     """
     st = es.state
     if st.latent is None or st.frame is not None:
