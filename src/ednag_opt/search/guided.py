@@ -26,11 +26,10 @@ architecture. So the model can also choose among the diffusion's proposals at ev
 scale, not only at the current step's. They keep the label ``"renoise"``.
 
 With ``decoded=True`` (``search(..., estimate="decoded")``, an option since session 17,
-not the default) the estimate both kinds of draws
-start from is taken over architectures: the population is decoded and re-encoded as one-hot
-rows before the kernel weights and the weighted average (:func:`denoised_estimate` with a
-``space``), so ``x0_hat`` is, per row, a fitness-weighted mixture of the population's
-choices rather than an average of raw latents.
+not the default) the estimate both kinds of draws start from is taken over architectures:
+the population is decoded and re-encoded as one-hot rows before the kernel weights and the
+weighted average (:func:`denoised_estimate` with a ``space``), so ``x0_hat`` is, per row, a
+fitness-weighted mixture of the population's choices rather than an average of raw latents.
 """
 
 from __future__ import annotations
