@@ -38,7 +38,7 @@ from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_searchers as bench  # noqa: E402
-from _search_report import _outcome  # noqa: E402
+from _search_report import _outcome, _share  # noqa: E402
 
 OUT = bench.ROOT / "results" / "t18"
 SMALL = ("transnas", "nb201", "nb201-noisy")
@@ -163,12 +163,7 @@ def summary(bench_name: str, labels: list[str], seeds: list[int] | None,
             won = "" if src else _won(bench_name, recs, common, b)
             parts.append(f"@{b}: {won}{stat} "
                          f"({np.mean(diff):+.4f}, p {p:.2g})")  # fmt: skip
-        o: dict[str, int] = defaultdict(int)
-        for r in recs:
-            for k, v in r["origins"].items():
-                o[k] += v
-        share = (o["diffusion"] + o["renoise"]) / max(sum(o.values()), 1)  # as _share
-        print(f"{lab:>14s} | " + " | ".join(parts) + f" | diffusion {share:.0%}")
+        print(f"{lab:>14s} | " + " | ".join(parts) + f" | diffusion {_share(recs)}")
 
 
 def main(argv: list[str] | None = None) -> None:
