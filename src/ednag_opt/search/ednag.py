@@ -85,6 +85,7 @@ def run_ednag(
     guide_features: str | None = None,
     renoise: int | str | None = None,
     estimate: str | None = None,
+    warm_restarts: bool | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -136,6 +137,12 @@ def run_ednag(
             the strategy's own step) or ``"decoded"`` (over its decoded architectures,
             re-encoded one-hot: :func:`~.guided.denoised_estimate` with the space);
             without a guided diffusion step it has no effect; default: the preset's.
+        warm_restarts: ``True``: each run after the first starts from the best ``N // 2``
+            architectures queried so far (one-hot encoded, in place of the first noise
+            members; they are known, so they cost no query), as the multi-objective
+            searcher's restarts start from the front; ``False``: every run starts from
+            noise. Only searches longer than one run (``N * T`` queries) differ;
+            default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -145,7 +152,7 @@ def run_ednag(
     """
     cfg = resolve_preset(preset, novelty, popsize, num_steps, diffusion, data, guide, candidates,
                          runs, start, guide_features, renoise, estimate,
-                         **strategy_options)  # fmt: skip
+                         warm_restarts=warm_restarts, **strategy_options)  # fmt: skip
     if isinstance(novelty_tries, bool) or not isinstance(novelty_tries, int) or novelty_tries < 1:
         raise ValueError(f"novelty_tries must be an integer >= 1, got {novelty_tries!r}")
     st = cfg.strategy
@@ -162,7 +169,10 @@ def run_ednag(
     extra = (cfg.candidates if small else 0) if cfg.renoise == "auto" else cfg.renoise
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design, extra)
+        warm = cfg.warm_restarts and run > 0 and es.generation == 0
+        inject = _elites(tracker, es.popsize // 2) if warm else []
+        _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design, extra,
+                    inject)  # fmt: skip
 
     es, run = restart_loop(space, tracker, strategy, seed, device, step)
     latent = None if es is None else es.population  # no bounds: the latent itself
@@ -171,12 +181,23 @@ def run_ednag(
     return {"population": pop, "population_fitness": fit, "runs": run}
 
 
+def _elites(tracker: Tracker, k: int) -> list[Any]:
+    """The ``k`` best architectures queried so far (finite values, search direction)."""
+    done = [(a, float(v)) for a, v in tracker.queries if math.isfinite(float(v))]
+    done.sort(key=lambda q: q[1], reverse=tracker.maximize)
+    return [a for a, _ in done[:k]]
+
+
 def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design=None,
-                renoise=0) -> None:  # fmt: skip
+                renoise=0, inject=()) -> None:  # fmt: skip
     x = es.ask()
     start = design is not None and es.generation == 0
     if start:  # the first generation as a balanced design (search.guided.balanced_start)
         x = balanced_start(x, space.mask, design)
+    if inject:  # a warm restart: the best queried so far replace the first noise members
+        x = x.clone()
+        x[: len(inject)] = space.encode(inject).to(device=x.device, dtype=x.dtype)
+        start = True  # the told solutions are these latents
     archs = space.decode(x)
     changed: set[int] = set()
     guided: set[int] = set()

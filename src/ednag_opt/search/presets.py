@@ -31,6 +31,7 @@ class EDNAGPreset:
     features: str = "onehot"
     renoise: int | str = 0
     estimate: str = "latent"
+    warm_restarts: bool = False
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
@@ -49,6 +50,8 @@ class EDNAGPreset:
             raise ValueError("diffusion=False needs novelty='parent' (the move that remains)")
         if not isinstance(self.guide, bool):
             raise TypeError(f"guide must be True or False, got {self.guide!r}")
+        if not isinstance(self.warm_restarts, bool):
+            raise TypeError(f"warm_restarts must be True or False, got {self.warm_restarts!r}")
         if self.guide and (self.novelty != "parent" or self.data != "population"):
             raise ValueError("guide=True needs novelty='parent' and data='population'")
         c = self.candidates
@@ -128,6 +131,7 @@ def resolve_preset(
     features: Any = None,
     renoise: Any = None,
     estimate: Any = None,
+    warm_restarts: Any = None,
     **strategy: Any,
 ) -> EDNAGPreset:
     """The preset with explicit options applied (unknown strategy options raise); an
@@ -161,4 +165,5 @@ def resolve_preset(
         preset.features if features is None else features,
         preset.renoise if renoise is None else renoise,
         preset.estimate if estimate is None else estimate,
+        preset.warm_restarts if warm_restarts is None else warm_restarts,
     )
