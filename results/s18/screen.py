@@ -79,6 +79,7 @@ VARIANTS = {
     "s18 r32dec": ({"renoise": 32, "estimate": "decoded"}, None),
     "s18 beta": ({}, ("renoised_draws", beta_levels)),
     "s18 shared": ({}, ("guided_offspring", shared_pool)),
+    "s18 warm": ({"warm_restarts": True}, None),  # RULE18_warm.md, clause (b)
 }
 
 
