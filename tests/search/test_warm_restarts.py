@@ -65,3 +65,9 @@ def test_elites_follow_the_direction_and_skip_non_finite_values():
 def test_warm_restarts_is_checked(bad):
     with pytest.raises(TypeError, match="warm_restarts"):
         _run(budget=5, warm_restarts=bad)
+
+
+def test_warm_restarts_need_the_population_as_data():
+    with pytest.raises(ValueError, match="warm_restarts=True needs data='population'"):
+        _run(budget=5, warm_restarts=True, preset="archive")
+    _run(budget=5, warm_restarts=False, preset="archive")

@@ -52,6 +52,9 @@ class EDNAGPreset:
             raise TypeError(f"guide must be True or False, got {self.guide!r}")
         if not isinstance(self.warm_restarts, bool):
             raise TypeError(f"warm_restarts must be True or False, got {self.warm_restarts!r}")
+        if self.warm_restarts and self.data != "population":
+            raise ValueError("warm_restarts=True needs data='population' (the archive's x0 "
+                             "already averages over every query)")  # fmt: skip
         if self.guide and (self.novelty != "parent" or self.data != "population"):
             raise ValueError("guide=True needs novelty='parent' and data='population'")
         c = self.candidates
