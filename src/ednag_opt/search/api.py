@@ -29,6 +29,7 @@ from .local import run_local
 from .multiobjective import MultiFitness, attach_objectives, is_multi, run_ednag_mo
 from .observers import JsonLinesLog, ProgressBar
 from .result import SearchResult
+from .staged import run_staged
 from .surrogate import run_surrogate
 from .tpe import run_tpe
 from .tracker import Tracker
@@ -92,6 +93,11 @@ register_searcher("tpe", run_tpe, needs_budget=True,
 #: a list of sources (see ``search.multiobjective``); not in SEARCHERS (one fitness each).
 MO_EDNAG = Searcher("ednag-mo", run_ednag_mo, False,
                     "EDNAG ranking by Pareto dominance, several objectives")  # fmt: skip
+#: ``constraints="staged"``: one constraint-mode run, then the penalised scalar.
+STAGED = Searcher("ednag-staged", run_staged, False,
+                  "EDNAG in constraint mode for one run, then on the penalised scalar")  # fmt: skip
+#: The values of ``search("ednag", ..., constraints=...)`` for a constrained source.
+CONSTRAINT_MODES = ("split", "staged", "penalty")
 
 
 def search(
@@ -155,9 +161,10 @@ def search(
         checkpoint, if any, is written first).
     """
     spec = _searcher(searcher)
-    split = spec.name == "ednag" and _split(fitness, options)
+    split = _split(fitness, options) if spec.name == "ednag" else None
     if spec.name == "ednag" and (split or is_multi(fitness)):
-        spec = MO_EDNAG  # several objectives, or a split constraint: Pareto ranking
+        # several objectives, or a split constraint: Pareto ranking (staged: then the scalar)
+        spec = STAGED if split == "staged" else MO_EDNAG
     space = get_space(space) if isinstance(space, str) else space
     if not isinstance(space, SearchSpace):
         raise TypeError(f"space must be a name or a SearchSpace, got {type(space).__name__}")
@@ -169,7 +176,7 @@ def search(
     if canonical is not None:
         meta["distinct"] = distinct
     if split:
-        meta["constraints"] = "split"
+        meta["constraints"] = split
     ckpt = None if checkpoint is None else Checkpoint(checkpoint, meta)
     replay = [] if ckpt is None else ckpt.load(cache)
     with contextlib.ExitStack() as stack:
@@ -200,16 +207,18 @@ def search(
     return attach_objectives(tracker.result(meta, extras))
 
 
-def _split(fitness: Any, options: dict[str, Any]) -> bool:
-    """Whether ``"ednag"`` runs a penalised constrained source (``constraint_parts()``,
-    e.g. ``LatencyConstrained``) in constraint mode: objective and cost as two objectives
-    under the cost's limit (``constraints="split"``, the default); ``"penalty"``: the
-    scalar penalised value alone. Pops the option."""
+def _split(fitness: Any, options: dict[str, Any]) -> str | None:
+    """The constraint mode ``"ednag"`` runs a penalised constrained source
+    (``constraint_parts()``, e.g. ``LatencyConstrained``) in: ``"split"`` (the default:
+    objective and cost as two objectives under the cost's limit) or ``"staged"`` (the
+    first run split, then the penalised scalar; ``search.staged``); ``None`` for
+    ``"penalty"`` (the scalar penalised value alone) or another source. Pops the option."""
     mode = options.pop("constraints", "split")
-    if mode not in ("split", "penalty"):
-        raise ValueError(f"constraints must be 'split' or 'penalty', got {mode!r}")
+    if mode not in CONSTRAINT_MODES:
+        raise ValueError(f"constraints must be one of {CONSTRAINT_MODES}, got {mode!r}")
     source = fitness.source if isinstance(fitness, CachedFitness) else fitness
-    return mode == "split" and callable(getattr(source, "constraint_parts", None))
+    constrained = callable(getattr(source, "constraint_parts", None))
+    return mode if constrained and mode != "penalty" else None
 
 
 def _canonical(space: SearchSpace, distinct: Any) -> Callable[[Any], Any] | None:

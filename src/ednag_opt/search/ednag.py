@@ -141,7 +141,9 @@ def run_ednag(
             architectures queried so far (one-hot encoded, in place of the first noise
             members; they are known, so they cost no query), as the multi-objective
             searcher's restarts start from the front; ``False``: every run starts from
-            noise. Only searches longer than one run (``N * T`` queries) differ;
+            noise. Only searches longer than one run (``N * T`` queries) differ, and a
+            tracker that already holds queries (a later stage of a search, e.g.
+            ``constraints="staged"``), where the first run starts from them too;
             default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
@@ -168,8 +170,10 @@ def run_ednag(
     design = torch.Generator().manual_seed(seed + 104729) if balanced else None
     extra = (cfg.candidates if small else 0) if cfg.renoise == "auto" else cfg.renoise
 
+    resumed = tracker.unique_queries > 0  # a later stage of a search: its first run is warm
+
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        warm = cfg.warm_restarts and run > 0 and es.generation == 0
+        warm = cfg.warm_restarts and (run > 0 or resumed) and es.generation == 0
         inject = _elites(tracker, es.popsize // 2) if warm else []
         _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design, extra,
                     inject)  # fmt: skip

@@ -1,0 +1,72 @@
+"""Constraint mode ``"staged"``: the first diffusion run in constraint mode, then the
+penalised scalar (``search("ednag", ..., constraints="staged")``).
+
+A penalised constrained source (``constraint_parts()``, e.g. ``LatencyConstrained``) can be
+searched two ways. Constraint mode (``"split"``, the ``"ednag-mo"`` searcher) ranks the
+objective and the cost by Pareto dominance under the limit; it finds good feasible
+architectures fast, but keeps its population spread along the whole feasible front, most
+of which is far from the best feasible value. The penalised scalar (``"penalty"``, the
+``"ednag"`` searcher) concentrates on that value, and starts slowly. ``"staged"`` runs the
+first run of constraint mode (``N * T`` queries with its budget-aware schedule: 1,000 of a
+10,000-query budget), then spends the rest on the penalised scalar, whose runs start from
+the best architectures queried so far (``warm_restarts``) and whose model is fitted on every
+query. A budget within one constraint-mode run is searched by constraint mode alone.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+import torch
+
+from ..spaces import SearchSpace
+from .ednag import PRESETS, budget_steps, run_ednag
+from .ednag_mo import run_ednag_mo
+from .tracker import Tracker
+
+__all__ = ["first_stage", "run_staged"]
+
+_MO_POPSIZE = 20  # the multi-objective searcher's default N
+
+
+def first_stage(max_queries: int | None) -> int | None:
+    """Queries of the constraint-mode stage: one run of ``"ednag-mo"`` with its defaults
+    (``None``: the whole budget, which is then searched by constraint mode alone)."""
+    if max_queries is None:
+        return None
+    st = PRESETS["default"].strategy
+    steps = budget_steps(st.num_steps, _MO_POPSIZE, max_queries, PRESETS["default"].runs)
+    first = _MO_POPSIZE * steps
+    return None if first >= max_queries else first
+
+
+def run_staged(
+    space: SearchSpace,
+    tracker: Tracker,
+    *,
+    seed: int = 0,
+    device: str | torch.device | None = None,
+) -> dict[str, Any]:
+    """Constraint mode for one run, the penalised scalar for the rest of the budget.
+
+    Args:
+        space: the search space.
+        tracker: counts queries; its fitness is a penalised constrained source
+            (``constraint_parts()``), whose scalar the second stage searches.
+        seed: seeds both stages (the second with ``seed + 1``).
+        device: where the populations live.
+
+    Returns:
+        Extras: the second stage's final ``population`` and ``population_fitness``,
+        ``runs`` of both stages, and ``first_stage`` (the queries of the first).
+    """
+    first = first_stage(tracker.max_queries)
+    held = 0 if first is None else tracker.max_queries - first
+    with tracker.holding_back(held) if held else nullcontext():
+        extras = run_ednag_mo(space, tracker, seed=seed, device=device)
+    runs = extras["runs"]
+    if held and not tracker.done:
+        extras = run_ednag(space, tracker, seed=seed + 1, warm_restarts=True, device=device)
+        runs += extras["runs"]
+    return {**extras, "runs": runs, "first_stage": first or tracker.unique_queries}

@@ -1,0 +1,96 @@
+"""``constraints="staged"``: one constraint-mode run, then the penalised scalar (issue #18,
+MobileNetV3 under 25 ms; ``search.staged``)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ednag_opt import search
+from ednag_opt.fitness import as_fitness
+from ednag_opt.fitness.predictors import LatencyConstrained
+from ednag_opt.search import ednag as ednag_module
+from ednag_opt.search.staged import first_stage
+from ednag_opt.search.tracker import Tracker
+
+
+def _acc(archs):
+    return [str(a).count("nor_conv_3x3") + 0.6 * str(a).count("nor_conv_1x1")
+            + 0.1 * str(a).count("avg_pool") for a in archs]  # fmt: skip
+
+
+def _cost(archs):
+    return [3.0 * str(a).count("nor_conv_3x3") + str(a).count("nor_conv_1x1")
+            + 0.25 * str(a).count("avg_pool") + 0.05 * str(a).count("skip") for a in archs]
+
+
+def _source(limit: float = 8.0) -> LatencyConstrained:
+    return LatencyConstrained(as_fitness(_acc, maximize=True, name="acc"),
+                              as_fitness(_cost, maximize=False, name="lat"), limit)  # fmt: skip
+
+
+def _keys(res) -> list[str]:
+    return [str(a) for a, _ in res.queries]
+
+
+def test_first_stage_is_one_constraint_mode_run():
+    assert first_stage(10_000) == 1000  # N = 20, T = 50
+    assert first_stage(1000) == 600  # N = 20, T = 30
+    assert first_stage(600) is None and first_stage(100) is None  # within one run: split only
+    assert first_stage(None) is None
+
+
+def test_staged_starts_as_split_then_searches_the_scalar():
+    split = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3)
+    staged = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3,
+                    constraints="staged")  # fmt: skip
+    assert staged.metadata["searcher"] == "ednag-staged"
+    assert staged.metadata["constraints"] == "staged"
+    assert staged.unique_queries == 800 and staged.extras["first_stage"] == 600
+    assert _keys(staged)[:600] == _keys(split)[:600]  # the first run is constraint mode's
+    assert _keys(staged)[600:] != _keys(split)[600:]
+    fresh = _source()([a for a, _ in staged.queries])  # the tracker holds penalised values
+    assert torch.equal(torch.tensor([v for _, v in staged.queries], dtype=torch.float64), fresh)
+    assert staged.best_fitness == max(v for _, v in staged.queries)
+    assert _cost([staged.best_arch])[0] <= 8.0
+
+
+def test_staged_is_reproducible_and_equals_split_within_one_run():
+    a, b = (search("ednag", "nas-bench-201", _source(), max_queries=700, seed=5,
+                   constraints="staged") for _ in range(2))  # fmt: skip
+    assert _keys(a) == _keys(b)
+    short = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5,
+                   constraints="staged")  # fmt: skip
+    split = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5)
+    assert _keys(short) == _keys(split) and short.extras["first_stage"] == 300
+
+
+def test_staged_takes_no_searcher_options():
+    with pytest.raises(TypeError, match="no option"):
+        search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
+               popsize=8)  # fmt: skip
+    plain = as_fitness(_acc, maximize=True, name="acc")  # nothing to stage: the scalar search
+    res = search("ednag", "nas-bench-201", plain, max_queries=20, seed=0, constraints="staged")
+    assert res.metadata["searcher"] == "ednag"
+
+
+def test_a_later_stage_warm_starts_its_first_run(monkeypatch):
+    from ednag_opt.fitness import CachedFitness
+    from ednag_opt.spaces import get_space
+
+    space = get_space("nas-bench-201")
+    calls = []
+    real = ednag_module._elites
+    monkeypatch.setattr(ednag_module, "_elites",
+                        lambda tracker, k: calls.append(k) or real(tracker, k))  # fmt: skip
+    fit = as_fitness(_acc, maximize=True, name="acc")
+    tracker = Tracker(space, CachedFitness(fit), maximize=True, max_queries=60)
+    one = ednag_module.run_ednag(space, tracker, seed=0, warm_restarts=True, popsize=6,
+                                 num_steps=5)  # fmt: skip
+    assert one["runs"] >= 2 and len(calls) == one["runs"] - 1  # a fresh tracker: run 0 is cold
+    tracker.max_queries = 120  # a later stage on the same tracker
+    tracker.stop_reason = None
+    two = ednag_module.run_ednag(space, tracker, seed=1, warm_restarts=True, popsize=6,
+                                 num_steps=5)  # fmt: skip
+    assert len(calls) == one["runs"] - 1 + two["runs"]  # every run of the later stage is warm
+    assert calls == [3] * len(calls) and tracker.unique_queries == 120
