@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench_searchers as B  # noqa: E402
 
 B.METHODS.setdefault("ednag staged", ("ednag", {"constraints": "staged"}))
+B.METHODS.setdefault("ednag runs=5", ("ednag", {"runs": 5}))
+B.METHODS.setdefault("ednag runs=2", ("ednag", {"runs": 2}))
 
 torch.set_num_threads(1)
 out = Path(sys.argv[1])
