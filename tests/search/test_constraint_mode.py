@@ -1,5 +1,7 @@
 """Constraint mode of ``search("ednag", ...)`` for a penalised constrained source, and the
-multi-objective searcher's budget-aware schedule (issue #18, MobileNetV3 under 25 ms)."""
+multi-objective searcher's budget-aware schedule, and ``constraints="staged"`` (one
+constraint-mode run, then the penalised scalar; ``search.staged``) (issue #18, MobileNetV3
+under 25 ms)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import torch
 from ednag_opt import search
 from ednag_opt.fitness import CachedFitness, as_fitness
 from ednag_opt.fitness.predictors import LatencyConstrained
+from ednag_opt.search import ednag as ednag_module
+from ednag_opt.search.staged import first_stage
+from ednag_opt.search.tracker import Tracker
 
 
 def _acc(archs):
@@ -84,3 +89,73 @@ def test_multiobjective_default_equals_fixed_steps_up_to_6000_queries():
     a, b = (search("ednag", "nas-bench-201", objs, max_queries=80, seed=1, preset=p)
             for p in ("default", "fixed-steps"))  # fmt: skip
     assert [str(x) for x, _ in a.queries] == [str(x) for x, _ in b.queries]
+
+
+# ---------------------------------------------------------- constraints="staged"
+
+
+def _keys(res) -> list[str]:
+    return [str(a) for a, _ in res.queries]
+
+
+def test_first_stage_is_one_constraint_mode_run():
+    assert first_stage(10_000) == 1000  # N = 20, T = 50
+    assert first_stage(1000) == 600  # N = 20, T = 30
+    assert first_stage(600) is None and first_stage(100) is None  # within one run: split only
+    assert first_stage(None) is None
+
+
+def test_staged_starts_as_split_then_searches_the_scalar():
+    split = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3)
+    staged = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3,
+                    constraints="staged")  # fmt: skip
+    assert staged.metadata["searcher"] == "ednag-staged"
+    assert staged.metadata["constraints"] == "staged"
+    assert staged.unique_queries == 800 and staged.extras["first_stage"] == 600
+    assert _keys(staged)[:600] == _keys(split)[:600]  # the first run is constraint mode's
+    assert _keys(staged)[600:] != _keys(split)[600:]
+    fresh = _source()([a for a, _ in staged.queries])  # the tracker holds penalised values
+    assert torch.equal(torch.tensor([v for _, v in staged.queries], dtype=torch.float64), fresh)
+    assert staged.best_fitness == max(v for _, v in staged.queries)
+    assert _cost([staged.best_arch])[0] <= 8.0
+
+
+def test_staged_is_reproducible_and_equals_split_within_one_run():
+    a, b = (search("ednag", "nas-bench-201", _source(), max_queries=700, seed=5,
+                   constraints="staged") for _ in range(2))  # fmt: skip
+    assert _keys(a) == _keys(b)
+    short = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5,
+                   constraints="staged")  # fmt: skip
+    split = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5)
+    assert _keys(short) == _keys(split) and short.extras["first_stage"] == 300
+
+
+def test_staged_takes_no_searcher_options():
+    with pytest.raises(TypeError, match="no option"):
+        search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
+               popsize=8)  # fmt: skip
+    plain = as_fitness(_acc, maximize=True, name="acc")  # nothing to stage: the scalar search
+    res = search("ednag", "nas-bench-201", plain, max_queries=20, seed=0, constraints="staged")
+    assert res.metadata["searcher"] == "ednag"
+
+
+def test_a_later_stage_warm_starts_its_first_run(monkeypatch):
+    from ednag_opt.fitness import CachedFitness
+    from ednag_opt.spaces import get_space
+
+    space = get_space("nas-bench-201")
+    calls = []
+    real = ednag_module._elites
+    monkeypatch.setattr(ednag_module, "_elites",
+                        lambda tracker, k: calls.append(k) or real(tracker, k))  # fmt: skip
+    fit = as_fitness(_acc, maximize=True, name="acc")
+    tracker = Tracker(space, CachedFitness(fit), maximize=True, max_queries=60)
+    one = ednag_module.run_ednag(space, tracker, seed=0, warm_restarts=True, popsize=6,
+                                 num_steps=5)  # fmt: skip
+    assert one["runs"] >= 2 and len(calls) == one["runs"] - 1  # a fresh tracker: run 0 is cold
+    tracker.max_queries = 120  # a later stage on the same tracker
+    tracker.stop_reason = None
+    two = ednag_module.run_ednag(space, tracker, seed=1, warm_restarts=True, popsize=6,
+                                 num_steps=5)  # fmt: skip
+    assert len(calls) == one["runs"] - 1 + two["runs"]  # every run of the later stage is warm
+    assert calls == [3] * len(calls) and tracker.unique_queries == 120
