@@ -103,6 +103,7 @@ def test_first_stage_is_one_constraint_mode_run():
     assert first_stage(1000) == 600  # N = 20, T = 30
     assert first_stage(600) is None and first_stage(100) is None  # within one run: split only
     assert first_stage(None) is None
+    assert first_stage(10_000, "fixed-steps") == 600  # T = 30 whatever the budget
 
 
 def test_staged_starts_as_split_then_searches_the_scalar():
@@ -114,6 +115,10 @@ def test_staged_starts_as_split_then_searches_the_scalar():
     assert staged.unique_queries == 800 and staged.extras["first_stage"] == 600
     assert _keys(staged)[:600] == _keys(split)[:600]  # the first run is constraint mode's
     assert _keys(staged)[600:] != _keys(split)[600:]
+    off = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3,
+                 constraints="staged", preset="repair-only")  # the diffusion-off ablation
+    origins = off.metadata["origins"]  # only the runs' first generations are noise samples
+    assert off.unique_queries == 800 and origins["diffusion"] < 0.05 * 800 < origins["repair"]
     fresh = _source()([a for a, _ in staged.queries])  # the tracker holds penalised values
     assert torch.equal(torch.tensor([v for _, v in staged.queries], dtype=torch.float64), fresh)
     assert staged.best_fitness == max(v for _, v in staged.queries)
@@ -134,6 +139,9 @@ def test_staged_takes_no_searcher_options():
     with pytest.raises(TypeError, match="no option"):
         search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
                popsize=8)  # fmt: skip
+    with pytest.raises(ValueError, match="warm_restarts=True needs"):
+        search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
+               preset="archive")  # fmt: skip
     plain = as_fitness(_acc, maximize=True, name="acc")  # nothing to stage: the scalar search
     res = search("ednag", "nas-bench-201", plain, max_queries=20, seed=0, constraints="staged")
     assert res.metadata["searcher"] == "ednag"

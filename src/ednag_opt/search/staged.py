@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from ..spaces import SearchSpace
-from .ednag import PRESETS, budget_steps, run_ednag
+from .ednag import EDNAGPreset, budget_steps, resolve_preset, run_ednag
 from .ednag_mo import run_ednag_mo
 from .tracker import Tracker
 
@@ -30,13 +30,13 @@ __all__ = ["first_stage", "run_staged"]
 _MO_POPSIZE = 20  # the multi-objective searcher's default N
 
 
-def first_stage(max_queries: int | None) -> int | None:
-    """Queries of the constraint-mode stage: one run of ``"ednag-mo"`` with its defaults
-    (``None``: the whole budget, which is then searched by constraint mode alone)."""
+def first_stage(max_queries: int | None, preset: str | EDNAGPreset = "default") -> int | None:
+    """Queries of the constraint-mode stage: one run of ``"ednag-mo"`` (N = 20) with the
+    preset's schedule (``None``: the whole budget, searched by constraint mode alone)."""
     if max_queries is None:
         return None
-    st = PRESETS["default"].strategy
-    steps = budget_steps(st.num_steps, _MO_POPSIZE, max_queries, PRESETS["default"].runs)
+    cfg = resolve_preset(preset, None, None, None)
+    steps = budget_steps(cfg.strategy.num_steps, _MO_POPSIZE, max_queries, cfg.runs)
     first = _MO_POPSIZE * steps
     return None if first >= max_queries else first
 
@@ -46,6 +46,7 @@ def run_staged(
     tracker: Tracker,
     *,
     seed: int = 0,
+    preset: str | EDNAGPreset = "default",
     device: str | torch.device | None = None,
 ) -> dict[str, Any]:
     """Constraint mode for one run, the penalised scalar for the rest of the budget.
@@ -55,18 +56,26 @@ def run_staged(
         tracker: counts queries; its fitness is a penalised constrained source
             (``constraint_parts()``), whose scalar the second stage searches.
         seed: seeds both stages (the second with ``seed + 1``).
+        preset: both stages' preset (a key of ``PRESETS`` or an ``EDNAGPreset``), e.g.
+            ``"repair-only"`` for the diffusion-off ablation of both.
         device: where the populations live.
+
+    Raises:
+        ValueError: a preset the second stage's warm restarts cannot take (``"archive"``),
+            before any query.
 
     Returns:
         Extras: the second stage's final ``population`` and ``population_fitness``,
         ``runs`` of both stages, and ``first_stage`` (the queries of the first).
     """
-    first = first_stage(tracker.max_queries)
+    resolve_preset(preset, None, None, None, warm_restarts=True)  # the second stage's: early
+    first = first_stage(tracker.max_queries, preset)
     held = 0 if first is None else tracker.max_queries - first
     with tracker.holding_back(held) if held else nullcontext():
-        extras = run_ednag_mo(space, tracker, seed=seed, device=device)
+        extras = run_ednag_mo(space, tracker, seed=seed, preset=preset, device=device)
     runs = extras["runs"]
     if held and not tracker.done:
-        extras = run_ednag(space, tracker, seed=seed + 1, warm_restarts=True, device=device)
+        extras = run_ednag(space, tracker, seed=seed + 1, preset=preset, warm_restarts=True,
+                           device=device)  # fmt: skip
         runs += extras["runs"]
     return {**extras, "runs": runs, "first_stage": first or tracker.unique_queries}
