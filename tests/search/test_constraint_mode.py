@@ -33,10 +33,10 @@ def _source(limit: float = 8.0) -> LatencyConstrained:
                               as_fitness(_cost, maximize=False, name="lat"), limit)  # fmt: skip
 
 
-def test_split_is_the_default_and_reports_the_penalised_values():
+def test_split_reports_the_penalised_values():
     src = _source()
     cache = CachedFitness(src)
-    res = search("ednag", "nas-bench-201", cache, max_queries=120, seed=0)
+    res = search("ednag", "nas-bench-201", cache, max_queries=120, seed=0, constraints="split")
     assert res.metadata["searcher"] == "ednag-mo" and res.metadata["constraints"] == "split"
     archs = [a for a, _ in res.queries]
     assert len(archs) == 120 == cache.unique_queries
@@ -52,8 +52,8 @@ def test_penalty_runs_the_scalar_search_and_split_is_reproducible():
     res = search("ednag", "nas-bench-201", _source(), max_queries=60, seed=1,
                  constraints="penalty")  # fmt: skip
     assert res.metadata["searcher"] == "ednag" and "constraints" not in res.metadata
-    a = search("ednag", "nas-bench-201", _source(), max_queries=60, seed=1)
-    b = search("ednag", "nas-bench-201", _source(), max_queries=60, seed=1)
+    a, b = (search("ednag", "nas-bench-201", _source(), max_queries=60, seed=1,
+                   constraints="split") for _ in range(2))  # fmt: skip
     assert [str(x) for x, _ in a.queries] == [str(x) for x, _ in b.queries]  # reproducible
 
 
@@ -106,10 +106,10 @@ def test_first_stage_is_one_constraint_mode_run():
     assert first_stage(10_000, "fixed-steps") == 600  # T = 30 whatever the budget
 
 
-def test_staged_starts_as_split_then_searches_the_scalar():
-    split = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3)
-    staged = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3,
-                    constraints="staged")  # fmt: skip
+def test_staged_is_the_default_starts_as_split_then_searches_the_scalar():
+    split = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3,
+                   constraints="split")  # fmt: skip
+    staged = search("ednag", "nas-bench-201", _source(), max_queries=800, seed=3)
     assert staged.metadata["searcher"] == "ednag-staged"
     assert staged.metadata["constraints"] == "staged"
     assert staged.unique_queries == 800 and staged.extras["first_stage"] == 600
@@ -131,7 +131,8 @@ def test_staged_is_reproducible_and_equals_split_within_one_run():
     assert _keys(a) == _keys(b)
     short = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5,
                    constraints="staged")  # fmt: skip
-    split = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5)
+    split = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5,
+                   constraints="split")  # fmt: skip
     assert _keys(short) == _keys(split) and short.extras["first_stage"] == 300
 
 

@@ -93,7 +93,8 @@ register_searcher("tpe", run_tpe, needs_budget=True,
 #: a list of sources (see ``search.multiobjective``); not in SEARCHERS (one fitness each).
 MO_EDNAG = Searcher("ednag-mo", run_ednag_mo, False,
                     "EDNAG ranking by Pareto dominance, several objectives")  # fmt: skip
-#: ``constraints="staged"``: one constraint-mode run, then the penalised scalar.
+#: ``constraints="staged"`` (the default for a penalised constrained source since session
+#: 19): one constraint-mode run, then the penalised scalar.
 STAGED = Searcher("ednag-staged", run_staged, False,
                   "EDNAG in constraint mode for one run, then on the penalised scalar")  # fmt: skip
 #: The values of ``search("ednag", ..., constraints=...)`` for a constrained source.
@@ -147,12 +148,15 @@ def search(
             networks), so the searchers spend every query on a new network and the
             result holds canonical forms. Needs a space with ``canonicalize``.
         **options: the searcher's own options (e.g. ``popsize`` for ``"ednag"``); an
-            unknown name raises ``TypeError``. ``"ednag"`` also takes ``constraints``:
-            with a penalised constrained source (``LatencyConstrained``) the default
-            ``"split"`` searches its objective and cost as two objectives under the
-            cost's limit (the multi-objective searcher's constraint mode, ranked by
-            Pareto dominance among feasible architectures, one model per part);
-            ``"penalty"`` searches the penalised scalar alone (the behaviour before).
+            unknown name raises ``TypeError``. ``"ednag"`` also takes ``constraints``
+            for a penalised constrained source (``LatencyConstrained``): ``"split"``
+            searches its objective and cost as two objectives under the cost's limit
+            (the multi-objective searcher's constraint mode, ranked by Pareto dominance
+            among feasible architectures, one model per part; the default of sessions
+            7-18); ``"staged"`` (the default since session 19, ``search.staged``) runs
+            one such run, then the penalised scalar for the rest of the budget, and
+            takes ``preset`` for both stages; ``"penalty"`` searches the penalised scalar
+            alone (the default before session 7).
 
     Returns:
         SearchResult: the best architecture, every query in order, the history and the
@@ -209,11 +213,11 @@ def search(
 
 def _split(fitness: Any, options: dict[str, Any]) -> str | None:
     """The constraint mode ``"ednag"`` runs a penalised constrained source
-    (``constraint_parts()``, e.g. ``LatencyConstrained``) in: ``"split"`` (the default:
-    objective and cost as two objectives under the cost's limit) or ``"staged"`` (the
-    first run split, then the penalised scalar; ``search.staged``); ``None`` for
+    (``constraint_parts()``, e.g. ``LatencyConstrained``) in: ``"staged"`` (the default:
+    the first run split, then the penalised scalar; ``search.staged``) or ``"split"``
+    (objective and cost as two objectives under the cost's limit); ``None`` for
     ``"penalty"`` (the scalar penalised value alone) or another source. Pops the option."""
-    mode = options.pop("constraints", "split")
+    mode = options.pop("constraints", "staged")
     if mode not in CONSTRAINT_MODES:
         raise ValueError(f"constraints must be one of {CONSTRAINT_MODES}, got {mode!r}")
     source = fitness.source if isinstance(fitness, CachedFitness) else fitness
