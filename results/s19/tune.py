@@ -16,6 +16,7 @@ import bench_searchers as B  # noqa: E402
 B.METHODS.setdefault("ednag staged", ("ednag", {"constraints": "staged"}))
 B.METHODS.setdefault("ednag runs=5", ("ednag", {"runs": 5}))
 B.METHODS.setdefault("ednag runs=2", ("ednag", {"runs": 2}))
+B.METHODS.setdefault("ednag renoised restarts", ("ednag", {"warm_restarts": "auto"}))
 
 torch.set_num_threads(1)
 out = Path(sys.argv[1])

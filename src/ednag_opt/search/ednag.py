@@ -85,7 +85,7 @@ def run_ednag(
     guide_features: str | None = None,
     renoise: int | str | None = None,
     estimate: str | None = None,
-    warm_restarts: bool | None = None,
+    warm_restarts: bool | str | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -143,8 +143,12 @@ def run_ednag(
             searcher's restarts start from the front; ``False``: every run starts from
             noise. Only searches longer than one run (``N * T`` queries) differ, and a
             tracker that already holds queries (a later stage of a search, e.g.
-            ``constraints="staged"``), where the first run starts from them too;
-            default: the preset's.
+            ``constraints="staged"``), where the first run starts from them too.
+            ``"renoised"``: each later run starts from one forward-process draw of each of
+            the best N architectures at a random noise level per particle (see
+            :func:`_restart_latents`); ``"auto"``: so where the budget-aware schedule
+            lengthens the runs (budgets above 3,000 with N = 10), cold restarts below.
+            Default: the preset's.
         device: where the population lives.
         **strategy_options: :class:`~ednag_opt.strategy.DDIMConfig` fields (sigma,
             fitness_map, ...); unknown names raise ``TypeError``.
@@ -171,10 +175,13 @@ def run_ednag(
     extra = (cfg.candidates if small else 0) if cfg.renoise == "auto" else cfg.renoise
 
     resumed = tracker.unique_queries > 0  # a later stage of a search: its first run is warm
+    w = cfg.warm_restarts
+    kick = w == "renoised" or (w == "auto" and not small)  # restarts from renoised elites
+    warm_runs = w is True or kick
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
-        warm = cfg.warm_restarts and (run > 0 or resumed) and es.generation == 0
-        inject = _elites(tracker, es.popsize // 2) if warm else []
+        warm = warm_runs and (run > 0 or resumed) and es.generation == 0
+        inject = _restart_latents(space, tracker, es.popsize, kick, mut_gen) if warm else None
         _generation(space, tracker, es, cfg, novelty_tries, mut_gen, run, ridge, design, extra,
                     inject)  # fmt: skip
 
@@ -192,15 +199,31 @@ def _elites(tracker: Tracker, k: int) -> list[Any]:
     return [a for a, _ in done[:k]]
 
 
+def _restart_latents(space, tracker, n, kick, generator) -> torch.Tensor | None:
+    """Where a warm restart starts: the best ``n // 2`` architectures queried so far,
+    one-hot encoded; with ``kick``, one forward-process draw from each of the best ``n``,
+    ``sqrt(a) * onehot + sqrt(1 - a) * z`` at a level ``a ~ U(0, 1)`` per particle (from a
+    near-copy to near-fresh noise: a jump to a nearby basin). ``None``: nothing queried."""
+    elites = _elites(tracker, n if kick else n // 2)
+    if not elites:
+        return None
+    x0 = space.encode(elites)
+    if not kick:
+        return x0
+    z = torch.randn(x0.shape, generator=generator, dtype=x0.dtype)
+    a = torch.rand((len(elites),) + (1,) * (x0.dim() - 1), generator=generator, dtype=x0.dtype)
+    return a.sqrt() * x0 + (1 - a).sqrt() * z
+
+
 def _generation(space, tracker, es, cfg, tries, mut_gen, run, ridge=None, design=None,
-                renoise=0, inject=()) -> None:  # fmt: skip
+                renoise=0, inject=None) -> None:  # fmt: skip
     x = es.ask()
     start = design is not None and es.generation == 0
     if start:  # the first generation as a balanced design (search.guided.balanced_start)
         x = balanced_start(x, space.mask, design)
-    if inject:  # a warm restart: the best queried so far replace the first noise members
+    if inject is not None:  # a warm restart: its latents replace the first noise members
         x = x.clone()
-        x[: len(inject)] = space.encode(inject).to(device=x.device, dtype=x.dtype)
+        x[: len(inject)] = inject.to(device=x.device, dtype=x.dtype)
         start = True  # the told solutions are these latents
     archs = space.decode(x)
     changed: set[int] = set()

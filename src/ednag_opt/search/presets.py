@@ -14,6 +14,9 @@ NOVELTY = ("parent", "mutate", "denoise", "toward", False)
 DATA = ("population", "archive")
 STARTS = ("random", "balanced", "auto")
 ESTIMATES = ("latent", "decoded")
+#: ``warm_restarts`` besides True / False: restarts from forward-process draws of the elites
+#: (``"renoised"``), or so only where the budget-aware schedule lengthens the runs (``"auto"``).
+WARM = ("renoised", "auto")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class EDNAGPreset:
     features: str = "onehot"
     renoise: int | str = 0
     estimate: str = "latent"
-    warm_restarts: bool = False
+    warm_restarts: bool | str = False
 
     def __post_init__(self) -> None:
         if self.features not in FEATURES:
@@ -50,10 +53,11 @@ class EDNAGPreset:
             raise ValueError("diffusion=False needs novelty='parent' (the move that remains)")
         if not isinstance(self.guide, bool):
             raise TypeError(f"guide must be True or False, got {self.guide!r}")
-        if not isinstance(self.warm_restarts, bool):
-            raise TypeError(f"warm_restarts must be True or False, got {self.warm_restarts!r}")
-        if self.warm_restarts and self.data != "population":
-            raise ValueError("warm_restarts=True needs data='population' (the archive's x0 "
+        w = self.warm_restarts
+        if not isinstance(w, bool) and w not in WARM:
+            raise TypeError(f"warm_restarts must be True, False or one of {WARM}, got {w!r}")
+        if w and self.data != "population":
+            raise ValueError(f"warm_restarts={w!r} needs data='population' (the archive's x0 "
                              "already averages over every query)")  # fmt: skip
         if self.guide and (self.novelty != "parent" or self.data != "population"):
             raise ValueError("guide=True needs novelty='parent' and data='population'")
