@@ -15,7 +15,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OLD = ["results/s18/ofa_report/ofa.json.gz", "results/s17/heldout_ofa/ofa.json.gz",
        "results/s18/ofa40/ofa.json.gz"]  # fmt: skip
-NEW = ["report_a", "report_b", "check_a", "check_b", "ablation_a", "ablation_b", "rows_a", "rows_b"]
+NEW = ["report_a", "report_b", "check_a", "check_b", "ablation_a", "ablation_b", "rows_a",
+       "rows_b", "rows_c"]
 RENAME = {"ednag staged": "ednag default", "ednag default": "ednag split (session-18 default)"}
 
 
