@@ -104,6 +104,8 @@ def test_first_stage_is_one_constraint_mode_run():
     assert first_stage(600) is None and first_stage(100) is None  # within one run: split only
     assert first_stage(None) is None
     assert first_stage(10_000, "fixed-steps") == 600  # T = 30 whatever the budget
+    assert first_stage(10_000, popsize=50) == 1500  # N = 50, T = max(30, 10,000 / 500)
+    assert first_stage(10_000, popsize=8, num_steps=5) == 40  # an explicit T is fixed
 
 
 def test_staged_is_the_default_starts_as_split_then_searches_the_scalar():
@@ -134,12 +136,18 @@ def test_staged_is_reproducible_and_equals_split_within_one_run():
     split = search("ednag", "nas-bench-201", _source(), max_queries=300, seed=5,
                    constraints="split")  # fmt: skip
     assert _keys(short) == _keys(split) and short.extras["first_stage"] == 300
+    sized = search("ednag", "nas-bench-201", _source(), max_queries=100, seed=5, popsize=6,
+                   num_steps=5, constraints="staged")  # N = 6, T = 5: stage 1 is 30 queries
+    assert sized.extras["first_stage"] == 30 and sized.unique_queries == 100
+    assert {row["batch_size"] for row in sized.history} == {6}  # both stages take N = 6
 
 
 def test_staged_takes_no_searcher_options():
     with pytest.raises(TypeError, match="no option"):
         search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
-               popsize=8)  # fmt: skip
+               sigma=0.5)  # fmt: skip
+    with pytest.raises(ValueError, match="popsize"):
+        search("ednag", "nas-bench-201", _source(), max_queries=50, popsize=0)
     with pytest.raises(ValueError, match="warm_restarts=True needs"):
         search("ednag", "nas-bench-201", _source(), max_queries=50, constraints="staged",
                preset="archive")  # fmt: skip

@@ -30,14 +30,21 @@ __all__ = ["first_stage", "run_staged"]
 _MO_POPSIZE = 20  # the multi-objective searcher's default N
 
 
-def first_stage(max_queries: int | None, preset: str | EDNAGPreset = "default") -> int | None:
-    """Queries of the constraint-mode stage: one run of ``"ednag-mo"`` (N = 20) with the
-    preset's schedule (``None``: the whole budget, searched by constraint mode alone)."""
+def first_stage(
+    max_queries: int | None,
+    preset: str | EDNAGPreset = "default",
+    popsize: int | None = None,
+    num_steps: int | None = None,
+) -> int | None:
+    """Queries of the constraint-mode stage: one run of ``"ednag-mo"`` (N = ``popsize``,
+    20 by default) with the preset's schedule (``None``: the whole budget, searched by
+    constraint mode alone)."""
     if max_queries is None:
         return None
-    cfg = resolve_preset(preset, None, None, None)
-    steps = budget_steps(cfg.strategy.num_steps, _MO_POPSIZE, max_queries, cfg.runs)
-    first = _MO_POPSIZE * steps
+    n = _MO_POPSIZE if popsize is None else popsize
+    cfg = resolve_preset(preset, None, n, num_steps)
+    steps = budget_steps(cfg.strategy.num_steps, n, max_queries, cfg.runs)
+    first = n * steps
     return None if first >= max_queries else first
 
 
@@ -47,6 +54,8 @@ def run_staged(
     *,
     seed: int = 0,
     preset: str | EDNAGPreset = "default",
+    popsize: int | None = None,
+    num_steps: int | None = None,
     device: str | torch.device | None = None,
 ) -> dict[str, Any]:
     """Constraint mode for one run, the penalised scalar for the rest of the budget.
@@ -58,6 +67,8 @@ def run_staged(
         seed: seeds both stages (the second with ``seed + 1``).
         preset: both stages' preset (a key of ``PRESETS`` or an ``EDNAGPreset``), e.g.
             ``"repair-only"`` for the diffusion-off ablation of both.
+        popsize, num_steps: N and the minimum T of both stages (default: 20 for the
+            constraint-mode run, the preset's 10 for the scalar; T the preset's).
         device: where the populations live.
 
     Raises:
@@ -68,14 +79,16 @@ def run_staged(
         Extras: the second stage's final ``population`` and ``population_fitness``,
         ``runs`` of both stages, and ``first_stage`` (the queries of the first).
     """
-    resolve_preset(preset, None, None, None, warm_restarts=True)  # the second stage's: early
-    first = first_stage(tracker.max_queries, preset)
+    sizes = {"popsize": popsize, "num_steps": num_steps}
+    resolve_preset(preset, None, popsize, num_steps, warm_restarts=True)  # early, both stages
+    first = first_stage(tracker.max_queries, preset, popsize, num_steps)
     held = 0 if first is None else tracker.max_queries - first
     with tracker.holding_back(held) if held else nullcontext():
-        extras = run_ednag_mo(space, tracker, seed=seed, preset=preset, device=device)
+        extras = run_ednag_mo(space, tracker, seed=seed, preset=preset, device=device,
+                              **{**sizes, "popsize": popsize or _MO_POPSIZE})  # fmt: skip
     runs = extras["runs"]
     if held and not tracker.done:
         extras = run_ednag(space, tracker, seed=seed + 1, preset=preset, warm_restarts=True,
-                           device=device)  # fmt: skip
+                           device=device, **sizes)  # fmt: skip
         runs += extras["runs"]
     return {**extras, "runs": runs, "first_stage": first or tracker.unique_queries}
