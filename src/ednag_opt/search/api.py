@@ -155,8 +155,8 @@ def search(
             among feasible architectures, one model per part; the default of sessions
             7-18); ``"staged"`` (the default since session 19, ``search.staged``) runs
             one such run, then the penalised scalar for the rest of the budget, and
-            takes ``preset`` for both stages; ``"penalty"`` searches the penalised scalar
-            alone (the default before session 7).
+            takes ``preset``, ``popsize`` and ``num_steps`` for both stages; ``"penalty"``
+            searches the penalised scalar alone (the default before session 7).
 
     Returns:
         SearchResult: the best architecture, every query in order, the history and the
