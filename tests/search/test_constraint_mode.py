@@ -176,3 +176,44 @@ def test_a_later_stage_warm_starts_its_first_run(monkeypatch):
                                  num_steps=5)  # fmt: skip
     assert len(calls) == one["runs"] - 1 + two["runs"]  # every run of the later stage is warm
     assert calls == [3] * len(calls) and tracker.unique_queries == 120
+
+
+def test_staged_resumes_bit_identically_after_a_crash_in_its_second_stage(tmp_path):
+    state: dict = {"n": 0, "fail": None}
+
+    def acc(archs):
+        state["n"] += len(archs)
+        if state["fail"] is not None and state["n"] > state["fail"]:
+            raise RuntimeError("the machine died")
+        return _acc(archs)
+
+    def source():
+        return LatencyConstrained(as_fitness(acc, maximize=True, name="acc"),
+                                  as_fitness(_cost, maximize=False, name="lat"), 8.0)  # fmt: skip
+
+    full = search("ednag", "nas-bench-201", source(), max_queries=700, seed=4)
+    ck = tmp_path / "staged.json"
+    state.update(n=0, fail=650)  # after the first stage's 600 queries
+    with pytest.raises(RuntimeError, match="died") as info:
+        search("ednag", "nas-bench-201", source(), max_queries=700, seed=4, checkpoint=ck)
+    assert 600 < info.value.partial_result.unique_queries < 700
+    done = info.value.partial_result.unique_queries
+    state.update(n=0, fail=None)
+    resumed = search("ednag", "nas-bench-201", source(), max_queries=700, seed=4, checkpoint=ck)
+    assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
+    assert resumed.metadata["constraints"] == "staged"
+    assert state["n"] == 700 - done  # both parts were saved: only new queries are evaluated
+
+
+def test_constrained_parts_survive_a_checkpoint():
+    src = _source()
+    archs = [a for a, _ in search("random", "nas-bench-201", src, max_queries=5, seed=0).queries]
+    rows = src.saved_values(archs)
+    assert rows == [[a, c] for a, c in zip(_acc(archs), _cost(archs))]
+    assert src.saved_values([]) == []
+    fresh = _source()
+    acc, lat, _ = fresh.constraint_parts()
+    fresh.restore_values({acc.key(a): r for a, r in zip(archs, rows)})
+    assert fresh.saved_values(archs) == rows and acc.evaluations == lat.evaluations == 0
+    with pytest.raises(ValueError, match="need 2"):
+        fresh.restore_values({"x": [1.0]})

@@ -13,6 +13,8 @@ recorded one means the checkpoint belongs to another search, and raises.
 A multi-objective search (a :class:`~ednag_opt.search.multiobjective.MultiFitness`) also
 saves every objective of every query (``"objectives"``); :meth:`Checkpoint.load` given the
 search's cache puts them back into the objective caches, so no objective is evaluated again.
+So does a penalised constrained source (``LatencyConstrained``: its accuracy and latency
+parts, which constraint mode reads): any source with ``saved_values`` / ``restore_values``.
 """
 
 from __future__ import annotations

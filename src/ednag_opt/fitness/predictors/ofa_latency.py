@@ -235,6 +235,29 @@ class LatencyConstrained(FitnessSource):
         """
         return (*self._parts, self.max_ms)
 
+    def saved_values(self, archs: Sequence[Any]) -> list[list[float]]:
+        """Cached (accuracy, latency) rows of ``archs`` (NaN where unknown), evaluating
+        nothing: a search's checkpoint saves them, so that a resumed search in constraint
+        mode evaluates neither part of a replayed architecture again."""
+        archs = list(archs)
+        if not archs:
+            return []
+        return torch.stack([c.lookup(archs) for c in self._parts], dim=1).tolist()
+
+    def restore_values(self, rows: Any) -> None:
+        """Put saved (accuracy, latency) rows, by architecture key, back into the parts'
+        caches (a checkpoint's replay).
+
+        Raises:
+            ValueError: a row without exactly two values.
+        """
+        for key, row in rows.items():
+            if len(row) != 2:
+                raise ValueError(f"saved values of {key!r} have {len(row)} parts, need 2 "
+                                 "(accuracy, latency)")  # fmt: skip
+            for cache, v in zip(self._parts, row):
+                cache.values[key] = float(v)
+
     def __call__(self, archs: Sequence[Any]) -> torch.Tensor:
         archs = list(archs)
         acc_part, lat_part = self._parts
