@@ -45,6 +45,7 @@ def test_ranking_lists_the_best_queried_cell_first(tmp_path, data_file):
           "--max-queries", "5"], "apply to EDNAG"),  # fmt: skip
         (["--space", "nas-bench-201", "--metric", "nope"], "nope"),
         (["--space", "mobilenetv3", "--max-latency-ms", "-3"], "--max-latency-ms"),
+        (["--space", "mobilenetv3", "--constraints", "split"], "--constraints applies"),
         (["--space", "nas-bench-101"], "--fitness module:function"),
         (["--space", "darts", "--fitness", "os:getcwd"], "--maximize or --minimize"),
         (["--space", "darts", "--fitness", "no_such_module_x:f", "--maximize"], "cannot import"),
@@ -111,6 +112,10 @@ def test_mobilenetv3_with_latency_budget(tmp_path, data_file):
     assert rc == 0
     res = json.loads(out.read_text())
     assert res["unique_queries"] == 40 and "<=25ms" in res["metadata"]["fitness"]
+    assert res["metadata"]["constraints"] == "staged"  # the default
+    rc = main(_gen("--space", "mobilenetv3", "--max-latency-ms", "25", "--max-queries", "40",
+                   "--constraints", "split", "--output", str(out)))  # fmt: skip
+    assert rc == 0 and json.loads(out.read_text())["metadata"]["constraints"] == "split"
 
 
 def test_checkpoint_resume_is_bit_identical(tmp_path, data_file, monkeypatch):

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from .. import __version__
 from ..search import PRESETS, SEARCHERS, search
+from ..search.api import CONSTRAINT_MODES
 from ..spaces import get_space, list_spaces
 from .sources import CLIError, build_fitness, check_budget, check_positive
 
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--test-table", default=None, help="NB201 table with test accuracy")
     g.add_argument("--max-latency-ms", type=float, default=None,
                    help="MobileNetV3: Note10 latency budget (OFA predictor under it)")
+    g.add_argument("--constraints", default=None, choices=CONSTRAINT_MODES,
+                   help="with --max-latency-ms: staged (default: one constraint-mode run, then "
+                        "the penalised scalar), split (constraint mode throughout), penalty")
     g.add_argument("--objectives", default=None,
                    help="multi-objective: comma-separated, e.g. val,edgegpu_latency "
                    "(NB201: table and HW-NAS-Bench columns; MobileNetV3: acc,note10_latency)")
@@ -109,6 +113,8 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
     check_positive("--top-k", args.top_k, 1)
     check_positive("--workers", args.workers, 1)
     check_budget(args.max_latency_ms)
+    if args.constraints is not None and (args.max_latency_ms is None or args.searcher != "ednag"):
+        raise CLIError("--constraints applies to an EDNAG search with --max-latency-ms")
     if args.target is not None and not math.isfinite(args.target):
         raise CLIError(f"--target must be finite, got {args.target}")
     ednag_only = {"--preset": args.preset, "--popsize": args.popsize,
@@ -151,7 +157,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         raise CLIError(f"--searcher {args.searcher} needs --max-queries")
     if args.twins is not None and not args.objectives:
         raise CLIError("--twins applies to a search with --objectives")
-    for key in ("preset", "popsize", "num_steps", "twins"):
+    for key in ("preset", "popsize", "num_steps", "twins", "constraints"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
     return space, fitness, test, {**kwargs, **options}
