@@ -13,7 +13,7 @@ import torch
 from ednag_opt._io import atomic_write
 from ednag_opt.fitness.base import FitnessSource, arch_key, as_fitness, to_fitness_tensor
 
-__all__ = ["CachedFitness"]
+__all__ = ["CachedFitness", "cached_rows", "restore_rows"]
 
 _FORMAT = "ednag_opt.CachedFitness"
 _VERSION = 1
@@ -298,3 +298,26 @@ class CachedFitness(FitnessSource):
             f"CachedFitness({self.source!r}, cached={len(self.values)}, "
             f"unique_queries={self.unique_queries}, total_queries={self.total_queries})"
         )
+
+
+def cached_rows(caches: Sequence[CachedFitness], archs: Sequence[Any]) -> list[list[float]]:
+    """One row per architecture of each cache's value (NaN where unknown), evaluating
+    nothing: what a checkpoint saves for a source made of several caches."""
+    archs = list(archs)
+    if not archs:
+        return []
+    return torch.stack([c.lookup(archs) for c in caches], dim=1).tolist()
+
+
+def restore_rows(caches: Sequence[CachedFitness], rows: Any, what: str = "values") -> None:
+    """Put saved rows (by architecture key, one value per cache) back into ``caches``.
+
+    Raises:
+        ValueError: a row without one value per cache (``what`` names them).
+    """
+    for key, row in rows.items():
+        if len(row) != len(caches):
+            raise ValueError(f"saved values of {key!r} have {len(row)} entries, need "
+                             f"{len(caches)} ({what})")  # fmt: skip
+        for c, v in zip(caches, row):
+            c.values[key] = float(v)

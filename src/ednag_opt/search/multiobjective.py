@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from ..fitness.base import FitnessSource, as_fitness
-from ..fitness.cache import CachedFitness
+from ..fitness.cache import CachedFitness, cached_rows, restore_rows
 from ..spaces import SearchSpace
 from ..strategy.pareto import pareto_mask
 from .ednag_mo import run_ednag_mo
@@ -98,10 +98,7 @@ class MultiFitness(FitnessSource):
 
     def saved_values(self, archs: Sequence[Any]) -> list[list[float]]:
         """Cached objective values of ``archs`` (NaN where unknown), evaluating nothing."""
-        archs = list(archs)
-        if not archs:
-            return []
-        return torch.stack([c.lookup(archs) for c in self.caches], dim=1).tolist()
+        return cached_rows(self.caches, archs)
 
     def restore_values(self, rows: Mapping[str, Sequence[float]]) -> None:
         """Put saved objective values back into the caches (a checkpoint's replay).
@@ -112,12 +109,7 @@ class MultiFitness(FitnessSource):
         Raises:
             ValueError: a row with another number of values.
         """
-        for key, row in rows.items():
-            if len(row) != self.num_objectives:
-                raise ValueError(f"saved values of {key!r} have {len(row)} objectives, "
-                                 f"the search has {self.num_objectives}")  # fmt: skip
-            for c, v in zip(self.caches, row):
-                c.values[key] = float(v)
+        restore_rows(self.caches, rows, f"the search's {self.num_objectives} objectives")
 
     def scores(self, values: torch.Tensor) -> torch.Tensor:
         """``values`` oriented so that higher is better in every column."""

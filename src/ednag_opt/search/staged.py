@@ -11,6 +11,7 @@ first run of constraint mode (``N * T`` queries with its budget-aware schedule: 
 10,000-query budget), then spends the rest on the penalised scalar, whose runs start from
 the best architectures queried so far (``warm_restarts``) and whose model is fitted on every
 query. A budget within one constraint-mode run is searched by constraint mode alone.
+``"staged"`` is the default since session 19 (docs/results_search.md, "Session 19").
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def run_staged(
         seed: seeds both stages (the second with ``seed + 1``).
         preset: both stages' preset (a key of ``PRESETS`` or an ``EDNAGPreset``), e.g.
             ``"repair-only"`` for the diffusion-off ablation of both.
-        popsize, num_steps: N and the minimum T of both stages (default: 20 for the
-            constraint-mode run, the preset's 10 for the scalar; T the preset's).
+        popsize, num_steps: N and T of both stages (default: N = 20 for the
+            constraint-mode run and the preset's 10 for the scalar, T from the
+            budget-aware schedule; an explicit ``num_steps`` fixes T, as in both searchers).
         device: where the populations live.
 
     Raises:

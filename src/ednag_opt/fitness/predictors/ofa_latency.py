@@ -29,7 +29,7 @@ import torch
 
 from ednag_opt.datasets import find_data_file
 from ednag_opt.fitness.base import FitnessSource, as_fitness
-from ednag_opt.fitness.cache import CachedFitness
+from ednag_opt.fitness.cache import CachedFitness, cached_rows, restore_rows
 from ednag_opt.fitness.predictors.ofa import encode_ofa
 from ednag_opt.spaces.mobilenetv3 import MAX_DEPTH, N_BLOCKS, N_STAGES, OFA_EXPANDS, OFA_KERNELS
 
@@ -239,10 +239,7 @@ class LatencyConstrained(FitnessSource):
         """Cached (accuracy, latency) rows of ``archs`` (NaN where unknown), evaluating
         nothing: a search's checkpoint saves them, so that a resumed search in constraint
         mode evaluates neither part of a replayed architecture again."""
-        archs = list(archs)
-        if not archs:
-            return []
-        return torch.stack([c.lookup(archs) for c in self._parts], dim=1).tolist()
+        return cached_rows(self._parts, archs)
 
     def restore_values(self, rows: Any) -> None:
         """Put saved (accuracy, latency) rows, by architecture key, back into the parts'
@@ -251,12 +248,7 @@ class LatencyConstrained(FitnessSource):
         Raises:
             ValueError: a row without exactly two values.
         """
-        for key, row in rows.items():
-            if len(row) != 2:
-                raise ValueError(f"saved values of {key!r} have {len(row)} parts, need 2 "
-                                 "(accuracy, latency)")  # fmt: skip
-            for cache, v in zip(self._parts, row):
-                cache.values[key] = float(v)
+        restore_rows(self._parts, rows, "accuracy, latency")
 
     def __call__(self, archs: Sequence[Any]) -> torch.Tensor:
         archs = list(archs)
