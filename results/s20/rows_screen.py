@@ -13,15 +13,10 @@ Patched into search.guided.denoised_estimate (the strategy's own sample is uncha
 """
 
 import importlib
-import json
-import os
 import sys
-from pathlib import Path
 
 import torch
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import bench_searchers as B  # noqa: E402
+from _loop import B, run
 
 G = importlib.import_module("ednag_opt.search.guided")
 _orig = G.denoised_estimate
@@ -49,29 +44,4 @@ def denoised_estimate(es, space=None):
 
 G.denoised_estimate = denoised_estimate
 B.METHODS.setdefault("ednag rows-x0", ("ednag", {}))
-
-torch.set_num_threads(1)
-out = Path(sys.argv[1])
-bench = sys.argv[2]
-seeds = B.parse_seeds(sys.argv[3])
-labels = sys.argv[4].split(",")
-B._CTX.update(B.problems(bench, False))
-if os.environ.get("BUDGETS"):
-    for p in B._CTX.values():
-        p["budgets"] = [int(b) for b in os.environ["BUDGETS"].split(",")]
-cells = sys.argv[5].split(",") if len(sys.argv) > 5 else list(B._CTX)
-done = set()
-if out.exists():
-    done = {(r["problem"], r["method"], r["seed"]) for r in map(json.loads, out.open())}
-for s in seeds:
-    for c in cells:
-        for m in labels:
-            if (c, m, s) in done:
-                continue
-            ON["v"] = m == "ednag rows-x0"
-            rec = B.run_one((bench, c, m, s))
-            rec.pop("q", None)
-            with out.open("a") as f:
-                f.write(json.dumps(rec) + "\n")
-            print(c, m, s, {b: round(a["report"], 4) for b, a in rec["at"].items()},
-                  rec.get("origins"), f"{rec['wall']:.0f}s", flush=True)
+run(sys.argv[1:], sys.argv[4].split(","), lambda m: ON.update(v=m == "ednag rows-x0"))

@@ -7,19 +7,13 @@ Each run is bench_searchers.run_one (the tables' protocol), one JSON line per ru
 """
 
 import importlib
-import json
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
-import torch
+from _loop import B, run
 from scipy.stats import spearmanr
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import bench_searchers as B  # noqa: E402
 
 G = importlib.import_module("ednag_opt.search.guided")
 MODE = {"v": "rank"}
@@ -74,29 +68,4 @@ B.METHODS.setdefault("ednag guide values", ("ednag", {}))
 B.METHODS.setdefault("ednag guide auto", ("ednag", {}))
 B.METHODS.setdefault("repair-only guide values", ("ednag", {"preset": "repair-only"}))
 MODES = {"ednag guide values": "value", "ednag guide auto": "auto", "repair-only guide values": "value"}
-
-torch.set_num_threads(1)
-out = Path(sys.argv[1])
-bench = sys.argv[2]
-seeds = B.parse_seeds(sys.argv[3])
-labels = sys.argv[4].split(",")
-B._CTX.update(B.problems(bench, False))
-cells = sys.argv[5].split(",") if len(sys.argv) > 5 else None
-done = set()
-if out.exists():
-    done = {(r["problem"], r["method"], r["seed"]) for r in map(json.loads, out.open())}
-if os.environ.get("BUDGETS"):
-    for p in B._CTX.values():
-        p["budgets"] = [int(b) for b in os.environ["BUDGETS"].split(",")]
-for s in seeds:
-    for c in cells or list(B._CTX):
-        for m in labels:
-            if (c, m, s) in done:
-                continue
-            MODE["v"] = MODES.get(m, "rank")
-            rec = B.run_one((bench, c, m, s))
-            rec.pop("q", None)
-            with out.open("a") as f:
-                f.write(json.dumps(rec) + "\n")
-            print(c, m, s, {b: round(a["report"], 4) for b, a in rec["at"].items()},
-                  f"{rec['wall']:.0f}s", flush=True)
+run(sys.argv[1:], sys.argv[4].split(","), lambda m: MODE.update(v=MODES.get(m, "rank")))
