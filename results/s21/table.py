@@ -1,5 +1,5 @@
 """Markdown table of the session-21 recombination screen (tuning seeds 100-104, prior 100).
-Usage: python results/s21/table.py results/s21/tnb_a.jsonl,results/s21/tnb_b.jsonl,...
+Usage: python results/s21/table.py results/s21/tnb_a.jsonl,results/s21/tnb_b.jsonl,... [METHODS]
 """
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ NAMES = {"transfer": "default", "rec1": "1 of 3", "rec2": "2 of 3", "rec3": "3 o
          "r3t3": "3 of 3, best 3", "r3t8": "3 of 3, best 8", "r3t10": "3 of 3, best 10",
          "r3a12": "3 of 3, after 12", "r2t8": "2 of 3, best 8", "ad1_9": "adaptive 1/3, stall 9",
          "ad1_6": "adaptive 1/3, stall 6", "ad1_1000": "adaptive 1/3, no stall",
-         "ad0_6": "adaptive 0/3, stall 6"}
+         "ad0_6": "adaptive 0/3, stall 6", "nores": "no residual",
+         "lin": "linear residual", "dec1": "residual penalty 1.0 (not 0.1)",
+         "n0_30": "penalty shrinks after 30 queries (not 10)"}
 recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f) if x.strip()]
 by = collections.defaultdict(lambda: collections.defaultdict(dict))
 for r in recs:
     by[(r["part"][9:], r["task"])][r["method"]][r["seed"]] = r
 methods = [m for m in NAMES if any(m in d for d in by.values())]
+if len(sys.argv) > 2:  # only these rows
+    methods = [m for m in methods if m in sys.argv[2].split(",")]
 
 
 def best(r, b):

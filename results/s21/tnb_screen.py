@@ -28,7 +28,11 @@ if os.environ.get("ADAPTIVE"):
 
     adaptive.install(*map(int, os.environ["ADAPTIVE"].split(",")))
 for name, extra in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items():
-    bt.ADAPT[name] = ("transfer", {}, extra)
+    # {"search": {...search options}, "prior": {...attributes set on the prior}} or search options
+    if "search" in extra or "prior" in extra:
+        bt.ADAPT[name] = ("transfer", extra.get("prior", {}), extra.get("search", {}))
+    else:
+        bt.ADAPT[name] = ("transfer", {}, extra)
 
 
 def main() -> None:
