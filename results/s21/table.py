@@ -13,7 +13,9 @@ NAMES = {"transfer": "default", "rec1": "1 of 3", "rec2": "2 of 3", "rec3": "3 o
          "r3t3": "3 of 3, best 3", "r3t8": "3 of 3, best 8", "r3t10": "3 of 3, best 10",
          "r3a12": "3 of 3, after 12", "r2t8": "2 of 3, best 8", "ad1_9": "adaptive 1/3, stall 9",
          "ad1_6": "adaptive 1/3, stall 6", "ad1_1000": "adaptive 1/3, no stall",
-         "ad0_6": "adaptive 0/3, stall 6", "nores": "no residual",
+         "ad0_6": "adaptive 0/3, stall 6",
+         "soft1t5": "3 of 3, one new choice", "soft1t3": "3 of 3, best 3, one new choice",
+         "nores": "no residual",
          "lin": "linear residual", "dec1": "residual penalty 1.0 (not 0.1)",
          "n0_30": "penalty shrinks after 30 queries (not 10)"}
 recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f) if x.strip()]

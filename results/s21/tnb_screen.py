@@ -27,6 +27,11 @@ if os.environ.get("ADAPTIVE"):
     import adaptive  # noqa: E402
 
     adaptive.install(*map(int, os.environ["ADAPTIVE"].split(",")))
+if os.environ.get("SOFT"):
+    sys.path.insert(0, str(ROOT / "results" / "s21"))
+    import soft_rec  # noqa: E402
+
+    soft_rec.install(int(os.environ["SOFT"]))
 for name, extra in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items():
     # {"search": {...search options}, "prior": {...attributes set on the prior}} or search options
     if "search" in extra or "prior" in extra:
