@@ -17,7 +17,9 @@ NAMES = {"transfer": "default", "rec1": "1 of 3", "rec2": "2 of 3", "rec3": "3 o
          "soft1t5": "3 of 3, one new choice", "soft1t3": "3 of 3, best 3, one new choice",
          "nores": "no residual",
          "lin": "linear residual", "dec1": "residual penalty 1.0 (not 0.1)",
-         "n0_30": "penalty shrinks after 30 queries (not 10)"}
+         "n0_30": "penalty shrinks after 30 queries (not 10)",
+         "temper10": "weights toward uniform, n0 10", "temper30": "weights toward uniform, n0 30",
+         "temper-1": "uniform weights"}
 recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f) if x.strip()]
 by = collections.defaultdict(lambda: collections.defaultdict(dict))
 for r in recs:

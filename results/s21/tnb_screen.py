@@ -32,6 +32,11 @@ if os.environ.get("SOFT"):
     import soft_rec  # noqa: E402
 
     soft_rec.install(int(os.environ["SOFT"]))
+if os.environ.get("TEMPER"):
+    sys.path.insert(0, str(ROOT / "results" / "s21"))
+    import tempered  # noqa: E402
+
+    tempered.install(float(os.environ["TEMPER"]))
 for name, extra in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items():
     # {"search": {...search options}, "prior": {...attributes set on the prior}} or search options
     if "search" in extra or "prior" in extra:
