@@ -20,7 +20,9 @@ NAMES = {"transfer": "default", "rec1": "1 of 3", "rec2": "2 of 3", "rec3": "3 o
          "n0_30": "penalty shrinks after 30 queries (not 10)",
          "temper10": "weights toward uniform, n0 10", "temper30": "weights toward uniform, n0 30",
          "temper-1": "uniform weights", "ucb05": "UCB, beta 0.5", "ucb1": "UCB, beta 1",
-         "ucb2": "UCB, beta 2"}
+         "ucb2": "UCB, beta 2", "ucb1d30": "UCB, beta 1 to 0 by query 30",
+         "ucb2d30": "UCB, beta 2 to 0 by query 30", "ucb1d60": "UCB, beta 1 to 0 by query 60",
+         "ucb2d60": "UCB, beta 2 to 0 by query 60"}
 recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f) if x.strip()]
 by = collections.defaultdict(lambda: collections.defaultdict(dict))
 for r in recs:

@@ -37,6 +37,11 @@ if os.environ.get("TEMPER"):
     import tempered  # noqa: E402
 
     tempered.install(float(os.environ["TEMPER"]))
+if os.environ.get("UCB_DECAY"):
+    sys.path.insert(0, str(ROOT / "results" / "s21"))
+    import ucb_decay  # noqa: E402
+
+    ucb_decay.install(float(os.environ["UCB_DECAY"]))
 for name, extra in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items():
     # {"search": {...search options}, "prior": {...attributes set on the prior}} or search options
     if "search" in extra or "prior" in extra:
