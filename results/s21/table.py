@@ -22,7 +22,8 @@ NAMES = {"transfer": "default", "rec1": "1 of 3", "rec2": "2 of 3", "rec3": "3 o
          "temper-1": "uniform weights", "ucb05": "UCB, beta 0.5", "ucb1": "UCB, beta 1",
          "ucb2": "UCB, beta 2", "ucb1d30": "UCB, beta 1 to 0 by query 30",
          "ucb2d30": "UCB, beta 2 to 0 by query 30", "ucb1d60": "UCB, beta 1 to 0 by query 60",
-         "ucb2d60": "UCB, beta 2 to 0 by query 60"}
+         "ucb2d60": "UCB, beta 2 to 0 by query 60", "ucb1w10_40": "UCB, beta 1 from query 10 to 0 by 40",
+         "ucb2w10_40": "UCB, beta 2 from query 10 to 0 by 40"}
 recs = [json.loads(x) for f in sys.argv[1].split(",") for x in open(f) if x.strip()]
 by = collections.defaultdict(lambda: collections.defaultdict(dict))
 for r in recs:

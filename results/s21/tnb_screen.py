@@ -41,7 +41,7 @@ if os.environ.get("UCB_DECAY"):
     sys.path.insert(0, str(ROOT / "results" / "s21"))
     import ucb_decay  # noqa: E402
 
-    ucb_decay.install(float(os.environ["UCB_DECAY"]))
+    ucb_decay.install(*map(float, os.environ["UCB_DECAY"].split(",")))
 for name, extra in json.loads(sys.argv[5] if len(sys.argv) > 5 else "{}").items():
     # {"search": {...search options}, "prior": {...attributes set on the prior}} or search options
     if "search" in extra or "prior" in extra:
@@ -57,9 +57,11 @@ def main() -> None:
     with ProcessPoolExecutor(2, mp_context=ctx) as pool, open(out, "a") as fh:
         for part in parts:
             tasks = bt.tasks_of(part)
-            fits = [(part, h, "transfer", 100, "cpu") for h in tasks]
+            pseed = int(os.environ.get("PRIOR_SEED", "100"))
+            fits = [(part, h, "transfer", pseed, "cpu") for h in tasks]
             priors = {h: {"transfer": [got]} for h, got in zip(tasks, pool.map(bt.meta_train, fits))}
-            jobs = [(part, h, m, s, 100, priors[h], "cpu") for s in range(100, 100 + n)
+            first = int(os.environ.get("FIRST_SEED", "100"))
+            jobs = [(part, h, m, s, 100, priors[h], "cpu") for s in range(first, first + n)
                     for h in tasks for m in methods]
             for rec in pool.map(bt.one_run, jobs):
                 fh.write(json.dumps(rec) + "\n")
