@@ -29,7 +29,6 @@ def main() -> None:
     y, others = z[:, j], np.delete(z, j, axis=1)
     opt = int(np.argmax(y))
     d = np.delete(others - others[opt], opt, axis=0)
-    d = d[np.abs(d).sum(1) > 0] if False else d
     n, k = d.shape
     margin = 1e-4
     big = np.abs(d).sum(1).max() + margin
