@@ -19,6 +19,7 @@ without models, as it was before the guided proposals; ``diffusion=False`` with 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,7 @@ from .ednag import (
     tournament_replace,
 )
 from .guided import guided_offspring
-from .guided_mo import ParetoGuide
+from .guided_mo import ParetoGuide, resolve_cheap
 from .pair_guide import guide_features as resolve_features
 from .tracker import Tracker
 from .twins import TwinIndex, check_twins, twin_batch
@@ -66,6 +67,7 @@ def run_ednag_mo(
     diffusion: bool | None = None,
     runs: int | None = None,
     twins: float = 0.0,
+    cheap: Sequence[str | int] = (),
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -110,6 +112,16 @@ def run_ednag_mo(
             network, likeliest to join the front first), in batches of ten (origin
             ``"twin"``). Needs a
             small space with ``canonicalize`` and a minimised objective; 0 (default): off.
+        cheap: objectives (names or indices) whose values are a lookup, such as a
+            latency table or a parameter count: the guide reads them for every
+            candidate instead of predicting them (``search.guided_mo.LookupGuide``), and
+            they do not make a query cost more (a query is still one architecture, and
+            every objective of a queried architecture is recorded). With ``twins`` and
+            two objectives (a maximised one and a cheap minimised cost), the queries
+            before the twin phase are one per network (as ``distinct="networks"``) and
+            the twin phase ranks the twins of every queried network by their chance of
+            beating the front at their exact cost (``search.twins``; ``twins=0.5`` was
+            tuned for this, docs/results_multiobjective.md, "Session 22").
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -120,11 +132,13 @@ def run_ednag_mo(
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
         ValueError: ``diffusion=False`` without ``guide``, or an unknown
             ``guide_features``; ``twins`` outside [0, 1) or not applicable
-            (``search.twins.check_twins``).
+            (``search.twins.check_twins``); a bad ``cheap``
+            (``search.guided_mo.resolve_cheap``).
     """
     multi = _objectives(tracker)
     twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
                         multi.directions)  # fmt: skip
+    cheap_idx = resolve_cheap(cheap, multi.names, multi.directions, bool(twins))
     unsupported = sorted(set(strategy_options) & {"data", "renoise", "estimate"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -145,7 +159,8 @@ def run_ednag_mo(
     mut_gen = torch.Generator().manual_seed(seed + 7919)
     warm: list[Any] = []
     features = resolve_features(space, guide_features)  # validated even without the guide
-    pareto_guide = ParetoGuide(space, multi, features=features) if cfg.guide else None
+    pareto_guide = ParetoGuide(space, multi, features=features, cheap=cheap_idx) \
+        if cfg.guide else None  # fmt: skip
 
     def step(es: EvolutionaryDDIM, run: int) -> None:
         if es.generation == 0:  # a run starts: seed it with the front found so far
@@ -159,10 +174,12 @@ def run_ednag_mo(
                     warm if es.generation == 0 else [])  # fmt: skip
 
     held = round(twins * tracker.max_queries) if twins else 0
-    with tracker.holding_back(held) if held else nullcontext():
+    exact = cheap_idx[0] if held and cheap_idx else None
+    with (tracker.holding_back(held) if held else nullcontext(),
+          tracker.networks_only(space.canonicalize) if exact is not None else nullcontext()):
         es, run = restart_loop(space, tracker, strategy, seed, device, step)
     if held and not tracker.done:
-        _twin_phase(space, tracker, multi)
+        _twin_phase(space, tracker, multi, exact)
         if not tracker.done:  # fewer twins than held back: the diffusion spends the rest
             es, more = restart_loop(space, tracker, strategy, seed + run, device, step)
             run += more
@@ -171,9 +188,11 @@ def run_ednag_mo(
 
 
 def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,
-                batch: int = 10) -> None:  # fmt: skip
-    """Spend the rest of the budget on twins of the non-dominated networks (``search.twins``)."""
+                exact: int | None = None, batch: int = 10) -> None:  # fmt: skip
+    """Spend the rest of the budget on twins of the non-dominated networks (``search.twins``;
+    ``exact``: the cheap cost's objective, read for every architecture of the space)."""
     index = TwinIndex(space, tracker.key)
+    costs = None if exact is None else multi.caches[exact](index.archs).numpy()
     while not tracker.done:
         archs = [a for a, _ in tracker.queries]
         values = multi.values(archs)  # cached: evaluates nothing
@@ -182,7 +201,7 @@ def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,
             values[cv > 0] = math.nan  # infeasible: not on the front
         keys = [tracker.key(a) for a in archs]
         k = int(min(batch, tracker.remaining))
-        nxt = twin_batch(index, keys, values.numpy(), multi.directions, k)
+        nxt = twin_batch(index, keys, values.numpy(), multi.directions, k, costs)
         if not nxt:
             return
         tracker.query(nxt, origin="twin", info={"phase": "twins"})
@@ -270,6 +289,8 @@ def _query_tell(tracker, es, multi, x, archs, changed, run, solutions) -> None:
     f = tracker.query(archs, origin=origin, info=info)
     if tracker.stop_reason == "budget" and bool(torch.isnan(f).any()):
         return  # the budget cut this batch: its tail was never evaluated
+    if tracker.canonical is not None:  # one query per network: its canonical form's values
+        archs = [tracker.canonical(a) for a in archs]
     values = multi.values(archs)
     es.tell(multi.scores(values), keys=keys, violation=multi.violation(values),
             solutions=x if solutions else None)  # fmt: skip

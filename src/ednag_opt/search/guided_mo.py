@@ -19,10 +19,14 @@ feasible architectures only, and a candidate predicted beyond a limit (its quant
 the limit's quantile among the queries) ranks below every other.
 ``guided_offspring`` takes the guide as it takes a :class:`~.guided.RidgeGuide`: it only
 uses ``seen``, ``observe`` and ``predict``.
+
+An objective whose values are a lookup (``cheap=``: a latency table, a parameter count)
+needs no model: :class:`LookupGuide` puts its exact value on the same rank-quantile scale.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,7 +38,8 @@ from .pair_guide import make_guide
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
 
-__all__ = ["VALUES", "ParetoGuide", "epsilon_value", "hypervolume_gain"]
+__all__ = ["VALUES", "LookupGuide", "ParetoGuide", "epsilon_value", "hypervolume_gain",
+           "resolve_cheap"]
 
 #: Pareto values a :class:`ParetoGuide` can rank candidates by.
 VALUES = ("epsilon", "hypervolume")
@@ -91,6 +96,67 @@ def hypervolume_gain(P: np.ndarray, front: np.ndarray, margin: float = 0.1) -> n
     return np.where(gain > 1e-12, gain, np.minimum(epsilon_value(P, front), 0.0))
 
 
+def resolve_cheap(cheap: Any, names: Sequence[str], directions: Sequence[bool],
+                  twins: bool = False) -> tuple[int, ...]:  # fmt: skip
+    """The indices of the ``cheap`` objectives (names or indices), validated.
+
+    Raises:
+        TypeError: ``cheap`` is a string or not a sequence.
+        ValueError: an unknown objective, a repeated one, every objective cheap, or, with
+            ``twins``, other than two objectives of which the cheap one is a minimised cost
+            and the other maximised.
+    """
+    if isinstance(cheap, str) or not isinstance(cheap, Sequence):
+        raise TypeError(f"cheap must be a list of objective names or indices, got {cheap!r}")
+    out = []
+    for c in cheap:
+        j = names.index(c) if isinstance(c, str) and c in names else c
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < len(names):
+            raise ValueError(f"cheap: unknown objective {c!r}; objectives: {list(names)}")
+        if j in out:
+            raise ValueError(f"cheap: objective {names[j]!r} given twice")
+        out.append(j)
+    if len(out) == len(names):
+        raise ValueError("cheap: every objective is cheap; at least one must be queried")
+    if twins and out and (len(names) != 2 or directions[out[0]] or not directions[1 - out[0]]):
+        raise ValueError("cheap with twins > 0 needs two objectives: a maximised one that is "
+                         "queried and a cheap minimised cost")  # fmt: skip
+    return tuple(out)
+
+
+class LookupGuide:
+    """A cheap objective's exact value as a guide: the rank quantile of a candidate's value
+    among the queried ones (the scale a :class:`~.guided.RidgeGuide` predicts on).
+
+    Args:
+        source: the objective (a batched callable, e.g. its cache); called on candidates.
+        maximize: its direction.
+        min_samples: finite values queried before it ranks (zeros until then).
+    """
+
+    def __init__(self, source: Any, maximize: bool, min_samples: int = 5) -> None:
+        self.source, self.sign, self.min_samples = source, 1.0 if maximize else -1.0, min_samples
+        self.model: bool | None = None  # the ParetoGuide's "fitted" test reads it
+        self._sorted = np.empty(0)
+
+    def observe(self, archs: list[Any], values: Any, maximize: bool = True) -> LookupGuide:
+        """Add queried scores (higher is better; non-finite ones are dropped)."""
+        y = np.asarray(values, dtype=np.float64).reshape(-1)
+        y = y[np.isfinite(y) & (y > _WORST)]
+        self._sorted = np.sort(np.concatenate([self._sorted, y]))
+        self.model = True if len(self._sorted) >= self.min_samples else None
+        return self
+
+    def predict(self, archs: list[Any], validate: bool = True) -> np.ndarray:
+        """Share of the queried values below each architecture's exact value, scaled to
+        ``[0, 1]`` (a missing value ranks last)."""
+        if self.model is None:
+            return np.zeros(len(archs))
+        s = self.sign * np.asarray(self.source(list(archs)), dtype=np.float64)
+        s = np.where(np.isfinite(s), s, -np.inf)
+        return np.searchsorted(self._sorted, s, side="left") / max(len(self._sorted) - 1, 1)
+
+
 class ParetoGuide:
     """One ridge model per objective and the epsilon value of the predicted vectors.
 
@@ -105,6 +171,7 @@ class ParetoGuide:
         features: ``"onehot"`` (additive models), ``"pairs"``
             (:class:`~.pair_guide.PairRidgeGuide`) or ``"auto"``
             (:func:`~.pair_guide.guide_features`: pairs on small spaces).
+        cheap: indices of objectives read exactly (:class:`LookupGuide`), not modelled.
 
     Raises:
         ValueError: a bad ``alpha`` (from :class:`~.guided.RidgeGuide`), an unknown
@@ -113,14 +180,17 @@ class ParetoGuide:
 
     def __init__(self, space: SearchSpace, multi: MultiFitness, alpha: float = 3.0,
                  min_samples: int = 5, value: str = "epsilon",
-                 features: str = "auto") -> None:  # fmt: skip
+                 features: str = "auto", cheap: tuple[int, ...] = ()) -> None:  # fmt: skip
         if value not in VALUES:
             raise ValueError(f"value must be one of {VALUES}, got {value!r}")
         if value == "hypervolume" and multi.num_objectives != 2:
             raise ValueError("value='hypervolume' needs two objectives")
         self.multi, self.value = multi, value
-        self.models = [make_guide(space, features, alpha, min_samples)
-                       for _ in range(multi.num_objectives)]  # fmt: skip
+        self.models = [
+            LookupGuide(multi.caches[m], multi.directions[m], min_samples) if m in cheap
+            else make_guide(space, features, alpha, min_samples)
+            for m in range(multi.num_objectives)
+        ]
         self.seen = 0  # queries of the tracker already observed (guided_offspring's counter)
         self._archs: list[Any] = []
         self._scores: list[np.ndarray] = []

@@ -110,6 +110,19 @@ class Tracker:
             if self.stop_reason == "budget" and self.remaining > 0:
                 self.stop_reason = None
 
+    @contextmanager
+    def networks_only(self, canonical: Callable[[Any], Any]) -> Iterator[None]:
+        """Within the block, queries go through ``canonical`` as with ``distinct="networks"``
+        (one query per network, as its canonical form); on leaving, every architecture is
+        its own query again, and the canonical forms queried stay queried."""
+        if self._canonical is not None:
+            raise ValueError("the tracker already queries one architecture per network")
+        self._canonical = canonical
+        try:
+            yield
+        finally:
+            self._canonical = None
+
     @property
     def done(self) -> bool:
         """True once the search must stop (``stop_reason`` says why)."""

@@ -23,6 +23,10 @@ two of its entries, fitted on every query so far. Two orderings:
   unqueried twin of a queried network is ranked by its chance of not being dominated by
   the found front.
 
+With a cost known for every cell (``cheap=``, a lookup table) no cost is predicted: every
+unqueried twin of a queried network is ranked by its chance of beating the best queried
+accuracy at its exact cost or below (:func:`_exact_staircase`).
+
 Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
 ("Session 14"; pair features and the staircase since "Session 15").
 """
@@ -100,7 +104,8 @@ class TwinIndex:
 
 
 def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
-               directions: Sequence[bool], k: int) -> list[Any]:  # fmt: skip
+               directions: Sequence[bool], k: int,
+               exact: np.ndarray | None = None) -> list[Any]:  # fmt: skip
     """The next ``k`` twins to query (fewer when fewer are left; module docstring).
 
     Args:
@@ -110,6 +115,10 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
             the caller set to NaN) are neither front members nor training data.
         directions: per objective, True if maximised.
         k: batch size.
+        exact: with two objectives (a gain and a cost), the cost of every architecture
+            of ``index`` known exactly (``cheap=``, NaN where unknown): the twins of every
+            queried network are then ordered by :func:`_exact_staircase`, and no cost is
+            predicted.
     """
     queried_pos = np.array([index.position[q] for q in queried], dtype=np.int64)
     V = np.asarray(values, dtype=np.float64)
@@ -117,13 +126,17 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
     if ok.sum() < 2 or k < 1:
         return []
     pos, V = queried_pos[ok], V[ok]
-    sign = np.where(np.asarray(directions), 1.0, -1.0)
-    front = pos[pareto_mask(V * sign)]
-    costs = [m for m, up in enumerate(directions) if not up]
-    X = index.features
-    pred = np.column_stack([Ridge(alpha=1.0).fit(X[pos], V[:, m]).predict(X) for m in costs])
     seen = np.zeros(len(index.archs), dtype=bool)
     seen[queried_pos] = True
+    costs = [m for m, up in enumerate(directions) if not up]
+    if exact is not None:
+        gain = V[:, 1 - costs[0]]
+        order = _exact_staircase(index, pos, gain, V[:, costs[0]], exact, seen)
+        return [index.archs[i] for i in order[:k]]
+    sign = np.where(np.asarray(directions), 1.0, -1.0)
+    front = pos[pareto_mask(V * sign)]
+    X = index.features
+    pred = np.column_stack([Ridge(alpha=1.0).fit(X[pos], V[:, m]).predict(X) for m in costs])
     if len(directions) == 2 and len(costs) == 1 and cost_levels(V[:, costs[0]]):
         resid = float(np.std(V[:, costs[0]] - pred[pos, 0]))
         gains = [m for m, up in enumerate(directions) if up]
@@ -168,15 +181,9 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     normal around its network's queried mean, with the twins' pooled spread; its cost is
     normal around the ridge prediction, with the fit's residual spread. Ties: cheaper first.
     """
-    nets, inv = np.unique(index.network[pos], return_inverse=True)
-    count = np.bincount(inv)
-    mean = np.bincount(inv, gain) / count
-    dof = int((count - 1).sum())
-    spread = float(np.sqrt(((gain - mean[inv]) ** 2).sum() / dof)) if dof else 0.0
-    cand = np.flatnonzero(np.isin(index.network, nets) & ~seen)
+    cand, mu, spread = _twin_accuracy(index, pos, gain, seen)
     if not len(cand):
         return cand
-    mu = mean[np.searchsorted(nets, index.network[cand])]
     fpos = np.isin(pos, front)
     o = np.argsort(cost[fpos], kind="stable")
     level, best = cost[fpos][o], np.maximum.accumulate(gain[fpos][o])
@@ -185,3 +192,34 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     beats = norm.sf((best[None, :] - mu[:, None]) / max(spread, 1e-12))
     p = edges[:, 0] + ((edges[:, 1:] - edges[:, :-1]) * beats).sum(axis=1)
     return cand[np.lexsort((pred[cand], -p))]
+
+
+def _twin_accuracy(index: TwinIndex, pos: np.ndarray, gain: np.ndarray,
+                   seen: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:  # fmt: skip
+    """The unqueried twins of the queried networks, each one's expected gain (its
+    network's queried mean) and the twins' pooled spread around their network's mean."""
+    nets, inv = np.unique(index.network[pos], return_inverse=True)
+    count = np.bincount(inv)
+    mean = np.bincount(inv, gain) / count
+    dof = int((count - 1).sum())
+    spread = float(np.sqrt(((gain - mean[inv]) ** 2).sum() / dof)) if dof else 0.0
+    cand = np.flatnonzero(np.isin(index.network, nets) & ~seen)
+    return cand, mean[np.searchsorted(nets, index.network[cand])], spread
+
+
+def _exact_staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.ndarray,
+                     exact: np.ndarray, seen: np.ndarray) -> np.ndarray:  # fmt: skip
+    """:func:`_staircase` with every cell's cost known exactly (``cheap=``): a twin's
+    chance of joining the front is that its gain beats the best queried gain at its cost
+    or below. Twins without a cost (NaN) are left out; ties: cheaper first."""
+    cand, mu, spread = _twin_accuracy(index, pos, gain, seen)
+    keep = np.isfinite(exact[cand])
+    cand, mu = cand[keep], mu[keep]
+    if not len(cand):
+        return cand
+    o = np.argsort(cost, kind="stable")
+    best = np.maximum.accumulate(gain[o])
+    k = np.searchsorted(cost[o], exact[cand], side="right")  # queried cells at most as costly
+    bar = np.where(k > 0, best[np.maximum(k - 1, 0)], -np.inf)
+    p = norm.sf((bar - mu) / max(spread, 1e-12))
+    return cand[np.lexsort((exact[cand], -p))]

@@ -1,0 +1,182 @@
+"""Objectives known without a query (``cheap=``): the lookup guide, networks first, and
+the twin phase ordered by exact costs (``search.guided_mo``, ``search.twins``)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ednag_opt import search
+from ednag_opt.fitness import CachedFitness, as_fitness
+from ednag_opt.search.guided_mo import LookupGuide, resolve_cheap
+from ednag_opt.search.tracker import Tracker
+from ednag_opt.search.twins import TwinIndex, twin_batch
+
+from .test_resume_multiobjective import Boom
+from .test_twins import ACC, COST, SPACE, _acc, _cost
+
+NAMES = ("acc", "cost")
+
+
+def test_lookup_guide_ranks_exact_values_on_the_queried_scale():
+    calls: list[int] = []
+
+    def cost(archs):
+        calls.append(len(archs))
+        return [{"a": 1.0, "b": 2.0, "c": 3.0, "d": float("nan")}[x] for x in archs]
+
+    g = LookupGuide(cost, maximize=False, min_samples=3)
+    assert list(g.predict(["a", "b"])) == [0.0, 0.0] and not calls  # unfitted: no lookups
+    g.observe([], [-1.0, -3.0])  # queried scores: higher is better (minus the cost)
+    assert g.model is None  # two values: below min_samples
+    g.observe([], [-2.0, -np.finfo(np.float64).max])  # the guide's stand-in for NaN: dropped
+    assert g.model is not None
+    # costs 1, 2, 3 sit at the top, middle and bottom of the queried -3, -2, -1
+    np.testing.assert_allclose(g.predict(["a", "b", "c", "d"]), [1.0, 0.5, 0.0, 0.0])
+    assert calls == [4]
+
+
+@pytest.mark.parametrize(
+    ("cheap", "twins", "names", "dirs", "error", "match"),
+    [
+        ("cost", False, NAMES, (True, False), TypeError, "list"),
+        (["latency"], False, NAMES, (True, False), ValueError, "unknown objective 'latency'"),
+        ([2], False, NAMES, (True, False), ValueError, "unknown objective 2"),
+        ([True], False, NAMES, (True, False), ValueError, "unknown"),
+        ([1, "cost"], False, NAMES, (True, False), ValueError, "twice"),
+        ([0, 1], False, NAMES, (True, False), ValueError, "every objective"),
+        ([0], True, NAMES, (True, False), ValueError, "cheap minimised cost"),
+        ([1], True, NAMES, (False, False), ValueError, "maximised one"),
+        ([1], True, ("a", "b", "c"), (True, False, False), ValueError, "two objectives"),
+    ],
+)
+def test_bad_cheap_is_refused(cheap, twins, names, dirs, error, match):
+    with pytest.raises(error, match=match):
+        resolve_cheap(cheap, names, dirs, twins)
+
+
+def test_cheap_names_and_indices_resolve():
+    assert resolve_cheap(["cost"], NAMES, (True, False)) == (1,)
+    assert resolve_cheap([1], NAMES, (True, False), twins=True) == (1,)
+    assert resolve_cheap((), NAMES, (True, False), twins=True) == ()
+    assert resolve_cheap(["acc"], NAMES, (True, True)) == (0,)  # without twins: any
+
+
+def test_bad_cheap_is_refused_by_search_before_any_query():
+    calls: list[int] = []
+
+    def acc(archs):
+        calls.append(len(archs))
+        return _acc(archs)
+
+    src = [as_fitness(acc, maximize=True, name="acc"), COST]
+    for bad in (["latency"], [0], "cost"):
+        with pytest.raises((TypeError, ValueError), match="cheap"):
+            search("ednag", SPACE, src, max_queries=50, cheap=bad, twins=0.5)
+    assert not calls
+
+
+def test_networks_only_counts_a_network_once_inside_the_block():
+    t = Tracker(SPACE, CachedFitness(ACC), maximize=True, max_queries=100)
+    archs = SPACE.enumerate()
+    a = next(x for x in archs if SPACE.prune(x).key != x.key)  # a cell with a dead edge
+    twin = next(x for x in archs if x.key != a.key and SPACE.prune(x).key == SPACE.prune(a).key)
+    with t.networks_only(SPACE.canonicalize):
+        t.query([a])
+        assert t.seen(twin) and t.queries[0][0].key == SPACE.prune(a).key
+        with pytest.raises(ValueError, match="already"):
+            with t.networks_only(SPACE.canonicalize):
+                pass
+    assert t.canonical is None and not t.seen(twin) and t.seen(SPACE.prune(a))
+    t.query([twin])
+    assert t.unique_queries == 2
+
+
+def test_exact_staircase_takes_twins_likely_to_beat_the_front_at_their_cost():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    picked = np.random.default_rng(2).choice(len(index.archs), size=200, replace=False)
+    archs = [index.archs[i] for i in picked]
+    V = np.column_stack([_acc(archs), _cost(archs)])
+    keys = [a.key for a in archs]
+    exact = np.array(_cost(index.archs))
+    exact[::7] = np.nan  # cells without a measured cost are never taken
+    out = twin_batch(index, keys, V, (True, False), 30, exact)
+    assert len(out) == 30 and not {a.key for a in out} & set(keys)
+    nets = {SPACE.prune(a).key for a in archs}
+    assert {SPACE.prune(a).key for a in out} <= nets
+    assert all(np.isfinite(exact[index.position[a.key]]) for a in out)
+    # the picks beat the best queried accuracy at their exact cost more often than not
+    order = np.argsort(V[:, 1])
+    best = np.maximum.accumulate(V[order, 0])
+
+    def bar(a):
+        j = np.searchsorted(V[order, 1], exact[index.position[a.key]], side="right") - 1
+        return best[j] if j >= 0 else -np.inf
+
+    beats = [_acc([a])[0] > bar(a) for a in out]
+    seen = set(keys)
+    rest = [a for a in index.archs if a.key not in seen and SPACE.prune(a).key in nets
+            and np.isfinite(exact[index.position[a.key]])]  # fmt: skip
+    sample = [rest[i] for i in np.random.default_rng(0).choice(len(rest), 200, replace=False)]
+    assert np.mean(beats) > 0.5 > np.mean([_acc([a])[0] > bar(a) for a in sample])
+
+
+def test_cheap_twins_search_queries_networks_first_then_twins():
+    calls = {"acc": 0, "cost": 0}
+
+    def acc(archs):
+        calls["acc"] += len(archs)
+        return _acc(archs)
+
+    def cost(archs):
+        calls["cost"] += len(archs)
+        return _cost(archs)
+
+    src = [as_fitness(acc, maximize=True, name="acc"), as_fitness(cost, maximize=False, name="c")]
+    res = search("ednag", SPACE, src, max_queries=120, seed=4, cheap=["c"], twins=0.5)
+    assert res.unique_queries == 120 and res.metadata["origins"]["twin"] == 60
+    first = [SPACE.prune(a).key for a, _ in res.queries[:60]]
+    assert len(set(first)) == 60  # one query per network before the twin phase
+    assert all(a.key == SPACE.prune(a).key for a, _ in res.queries[:60])  # canonical forms
+    assert {SPACE.prune(a).key for a, _ in res.queries[60:]} <= set(first)
+    assert calls["acc"] == 120  # accuracy only for queries ...
+    assert calls["cost"] > 15_000  # ... the cost for every candidate and every cell
+    again = search("ednag", SPACE, [ACC, COST], max_queries=120, seed=4, cheap=[1], twins=0.5)
+    assert [(a.key, v) for a, v in again.queries] == [(a.key, v) for a, v in res.queries]
+    assert len(res.pareto_front()) >= 2
+
+
+def test_cheap_without_twins_guides_by_exact_values():
+    kw = dict(max_queries=150, seed=6)
+    plain = search("ednag", SPACE, [ACC, COST], **kw)
+    res = search("ednag", SPACE, [ACC, COST], cheap=[1], **kw)
+    assert res.unique_queries == 150 and "twin" not in res.metadata["origins"]
+    # the first generation (popsize 20) is unguided, so the same
+    assert [a.key for a, _ in res.queries[:20]] == [a.key for a, _ in plain.queries[:20]]
+    assert [a.key for a, _ in res.queries] != [a.key for a, _ in plain.queries]
+    assert res.metadata["options"]["cheap"] == "[1]"
+
+
+def test_cheap_twin_phase_resumes_bit_identically(tmp_path):
+    log: list[int] = []
+
+    def objectives(fail_after=None):
+        def acc(archs):
+            if fail_after is not None and len(log) + len(archs) > fail_after:
+                raise Boom("the machine died")
+            log.extend(range(len(archs)))
+            return _acc(archs)
+
+        return [as_fitness(acc, maximize=True, name="acc"), COST]
+
+    kw = dict(max_queries=60, seed=5, twins=0.5, cheap=[1])
+    full = search("ednag", SPACE, objectives(), **kw)
+    log.clear()
+    ck = tmp_path / "ck.json"
+    with pytest.raises(Boom):
+        search("ednag", SPACE, objectives(fail_after=45), checkpoint=ck, **kw)
+    assert len(json.loads(ck.read_text())["queries"]) > 30  # it died in the twin phase
+    resumed = search("ednag", SPACE, objectives(), checkpoint=ck, **kw)
+    assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
