@@ -181,6 +181,14 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
                    "--max-queries", "60", "--twins", "0.25", "--output", str(out2)))  # fmt: skip
     assert rc == 0
     assert json.loads(out2.read_text())["metadata"]["origins"]["twin"] == 15
+    out3 = tmp_path / "cheap.json"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--twins", "0.5", "--cheap", "edgegpu_latency",
+                   "--output", str(out3)))  # fmt: skip
+    assert rc == 0
+    res3 = json.loads(out3.read_text())
+    meta = res3["metadata"]
+    assert meta["origins"]["twin"] == 30 and meta["options"]["cheap"] == "[1]"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +205,11 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
         (["--objectives", "val,edgegpu_latency", "--twins", "0.1"], "give max_queries"),
         (["--objectives", "val,edgegpu_latency", "--twins", "1.5", "--max-queries", "5"],
          "twins must be in [0, 1)"),  # fmt: skip
+        (["--cheap", "edgegpu_latency", "--max-queries", "5"], "--cheap applies to a search"),
+        (["--objectives", "val,edgegpu_latency", "--cheap", "raspi4_latency"],
+         "--cheap names objectives of --objectives"),  # fmt: skip
+        (["--objectives", "val,edgegpu_latency", "--cheap", "val", "--twins", "0.5",
+          "--max-queries", "5"], "a cheap minimised cost"),  # fmt: skip
     ],
 )
 def test_prior_and_objective_errors(argv, message, capsys, data_file):

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--twins", type=float, default=None,
                    help="with --objectives: share of the budget spent last on unqueried twins "
                         "of the non-dominated networks (NAS-Bench-201, TransNAS micro; e.g. 0.1)")
+    g.add_argument("--cheap", default=None,
+                   help="with --objectives: objectives that are lookups (read for every "
+                        "candidate, e.g. edgegpu_latency); with --twins 0.5, networks first")
     g.add_argument("--prior", default=None,
                    help="few-shot surrogate mode meta-trained on related tasks, e.g. "
                    "cifar10,ImageNet16-120 (never the searched one)")
@@ -155,8 +158,11 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         kwargs["max_queries"] = SURROGATE_BUDGET
     elif SEARCHERS[args.searcher].needs_budget and args.max_queries is None:
         raise CLIError(f"--searcher {args.searcher} needs --max-queries")
-    if args.twins is not None and not args.objectives:
-        raise CLIError("--twins applies to a search with --objectives")
+    for flag in ("twins", "cheap"):
+        if getattr(args, flag) is not None and not args.objectives:
+            raise CLIError(f"--{flag} applies to a search with --objectives")
+    if args.cheap is not None:
+        kwargs["cheap"] = _cheap(args.cheap, args.objectives)
     for key in ("preset", "popsize", "num_steps", "twins", "constraints"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
@@ -175,6 +181,17 @@ def _extra_options(args: argparse.Namespace, space: Any) -> dict[str, Any]:
     elif space.name.startswith("transnas"):
         held = args.task or "class_scene"
     return {"prior": prior_from_names(args.prior, space, exclude=held)}  # no leakage
+
+
+def _cheap(cheap: str, objectives: str) -> list[int]:
+    """``--cheap``: positions in ``--objectives`` of the named objectives."""
+    names = [n.strip() for n in objectives.split(",") if n.strip()]
+    wanted = [n.strip() for n in cheap.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in names]
+    if unknown or not wanted:
+        raise CLIError(f"--cheap names objectives of --objectives ({','.join(names)}), "
+                       f"got {cheap!r}")  # fmt: skip
+    return [names.index(n) for n in wanted]
 
 
 def _objectives(args: argparse.Namespace, space: Any) -> list[Any]:
