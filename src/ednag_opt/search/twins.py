@@ -34,6 +34,7 @@ Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -97,10 +98,14 @@ class TwinIndex:
         self.position = {k: i for i, k in enumerate(self.keys)}
         nets = [key(space.canonicalize(a)) for a in self.archs]
         self.network = np.unique(np.array(nets), return_inverse=True)[1]
-        onehot = space.encode(self.archs).reshape(len(self.archs), -1).double().numpy()
-        # the one-hot entries and their pairwise products: the cost model's features
+
+    @cached_property
+    def features(self) -> np.ndarray:
+        """The one-hot entries and their pairwise products: the cost model's features
+        (computed on first use; exact costs, ``cheap=``, need none)."""
+        onehot = self.space.encode(self.archs).reshape(len(self.archs), -1).double().numpy()
         pairs = PolynomialFeatures(2, interaction_only=True, include_bias=False)
-        self.features = pairs.fit_transform(onehot)
+        return pairs.fit_transform(onehot)
 
 
 def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
