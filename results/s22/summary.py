@@ -52,7 +52,7 @@ for m in methods:
 print(f"\nfront cells @1000 per cell (median; p: Mann-Whitney against {A!r})")
 print("| cell | " + " | ".join(methods) + " |")
 print("|---" * (len(methods) + 1) + "|")
-more = less = 0
+wins = {m: [0, 0] for m in methods}  # (A significantly more, A significantly fewer)
 for c in cells:
     out = []
     for m in methods:
@@ -65,5 +65,29 @@ for c in cells:
             y = [r["recovered@1000"] for r in by[(A, c)]]
             p = mannwhitneyu(x, y).pvalue
             s += f" (p {p:.2g})"
+            if p < 0.05:
+                wins[m][int(np.median(y) < np.median(x))] += 1
         out.append(s)
     print(f"| {c[0]} x {c[1]} | " + " | ".join(out) + " |")
+print(f"\n{A!r}: front cells @1000 significantly more / fewer than each row (cells)")
+for m in methods:
+    if m != A:
+        print(f"- {m}: {wins[m][0]} / {wins[m][1]}")
+hv = collections.Counter()
+for m in methods:
+    if m == A:
+        continue
+    for b in (100, 300, 1000):
+        for c in cells:
+            if (m, c) in by and (A, c) in by:
+                x, y = [r[f"hv@{b}"] for r in by[(A, c)]], [r[f"hv@{b}"] for r in by[(m, c)]]
+                d = np.median(x) - np.median(y)
+                sig = mannwhitneyu(x, y).pvalue < 0.05
+                hv[(m, b, "ge")] += d >= 0
+                hv[(m, b, "sig+")] += sig and d > 0
+                hv[(m, b, "sig-")] += sig and d < 0
+print(f"\n{A!r}: median HV >= each row's (cells; significant wins / losses) @100, @300, @1000")
+for m in methods:
+    if m != A:
+        print(f"- {m}: " + ", ".join(f"{hv[(m, b, 'ge')]} ({hv[(m, b, 'sig+')]}/{hv[(m, b, 'sig-')]})"
+                                    for b in (100, 300, 1000)))
