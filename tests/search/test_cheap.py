@@ -139,13 +139,56 @@ def test_cheap_twins_search_queries_networks_first_then_twins():
     assert res.unique_queries == 120 and res.metadata["origins"]["twin"] == 60
     first = [SPACE.prune(a).key for a, _ in res.queries[:60]]
     assert len(set(first)) == 60  # one query per network before the twin phase
-    assert all(a.key == SPACE.prune(a).key for a, _ in res.queries[:60])  # canonical forms
+    # as its cheapest twin: with this cost (signal-free convolutions run), the pruned form
+    assert all(a.key == SPACE.prune(a).key for a, _ in res.queries[:60])
     assert {SPACE.prune(a).key for a, _ in res.queries[60:]} <= set(first)
     assert calls["acc"] == 120  # accuracy only for queries ...
     assert calls["cost"] > 15_000  # ... the cost for every candidate and every cell
     again = search("ednag", SPACE, [ACC, COST], max_queries=120, seed=4, cheap=[1], twins=0.5)
     assert [(a.key, v) for a, v in again.queries] == [(a.key, v) for a, v in res.queries]
     assert len(res.pareto_front()) >= 2
+
+
+def _none_costs(archs):
+    """A cost under which ``none`` costs more than a skip: the pruned form of a network
+    with signal-free edges is its costliest twin, not its cheapest."""
+    return [sum(op in (2, 3) for op in a.ops) + 0.1 * a.ops.count(0)
+            + 0.02 * ((hash((a.ops, 2)) % 991) / 991.0) for a in archs]  # fmt: skip
+
+
+def test_cheapest_twins_breaks_ties_to_the_canonical_form_and_skips_nan():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    costs = np.array(_none_costs(index.archs))
+    best = index.cheapest_twins(costs)
+    for net in np.unique(index.network)[:300]:
+        members = np.flatnonzero(index.network == net)
+        assert (best[members] == members[np.argmin(costs[members])]).all()
+    flat = np.where(index.is_canonical, 5.0, np.nan)  # ties among finite costs: canonical
+    flat[~index.is_canonical] = 5.0
+    flat[:40] = np.nan  # no cost at all for some cells: never picked while a twin has one
+    best = index.cheapest_twins(flat)
+    canon = {index.network[i]: i for i in np.flatnonzero(index.is_canonical)}
+    for i in range(len(index.archs)):
+        b = best[i]
+        assert index.network[b] == index.network[i]
+        members = np.flatnonzero(index.network == index.network[i])
+        if np.isfinite(flat[canon[index.network[i]]]) or not np.isfinite(flat[members]).any():
+            assert b == canon[index.network[i]]
+        else:
+            assert np.isfinite(flat[b])
+
+
+def test_cheap_twins_query_each_network_as_its_cheapest_twin():
+    cost = as_fitness(_none_costs, maximize=False, name="cost")
+    res = search("ednag", SPACE, [ACC, cost], max_queries=120, seed=4, cheap=[1], twins=0.5)
+    index = TwinIndex(SPACE, lambda a: a.key)
+    c = np.array(_none_costs(index.archs))
+    first = [index.position[a.key] for a, _ in res.queries[:60]]
+    assert len({index.network[i] for i in first}) == 60  # still one query per network
+    for i in first:
+        assert c[i] == c[index.network == index.network[i]].min()
+    assert sum(not index.is_canonical[i] for i in first) >= 5  # not the pruned forms
+    assert res.metadata["origins"]["twin"] == 60
 
 
 def test_cheap_without_twins_guides_by_exact_values():

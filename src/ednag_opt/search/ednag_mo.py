@@ -118,10 +118,12 @@ def run_ednag_mo(
             they do not make a query cost more (a query is still one architecture, and
             every objective of a queried architecture is recorded). With ``twins`` and
             two objectives (a maximised one and a cheap minimised cost), the queries
-            before the twin phase are one per network (as ``distinct="networks"``) and
-            the twin phase ranks the twins of every queried network by their chance of
-            beating the front at their exact cost (``search.twins``; ``twins=0.5`` was
-            tuned for this, docs/results_multiobjective.md, "Session 22").
+            before the twin phase are one per network, each network queried as its
+            cheapest twin by the cheap cost (since session 24; before, as its canonical
+            form, like ``distinct="networks"``), and the twin phase ranks the twins of
+            every queried network by their chance of beating the front at their exact
+            cost (``search.twins``; ``twins=0.5`` was tuned for this,
+            docs/results_multiobjective.md, "Session 22" and "Session 24").
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -175,11 +177,14 @@ def run_ednag_mo(
 
     held = round(twins * tracker.max_queries) if twins else 0
     exact = cheap_idx[0] if held and cheap_idx else None
+    index = TwinIndex(space, tracker.cache.key) if held else None
+    costs = None if exact is None else multi.caches[exact](index.archs).numpy()
     with (tracker.holding_back(held) if held else nullcontext(),
-          tracker.networks_only(space.canonicalize) if exact is not None else nullcontext()):
+          tracker.networks_only(_cheapest_twin(index, costs, tracker.cache.key))
+          if exact is not None else nullcontext()):  # fmt: skip
         es, run = restart_loop(space, tracker, strategy, seed, device, step)
     if held and not tracker.done:
-        _twin_phase(space, tracker, multi, exact)
+        _twin_phase(tracker, multi, index, costs)
         if not tracker.done:  # fewer twins than held back: the diffusion spends the rest
             es, more = restart_loop(space, tracker, strategy, seed + run, device, step)
             run += more
@@ -187,12 +192,10 @@ def run_ednag_mo(
     return {"population": [] if latent is None else space.decode(latent), "runs": run}
 
 
-def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,
-                exact: int | None = None, batch: int = 10) -> None:  # fmt: skip
+def _twin_phase(tracker: Tracker, multi: MultiFitness, index: TwinIndex,
+                costs: np.ndarray | None = None, batch: int = 10) -> None:  # fmt: skip
     """Spend the rest of the budget on twins of the non-dominated networks (``search.twins``;
-    ``exact``: the cheap cost's objective, read for every architecture of the space)."""
-    index = TwinIndex(space, tracker.key)
-    costs = None if exact is None else multi.caches[exact](index.archs).numpy()
+    ``costs``: the cheap cost of every architecture of ``index``, read exactly)."""
     while not tracker.done:
         archs = [a for a, _ in tracker.queries]
         values = multi.values(archs)  # cached: evaluates nothing
@@ -205,6 +208,15 @@ def _twin_phase(space: SearchSpace, tracker: Tracker, multi: MultiFitness,
         if not nxt:
             return
         tracker.query(nxt, origin="twin", info={"phase": "twins"})
+
+
+def _cheapest_twin(index: TwinIndex, costs: np.ndarray, key: Any) -> Any:
+    """The tracker's one-query-per-network map with a cost known for every cell: a network
+    is queried as its cheapest twin. Twins share their expected accuracy, so that twin
+    dominates the others in expectation; the canonical (pruned) form need not be the
+    cheapest, as measured costs carry noise and signal-free operations still run."""
+    best = index.cheapest_twins(costs)
+    return lambda arch: index.archs[best[index.position[key(arch)]]]
 
 
 def _objectives(tracker: Tracker) -> MultiFitness:

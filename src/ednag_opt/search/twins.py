@@ -98,6 +98,19 @@ class TwinIndex:
         self.position = {k: i for i, k in enumerate(self.keys)}
         nets = [key(space.canonicalize(a)) for a in self.archs]
         self.network = np.unique(np.array(nets), return_inverse=True)[1]
+        self.is_canonical = np.array([k == n for k, n in zip(self.keys, nets, strict=True)])
+
+    def cheapest_twins(self, costs: np.ndarray) -> np.ndarray:
+        """For every architecture, the position of its network's cheapest twin under
+        ``costs`` (one value per architecture, NaN where unknown). Ties, and networks
+        without a finite cost, go to the canonical form, then to the first position."""
+        c = np.where(np.isfinite(costs), costs, np.inf)
+        order = np.lexsort((np.arange(len(c)), ~self.is_canonical, c, self.network))
+        net = self.network[order]
+        first = order[np.r_[True, net[1:] != net[:-1]]]
+        best = np.empty(int(self.network.max()) + 1, dtype=np.int64)
+        best[self.network[first]] = first
+        return best[self.network]
 
     @cached_property
     def features(self) -> np.ndarray:
