@@ -183,12 +183,13 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
     assert json.loads(out2.read_text())["metadata"]["origins"]["twin"] == 15
     out3 = tmp_path / "cheap.json"
     rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
-                   "--max-queries", "60", "--twins", "0.5", "--cheap", "edgegpu_latency",
+                   "--max-queries", "60", "--twins", "auto", "--cheap", "edgegpu_latency",
                    "--output", str(out3)))  # fmt: skip
     assert rc == 0
     res3 = json.loads(out3.read_text())
     meta = res3["metadata"]
-    assert meta["origins"]["twin"] == 30 and meta["options"]["cheap"] == "[1]"
+    assert meta["origins"]["twin"] == 30 and meta["options"]["cheap"] == "[1]"  # 0.5: latency
+    assert meta["options"]["twins"] == "auto"
 
 
 @pytest.mark.parametrize(
@@ -210,6 +211,10 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
          "--cheap names objectives of --objectives"),  # fmt: skip
         (["--objectives", "val,edgegpu_latency", "--cheap", "val", "--twins", "0.5",
           "--max-queries", "5"], "a cheap minimised cost"),  # fmt: skip
+        (["--objectives", "val,edgegpu_latency", "--twins", "auto", "--max-queries", "5"],
+         "twins='auto' picks the share from the cheap cost's table"),  # fmt: skip
+        (["--objectives", "val,edgegpu_latency", "--twins", "half", "--max-queries", "5"],
+         "a share in [0, 1) or 'auto'"),  # fmt: skip
     ],
 )
 def test_prior_and_objective_errors(argv, message, capsys, data_file):

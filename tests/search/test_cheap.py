@@ -12,10 +12,10 @@ from ednag_opt import search
 from ednag_opt.fitness import CachedFitness, as_fitness
 from ednag_opt.search.guided_mo import LookupGuide, resolve_cheap
 from ednag_opt.search.tracker import Tracker
-from ednag_opt.search.twins import TwinIndex, twin_batch
+from ednag_opt.search.twins import AUTO_SHARES, TwinIndex, auto_share, twin_batch
 
 from .test_resume_multiobjective import Boom
-from .test_twins import ACC, COST, SPACE, _acc, _cost
+from .test_twins import ACC, COST, SPACE, _acc, _cost, _cost_levels
 
 NAMES = ("acc", "cost")
 
@@ -223,3 +223,40 @@ def test_cheap_twin_phase_resumes_bit_identically(tmp_path):
     assert len(json.loads(ck.read_text())["queries"]) > 30  # it died in the twin phase
     resumed = search("ednag", SPACE, objectives(), checkpoint=ck, **kw)
     assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
+
+
+def test_auto_share_follows_whether_the_costs_come_in_levels():
+    archs = SPACE.enumerate()
+    levels = np.array(_cost_levels(archs))
+    levels[:100] = np.nan  # unmeasured cells do not count
+    assert auto_share(levels) == AUTO_SHARES["levels"] == 0.2
+    assert auto_share(np.array(_cost(archs))) == AUTO_SHARES["continuous"] == 0.5
+
+
+@pytest.mark.parametrize(("cost", "twins"), [(_cost_levels, 20), (_cost, 50)])
+def test_auto_twins_takes_its_share_from_the_cheap_costs_table(cost, twins):
+    src = [ACC, as_fitness(cost, maximize=False, name="cost")]
+    res = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins="auto")
+    assert res.metadata["origins"]["twin"] == twins and res.unique_queries == 100
+    share = twins / 100
+    same = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins=share)
+    assert [a.key for a, _ in same.queries] == [a.key for a, _ in res.queries]
+
+
+@pytest.mark.parametrize(
+    ("twins", "cheap", "error", "match"),
+    [("auto", (), ValueError, "twins='auto' picks the share"),
+     ("half", [1], TypeError, "or 'auto'"),
+     ("AUTO", [1], TypeError, "or 'auto'")],
+)
+def test_bad_auto_twins_is_refused_before_any_query(twins, cheap, error, match):
+    calls: list[int] = []
+
+    def acc(archs):
+        calls.append(len(archs))
+        return _acc(archs)
+
+    src = [as_fitness(acc, maximize=True, name="acc"), COST]
+    with pytest.raises(error, match=match):
+        search("ednag", SPACE, src, max_queries=50, cheap=cheap, twins=twins)
+    assert not calls

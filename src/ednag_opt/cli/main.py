@@ -64,12 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--objectives", default=None,
                    help="multi-objective: comma-separated, e.g. val,edgegpu_latency "
                    "(NB201: table and HW-NAS-Bench columns; MobileNetV3: acc,note10_latency)")
-    g.add_argument("--twins", type=float, default=None,
+    g.add_argument("--twins", default=None,
                    help="with --objectives: share of the budget spent last on unqueried twins "
-                        "of the non-dominated networks (NAS-Bench-201, TransNAS micro; e.g. 0.1)")
+                        "of the non-dominated networks (NAS-Bench-201, TransNAS micro; e.g. "
+                        "0.1), or auto (with --cheap: chosen from the cost's table)")
     g.add_argument("--cheap", default=None,
                    help="with --objectives: objectives that are lookups (read for every "
-                        "candidate, e.g. edgegpu_latency); with --twins 0.5, networks first")
+                        "candidate, e.g. edgegpu_latency); with --twins auto, networks first")
     g.add_argument("--prior", default=None,
                    help="few-shot surrogate mode meta-trained on related tasks, e.g. "
                    "cifar10,ImageNet16-120 (never the searched one)")
@@ -163,7 +164,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
             raise CLIError(f"--{flag} applies to a search with --objectives")
     if args.cheap is not None:
         kwargs["cheap"] = _cheap(args.cheap, args.objectives)
-    for key in ("preset", "popsize", "num_steps", "twins", "constraints"):
+    if args.twins is not None:
+        kwargs["twins"] = _twins(args.twins)
+    for key in ("preset", "popsize", "num_steps", "constraints"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
     return space, fitness, test, {**kwargs, **options}
@@ -181,6 +184,16 @@ def _extra_options(args: argparse.Namespace, space: Any) -> dict[str, Any]:
     elif space.name.startswith("transnas"):
         held = args.task or "class_scene"
     return {"prior": prior_from_names(args.prior, space, exclude=held)}  # no leakage
+
+
+def _twins(value: str) -> float | str:
+    """``--twins``: a share of the budget, or ``auto``."""
+    if value == "auto":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise CLIError(f"--twins takes a share in [0, 1) or 'auto', got {value!r}") from None
 
 
 def _cheap(cheap: str, objectives: str) -> list[int]:

@@ -41,7 +41,7 @@ from .guided import guided_offspring
 from .guided_mo import ParetoGuide, resolve_cheap
 from .pair_guide import guide_features as resolve_features
 from .tracker import Tracker
-from .twins import TwinIndex, check_twins, twin_batch
+from .twins import TwinIndex, auto_share, check_twins, twin_batch
 
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
@@ -66,7 +66,7 @@ def run_ednag_mo(
     candidates: int | None = None,
     diffusion: bool | None = None,
     runs: int | None = None,
-    twins: float = 0.0,
+    twins: float | str = 0.0,
     cheap: Sequence[str | int] = (),
     device: str | torch.device | None = None,
     **strategy_options: Any,
@@ -112,6 +112,9 @@ def run_ednag_mo(
             network, likeliest to join the front first), in batches of ten (origin
             ``"twin"``). Needs a
             small space with ``canonicalize`` and a minimised objective; 0 (default): off.
+            ``"auto"`` (with ``cheap``): the share is chosen from the cheap cost's table,
+            0.2 where its values come in levels and 0.5 otherwise
+            (``search.twins.auto_share``; docs/results_multiobjective.md, "Session 24").
         cheap: objectives (names or indices) whose values are a lookup, such as a
             latency table or a parameter count: the guide reads them for every
             candidate instead of predicting them (``search.guided_mo.LookupGuide``), and
@@ -134,13 +137,16 @@ def run_ednag_mo(
         TypeError: ``recombine`` or ``warm_restarts`` is not one of its values.
         ValueError: ``diffusion=False`` without ``guide``, or an unknown
             ``guide_features``; ``twins`` outside [0, 1) or not applicable
-            (``search.twins.check_twins``); a bad ``cheap``
+            (``search.twins.check_twins``), or ``"auto"`` without ``cheap``; a bad ``cheap``
             (``search.guided_mo.resolve_cheap``).
     """
     multi = _objectives(tracker)
     twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
                         multi.directions)  # fmt: skip
     cheap_idx = resolve_cheap(cheap, multi.names, multi.directions, bool(twins))
+    if twins == "auto" and not cheap_idx:
+        raise ValueError("twins='auto' picks the share from the cheap cost's table: "
+                         "give cheap=[the cost]")  # fmt: skip
     unsupported = sorted(set(strategy_options) & {"data", "renoise", "estimate"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -175,10 +181,11 @@ def run_ednag_mo(
         _generation(space, tracker, es, multi, moves, mut_gen, run,
                     warm if es.generation == 0 else [])  # fmt: skip
 
-    held = round(twins * tracker.max_queries) if twins else 0
+    index = TwinIndex(space, tracker.cache.key) if twins else None
+    costs = multi.caches[cheap_idx[0]](index.archs).numpy() if twins and cheap_idx else None
+    share = auto_share(costs) if twins == "auto" else twins
+    held = round(share * tracker.max_queries) if share else 0
     exact = cheap_idx[0] if held and cheap_idx else None
-    index = TwinIndex(space, tracker.cache.key) if held else None
-    costs = None if exact is None else multi.caches[exact](index.archs).numpy()
     with (tracker.holding_back(held) if held else nullcontext(),
           tracker.networks_only(_cheapest_twin(index, costs, tracker.cache.key))
           if exact is not None else nullcontext()):  # fmt: skip

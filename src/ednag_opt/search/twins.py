@@ -46,21 +46,28 @@ from ..spaces import SearchSpace
 from ..spaces.base import ENUMERATE_LIMIT
 from ..strategy.pareto import pareto_mask
 
-__all__ = ["TwinIndex", "check_twins", "cost_levels", "twin_batch"]
+__all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "check_twins", "cost_levels", "twin_batch"]
+
+#: ``twins="auto"`` with a cheap cost: the share where the table's costs come in levels
+#: (:func:`cost_levels`) and where they do not (tuned in docs/results_multiobjective.md,
+#: "Session 24" and "Session 22").
+AUTO_SHARES = {"levels": 0.2, "continuous": 0.5}
 
 def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
                 canonical: bool, directions: Sequence[bool]) -> float:  # fmt: skip
-    """Validate the ``twins`` share of the budget (see ``run_ednag_mo``); return it.
+    """Validate the ``twins`` share of the budget (see ``run_ednag_mo``); return it
+    (``"auto"`` is checked as a positive share and returned as is: :func:`auto_share`).
 
     Raises:
-        TypeError: not a number.
+        TypeError: neither a number nor ``"auto"``.
         ValueError: outside [0, 1); or, when positive: no budget, a space without
             ``canonicalize`` or too large to enumerate, ``distinct="networks"`` (every
             query is already a network), or no minimised objective (a cost to order by).
     """
-    if isinstance(twins, bool) or not isinstance(twins, int | float):
-        raise TypeError(f"twins must be a share of the budget in [0, 1), got {twins!r}")
-    twins = float(twins)
+    auto = isinstance(twins, str) and twins == "auto"
+    if not auto and (isinstance(twins, bool) or not isinstance(twins, int | float)):
+        raise TypeError(f"twins must be a share of the budget in [0, 1) or 'auto', got {twins!r}")
+    twins = AUTO_SHARES["continuous"] if auto else float(twins)
     if not 0.0 <= twins < 1.0:
         raise ValueError(f"twins must be in [0, 1), got {twins}")
     if twins == 0.0:
@@ -80,7 +87,17 @@ def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
     if all(directions):
         raise ValueError("twins > 0 orders twins by their costs: at least one objective "
                          "must be minimised")  # fmt: skip
-    return twins
+    return "auto" if auto else twins
+
+
+def auto_share(costs: np.ndarray) -> float:
+    """The share of ``twins="auto"`` for a cheap cost with these values over the whole
+    space (NaN: unmeasured): :data:`AUTO_SHARES` by whether they come in levels. Where
+    they do (FPGA, Eyeriss), the front is the most accurate cell of each level and a few
+    twins fill it; more queries go to finding networks."""
+    finite = np.asarray(costs, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return AUTO_SHARES["levels" if cost_levels(finite) else "continuous"]
 
 
 class TwinIndex:
