@@ -13,10 +13,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_multiobjective as bm  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-import bench_multiobjective as bm  # noqa: E402
 from ednag_opt import search  # noqa: E402
 
 DEV15 = ["edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "fpga_latency"]

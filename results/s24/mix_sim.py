@@ -13,28 +13,25 @@ Usage: python results/s24/mix_sim.py OUT.jsonl SEEDS VARIANTS [DATASETS] [DEVICE
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "results" / "s24"))
+import bench_multiobjective as bm  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
+from grid import ALL, run_grid  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 from sklearn.linear_model import Ridge  # noqa: E402
 from sklearn.model_selection import cross_val_predict  # noqa: E402
 
-import bench_multiobjective as bm  # noqa: E402
 from ednag_opt import search  # noqa: E402
 
 emo = importlib.import_module("ednag_opt.search.ednag_mo")
 tw = importlib.import_module("ednag_opt.search.twins")
 ORIG = tw.twin_batch
-ALL = ["edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "fpga_latency",
-       "fpga_energy", "eyeriss_latency", "eyeriss_energy", "edgetpu_latency"]
 
 
 def mix_batch(index, queried, values, directions, k, exact=None):
@@ -77,26 +74,16 @@ def main() -> None:
     out, seeds, variants = sys.argv[1], bm._ints(sys.argv[2]), sys.argv[3].split(",")
     datasets = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[4] else list(bm.DATASETS)
     devices = sys.argv[5].split(",") if len(sys.argv) > 5 and sys.argv[5] else ALL
-    torch.set_num_threads(1)
-    with open(out, "a") as fh:
-        for ds in datasets:
-            for dev in devices:
-                cell = bm.Cell(ds, dev)
-                for s in seeds:
-                    for var in variants:
-                        t0 = time.perf_counter()
-                        emo.twin_batch = mix_batch if var.startswith("mix") else ORIG
-                        try:
-                            res = search("ednag", cell.space, [cell.acc, cell.cost],
-                                         max_queries=1000, seed=s, cheap=[1], twins=0.5)
-                        finally:
-                            emo.twin_batch = ORIG
-                        row = {"dataset": ds, "device": dev, "seed": s, "variant": var,
-                               "time": time.perf_counter() - t0}
-                        for b in (100, 300, 1000):
-                            row.update({f"{k}@{b}": v for k, v in cell.score(res, b).items()})
-                        fh.write(json.dumps(row) + "\n")
-                        fh.flush()
+
+    def run(cell, ctx, s, var):
+        emo.twin_batch = mix_batch if var.startswith("mix") else ORIG
+        try:
+            return search("ednag", cell.space, [cell.acc, cell.cost], max_queries=1000, seed=s,
+                          cheap=[1], twins=0.5)
+        finally:
+            emo.twin_batch = ORIG
+
+    run_grid(out, datasets, devices, seeds, variants, run)
 
 
 if __name__ == "__main__":

@@ -8,21 +8,19 @@ Usage: python results/s24/rep_sim.py OUT.jsonl SEEDS VARIANTS [DATASETS] [DEVICE
 """
 from __future__ import annotations
 
-import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
+sys.path.insert(0, str(ROOT / "results" / "s24"))
 import bench_multiobjective as bm  # noqa: E402
+import numpy as np  # noqa: E402
+from grid import DEV15, run_grid  # noqa: E402
+
 from ednag_opt import search  # noqa: E402
 from ednag_opt.search import guided_mo  # noqa: E402
 
-DEV15 = ["edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "fpga_latency"]
 ORIG_PREDICT = guided_mo.LookupGuide.predict
 
 
@@ -45,34 +43,26 @@ def main() -> None:
     datasets = sys.argv[4].split(",") if len(sys.argv) > 4 and sys.argv[4] else list(bm.DATASETS)
     devices = sys.argv[5].split(",") if len(sys.argv) > 5 and sys.argv[5] else DEV15
     twins = float(sys.argv[6]) if len(sys.argv) > 6 else 0.5
-    torch.set_num_threads(1)
-    with open(out, "a") as fh:
-        for ds in datasets:
-            for dev in devices:
-                cell = bm.Cell(ds, dev)
-                archs = list(cell.space.enumerate())
-                V = np.column_stack([cell.acc(archs).numpy(), cell.cost(archs).numpy()])
-                rep = rep_map(cell, archs, V)
-                for s in seeds:
-                    for var in variants:
-                        t0 = time.perf_counter()
-                        if var.startswith("rep"):
-                            cell.space.canonicalize = rep
-                        if var == "repg":
-                            guided_mo.LookupGuide.predict = lambda self, a, validate=True: \
-                                ORIG_PREDICT(self, [rep(x) for x in a], validate)
-                        try:
-                            res = search("ednag", cell.space, [cell.acc, cell.cost],
-                                         max_queries=1000, seed=s, cheap=[1], twins=twins)
-                        finally:
-                            cell.space.__dict__.pop("canonicalize", None)
-                            guided_mo.LookupGuide.predict = ORIG_PREDICT
-                        row = {"dataset": ds, "device": dev, "seed": s, "variant": var,
-                               "time": time.perf_counter() - t0}
-                        for b in (100, 300, 1000):
-                            row.update({f"{k}@{b}": v for k, v in cell.score(res, b).items()})
-                        fh.write(json.dumps(row) + "\n")
-                        fh.flush()
+
+    def prepare(cell):
+        archs = list(cell.space.enumerate())
+        V = np.column_stack([cell.acc(archs).numpy(), cell.cost(archs).numpy()])
+        return rep_map(cell, archs, V)
+
+    def run(cell, rep, s, var):
+        if var.startswith("rep"):
+            cell.space.canonicalize = rep
+        if var == "repg":
+            guided_mo.LookupGuide.predict = lambda self, a, validate=True: \
+                ORIG_PREDICT(self, [rep(x) for x in a], validate)
+        try:
+            return search("ednag", cell.space, [cell.acc, cell.cost], max_queries=1000, seed=s,
+                          cheap=[1], twins=twins)
+        finally:
+            cell.space.__dict__.pop("canonicalize", None)
+            guided_mo.LookupGuide.predict = ORIG_PREDICT
+
+    run_grid(out, datasets, devices, seeds, variants, run, prepare)
 
 
 if __name__ == "__main__":

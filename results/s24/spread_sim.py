@@ -8,18 +8,17 @@ Usage: python results/s24/spread_sim.py OUT.jsonl SEEDS VARIANTS DATASETS DEVICE
 from __future__ import annotations
 
 import importlib
-import json
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "results" / "s24"))
+import bench_multiobjective as bm  # noqa: E402
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
+from grid import run_grid  # noqa: E402
 from scipy.stats import norm  # noqa: E402
 
-import bench_multiobjective as bm  # noqa: E402
 from ednag_opt import search  # noqa: E402
 
 tw = importlib.import_module("ednag_opt.search.twins")
@@ -53,28 +52,18 @@ def exact_staircase(index, pos, gain, cost, exact, seen):
 def main() -> None:
     out, seeds, variants = sys.argv[1], bm._ints(sys.argv[2]), sys.argv[3].split(",")
     datasets, devices = sys.argv[4].split(","), sys.argv[5].split(",")
-    torch.set_num_threads(1)
-    with open(out, "a") as fh:
-        for ds in datasets:
-            for dev in devices:
-                cell = bm.Cell(ds, dev)
-                for s in seeds:
-                    for var in variants:
-                        t0 = time.perf_counter()
-                        if var.startswith("nu"):
-                            NU[0] = float(var[2:])
-                            tw._exact_staircase = exact_staircase
-                        try:
-                            res = search("ednag", cell.space, [cell.acc, cell.cost],
-                                         max_queries=1000, seed=s, cheap=[1], twins="auto")
-                        finally:
-                            tw._exact_staircase = ORIG
-                        row = {"dataset": ds, "device": dev, "seed": s, "variant": var,
-                               "time": time.perf_counter() - t0}
-                        for b in (100, 300, 1000):
-                            row.update({f"{k}@{b}": v for k, v in cell.score(res, b).items()})
-                        fh.write(json.dumps(row) + "\n")
-                        fh.flush()
+
+    def run(cell, ctx, s, var):
+        if var.startswith("nu"):
+            NU[0] = float(var[2:])
+            tw._exact_staircase = exact_staircase
+        try:
+            return search("ednag", cell.space, [cell.acc, cell.cost], max_queries=1000, seed=s,
+                          cheap=[1], twins="auto")
+        finally:
+            tw._exact_staircase = ORIG
+
+    run_grid(out, datasets, devices, seeds, variants, run)
 
 
 if __name__ == "__main__":

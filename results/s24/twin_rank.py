@@ -9,9 +9,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_multiobjective as bm  # noqa: E402
 import numpy as np  # noqa: E402
 
-import bench_multiobjective as bm  # noqa: E402
 from ednag_opt import search  # noqa: E402
 
 tw = importlib.import_module("ednag_opt.search.twins")
@@ -27,8 +27,10 @@ seen = np.zeros(len(index.archs), bool)
 seen[P] = True
 order = tw._exact_staircase(index, P, V[P, 0], V[P, 1], V[:, 1], seen)
 rank = {int(i): r for r, i in enumerate(order)}
-twin_q = [index.position[str(a)] for a, _ in res.queries[500 if "eyeriss" not in dev and "fpga" not in dev else 800:]]
-print("twin-phase queries on front:", sum(index.keys[i] in cell.front_keys for i in twin_q), "of", len(twin_q))
+start = 800 if dev.startswith(("eyeriss", "fpga")) else 500  # the twin phase's first query
+twin_q = [index.position[str(a)] for a, _ in res.queries[start:]]
+hits = sum(index.keys[i] in cell.front_keys for i in twin_q)
+print("twin-phase queries on front:", hits, "of", len(twin_q))
 for k in sorted(cell.front_keys, key=lambda k: V[index.position[k], 1]):
     i = index.position[k]
     if seen[i]:

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import bench_multiobjective as bm  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.linear_model import RidgeCV  # noqa: E402
 from sklearn.model_selection import cross_val_predict  # noqa: E402
 from sklearn.preprocessing import PolynomialFeatures  # noqa: E402
 
-import bench_multiobjective as bm  # noqa: E402
 from ednag_opt.search.twins import TwinIndex  # noqa: E402
 
 for ds in ["cifar10", "cifar100", "ImageNet16-120"]:

@@ -241,22 +241,3 @@ def test_auto_twins_takes_its_share_from_the_cheap_costs_table(cost, twins):
     share = twins / 100
     same = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins=share)
     assert [a.key for a, _ in same.queries] == [a.key for a, _ in res.queries]
-
-
-@pytest.mark.parametrize(
-    ("twins", "cheap", "error", "match"),
-    [("auto", (), ValueError, "twins='auto' picks the share"),
-     ("half", [1], TypeError, "or 'auto'"),
-     ("AUTO", [1], TypeError, "or 'auto'")],
-)
-def test_bad_auto_twins_is_refused_before_any_query(twins, cheap, error, match):
-    calls: list[int] = []
-
-    def acc(archs):
-        calls.append(len(archs))
-        return _acc(archs)
-
-    src = [as_fitness(acc, maximize=True, name="acc"), COST]
-    with pytest.raises(error, match=match):
-        search("ednag", SPACE, src, max_queries=50, cheap=cheap, twins=twins)
-    assert not calls

@@ -172,6 +172,9 @@ def test_twin_phase_resumes_bit_identically(tmp_path):
         (1.0, {}, ValueError, r"\[0, 1\)"),
         (0.1, {"max_queries": None}, ValueError, "max_queries"),
         (0.1, {"distinct": "networks"}, ValueError, "networks"),
+        ("auto", {}, ValueError, "twins='auto' picks the share"),
+        ("half", {"cheap": [1]}, TypeError, "or 'auto'"),
+        ("AUTO", {"cheap": [1]}, TypeError, "or 'auto'"),
     ],
 )
 def test_bad_twins_are_refused_before_any_query(value, kw, error, match):
