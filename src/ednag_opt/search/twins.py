@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -51,10 +52,11 @@ __all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "check_twins", "cost_levels
 #: ``twins="auto"`` with a cheap cost: the share where the table's costs come in levels
 #: (:func:`cost_levels`) and where they do not (tuned in docs/results_multiobjective.md,
 #: "Session 24" and "Session 22").
-AUTO_SHARES = {"levels": 0.2, "continuous": 0.5}
+AUTO_SHARES = MappingProxyType({"levels": 0.2, "continuous": 0.5})
+
 
 def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
-                canonical: bool, directions: Sequence[bool]) -> float:  # fmt: skip
+                canonical: bool, directions: Sequence[bool]) -> float | str:  # fmt: skip
     """Validate the ``twins`` share of the budget (see ``run_ednag_mo``); return it
     (``"auto"`` is checked as a positive share and returned as is: :func:`auto_share`).
 
