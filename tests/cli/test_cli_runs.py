@@ -189,7 +189,13 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
     res3 = json.loads(out3.read_text())
     meta = res3["metadata"]
     assert meta["origins"]["twin"] == 30 and meta["options"]["cheap"] == "[1]"  # 0.5: latency
+    assert meta["origins"]["sweep"] == 12  # sweep auto: 0.2 on a latency
     assert meta["options"]["twins"] == "auto"
+    out4 = tmp_path / "nosweep.json"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--twins", "auto", "--cheap", "edgegpu_latency",
+                   "--sweep", "0", "--output", str(out4)))  # fmt: skip
+    assert rc == 0 and "sweep" not in json.loads(out4.read_text())["metadata"]["origins"]
 
 
 @pytest.mark.parametrize(
@@ -207,6 +213,11 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
         (["--objectives", "val,edgegpu_latency", "--twins", "1.5", "--max-queries", "5"],
          "twins must be in [0, 1)"),  # fmt: skip
         (["--cheap", "edgegpu_latency", "--max-queries", "5"], "--cheap applies to a search"),
+        (["--sweep", "0.2", "--max-queries", "5"], "--sweep applies to a search"),
+        (["--objectives", "val,edgegpu_latency", "--sweep", "most", "--max-queries", "5"],
+         "--sweep takes a share"),  # fmt: skip
+        (["--objectives", "val,edgegpu_latency", "--sweep", "0.2", "--twins", "0.5",
+          "--max-queries", "5"], "sweep > 0 needs cheap"),  # fmt: skip
         (["--objectives", "val,edgegpu_latency", "--cheap", "raspi4_latency"],
          "--cheap names objectives of --objectives"),  # fmt: skip
         (["--objectives", "val,edgegpu_latency", "--cheap", "val", "--twins", "0.5",

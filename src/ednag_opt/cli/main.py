@@ -71,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--cheap", default=None,
                    help="with --objectives: objectives that are lookups (read for every "
                         "candidate, e.g. edgegpu_latency); with --twins auto, networks first")
+    g.add_argument("--sweep", default=None,
+                   help="with --cheap and --twins: share of the budget spent, before the twins, "
+                        "on the unqueried networks predicted best at their exact cost (e.g. "
+                        "0.2), or auto (the default with --twins auto)")
     g.add_argument("--prior", default=None,
                    help="few-shot surrogate mode meta-trained on related tasks, e.g. "
                    "cifar10,ImageNet16-120 (never the searched one)")
@@ -159,13 +163,14 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         kwargs["max_queries"] = SURROGATE_BUDGET
     elif SEARCHERS[args.searcher].needs_budget and args.max_queries is None:
         raise CLIError(f"--searcher {args.searcher} needs --max-queries")
-    for flag in ("twins", "cheap"):
+    for flag in ("twins", "cheap", "sweep"):
         if getattr(args, flag) is not None and not args.objectives:
             raise CLIError(f"--{flag} applies to a search with --objectives")
     if args.cheap is not None:
         kwargs["cheap"] = _cheap(args.cheap, args.objectives)
-    if args.twins is not None:
-        kwargs["twins"] = _twins(args.twins)
+    for flag in ("twins", "sweep"):
+        if getattr(args, flag) is not None:
+            kwargs[flag] = _share(flag, getattr(args, flag))
     for key in ("preset", "popsize", "num_steps", "constraints"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
@@ -186,14 +191,14 @@ def _extra_options(args: argparse.Namespace, space: Any) -> dict[str, Any]:
     return {"prior": prior_from_names(args.prior, space, exclude=held)}  # no leakage
 
 
-def _twins(value: str) -> float | str:
-    """``--twins``: a share of the budget, or ``auto``."""
+def _share(flag: str, value: str) -> float | str:
+    """``--twins`` and ``--sweep``: a share of the budget, or ``auto``."""
     if value == "auto":
         return value
     try:
         return float(value)
     except ValueError:
-        raise CLIError(f"--twins takes a share in [0, 1) or 'auto', got {value!r}") from None
+        raise CLIError(f"--{flag} takes a share in [0, 1) or 'auto', got {value!r}") from None
 
 
 def _cheap(cheap: str, objectives: str) -> list[int]:

@@ -40,8 +40,10 @@ from .ednag import (
 from .guided import guided_offspring
 from .guided_mo import ParetoGuide, resolve_cheap
 from .pair_guide import guide_features as resolve_features
+from .pair_guide import make_guide
+from .sweep import Sweep, check_sweep, phase_budgets, sweep_phase, within_limit
 from .tracker import Tracker
-from .twins import TwinIndex, auto_share, check_twins, twin_batch
+from .twins import TwinIndex, check_twins, twin_batch
 
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
@@ -68,6 +70,7 @@ def run_ednag_mo(
     runs: int | None = None,
     twins: float | str = 0.0,
     cheap: Sequence[str | int] = (),
+    sweep: float | str | None = None,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -127,6 +130,13 @@ def run_ednag_mo(
             every queried network by their chance of beating the front at their exact
             cost (``search.twins``; ``twins=0.5`` was tuned for this,
             docs/results_multiobjective.md, "Session 22" and "Session 24").
+        sweep: with ``cheap`` and ``twins``, the share of ``max_queries`` spent between
+            the diffusion and the twin phase on the unqueried networks of the whole space
+            that a ridge model predicts furthest beyond the found front at their exact
+            cost (``search.sweep``, origin ``"sweep"``). ``"auto"``: 0.2 where the cost's
+            table is continuous, 0 where it comes in levels (``search.sweep.AUTO_SWEEP``);
+            ``None`` (default): ``"auto"`` with ``twins="auto"``, else 0
+            (docs/results_multiobjective.md, "Session 25").
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -138,7 +148,9 @@ def run_ednag_mo(
         ValueError: ``diffusion=False`` without ``guide``, or an unknown
             ``guide_features``; ``twins`` outside [0, 1) or not applicable
             (``search.twins.check_twins``), or ``"auto"`` without ``cheap``; a bad ``cheap``
-            (``search.guided_mo.resolve_cheap``).
+            (``search.guided_mo.resolve_cheap``); a bad ``sweep``
+            (``search.sweep.check_sweep``), or twin and sweep shares that leave no
+            queries to the diffusion.
     """
     multi = _objectives(tracker)
     twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
@@ -147,6 +159,7 @@ def run_ednag_mo(
     if twins == "auto" and not cheap_idx:
         raise ValueError("twins='auto' picks the share from the cheap cost's table: "
                          "give cheap=[the cost]")  # fmt: skip
+    sweep = check_sweep(sweep, twins, cheap_idx)
     unsupported = sorted(set(strategy_options) & {"data", "renoise", "estimate"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -183,13 +196,18 @@ def run_ednag_mo(
 
     index = TwinIndex(space, tracker.cache.key) if twins else None
     costs = multi.caches[cheap_idx[0]](index.archs).numpy() if twins and cheap_idx else None
-    share = auto_share(costs) if twins == "auto" else twins
-    held = round(share * tracker.max_queries) if share else 0
+    held, swept = phase_budgets(twins, sweep, costs, tracker.max_queries)
     exact = cheap_idx[0] if held and cheap_idx else None
-    with (tracker.holding_back(held) if held else nullcontext(),
-          tracker.networks_only(_cheapest_twin(index, costs, tracker.cache.key))
-          if exact is not None else nullcontext()):  # fmt: skip
+    swept = swept if exact is not None else 0
+    one = _cheapest_twin(index, costs, tracker.cache.key) if exact is not None else None
+    with (tracker.holding_back(held + swept) if held else nullcontext(),
+          tracker.networks_only(one) if one else nullcontext()):  # fmt: skip
         es, run = restart_loop(space, tracker, strategy, seed, device, step)
+    if swept and not tracker.done:
+        with tracker.holding_back(held), tracker.networks_only(one):
+            sweeper = Sweep(index, within_limit(multi, exact, costs),
+                            make_guide(space, features).features)  # fmt: skip
+            sweep_phase(tracker, multi, sweeper, gain=1 - exact)
     if held and not tracker.done:
         _twin_phase(tracker, multi, index, costs)
         if not tracker.done:  # fewer twins than held back: the diffusion spends the rest

@@ -49,7 +49,8 @@ from ..spaces import SearchSpace
 from ..spaces.base import ENUMERATE_LIMIT
 from ..strategy.pareto import pareto_mask
 
-__all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "check_twins", "cost_levels", "twin_batch"]
+__all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "best_at_or_below", "check_share",
+           "check_twins", "cost_levels", "table_kind", "twin_batch"]
 
 #: ``twins="auto"`` with a cheap cost: the share where the table's costs come in levels
 #: (:func:`cost_levels`) and where they do not (tuned in docs/results_multiobjective.md,
@@ -69,12 +70,8 @@ def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
             query is already a network), or no minimised objective (a cost to order by).
     """
     auto = isinstance(twins, str) and twins == "auto"
-    if not auto and (isinstance(twins, bool) or not isinstance(twins, int | float)):
-        raise TypeError(f"twins must be a share of the budget in [0, 1) or 'auto', got {twins!r}")
-    twins = AUTO_SHARES["continuous"] if auto else float(twins)
-    if not 0.0 <= twins < 1.0:
-        raise ValueError(f"twins must be in [0, 1), got {twins}")
-    if twins == 0.0:
+    share = check_share("twins", twins, AUTO_SHARES["continuous"])
+    if share == 0.0:
         return 0.0
     if max_queries is None:
         raise ValueError("twins > 0 holds back a share of the budget: give max_queries")
@@ -91,7 +88,33 @@ def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
     if all(directions):
         raise ValueError("twins > 0 orders twins by their costs: at least one objective "
                          "must be minimised")  # fmt: skip
-    return "auto" if auto else twins
+    return "auto" if auto else share
+
+
+def check_share(name: str, share: Any, auto: float) -> float:
+    """A share of the budget in [0, 1), or ``"auto"`` (returned as ``auto``).
+
+    Raises:
+        TypeError: neither a number nor ``"auto"``.
+        ValueError: outside [0, 1).
+    """
+    if isinstance(share, str) and share == "auto":
+        return auto
+    if isinstance(share, bool) or not isinstance(share, int | float):
+        raise TypeError(f"{name} must be a share of the budget in [0, 1) or 'auto', "
+                        f"got {share!r}")  # fmt: skip
+    if not 0.0 <= share < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {share}")
+    return float(share)
+
+
+def best_at_or_below(cost: np.ndarray, gain: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each cost in ``at``, the best ``gain`` among the points (``cost``, ``gain``) at
+    that cost or below (``-inf`` where none is): the found front as a staircase."""
+    o = np.argsort(cost, kind="stable")
+    best = np.maximum.accumulate(gain[o])
+    k = np.searchsorted(cost[o], at, side="right")
+    return np.where(k > 0, best[np.maximum(k - 1, 0)], -np.inf)
 
 
 def auto_share(costs: np.ndarray) -> float:
@@ -99,9 +122,15 @@ def auto_share(costs: np.ndarray) -> float:
     space (NaN: unmeasured): :data:`AUTO_SHARES` by whether they come in levels. Where
     they do (FPGA, Eyeriss), the front is the most accurate cell of each level and a few
     twins fill it; more queries go to finding networks."""
+    return AUTO_SHARES[table_kind(costs)]
+
+
+def table_kind(costs: np.ndarray) -> str:
+    """``"levels"`` where a cost table's finite values come in levels (:func:`cost_levels`),
+    else ``"continuous"``: the key of the ``"auto"`` shares."""
     finite = np.asarray(costs, dtype=np.float64)
     finite = finite[np.isfinite(finite)]
-    return AUTO_SHARES["levels" if cost_levels(finite) else "continuous"]
+    return "levels" if cost_levels(finite) else "continuous"
 
 
 class TwinIndex:
@@ -256,9 +285,6 @@ def _exact_staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: 
     cand, mu = cand[keep], mu[keep]
     if not len(cand):
         return cand
-    o = np.argsort(cost, kind="stable")
-    best = np.maximum.accumulate(gain[o])
-    k = np.searchsorted(cost[o], exact[cand], side="right")  # queried cells at most as costly
-    bar = np.where(k > 0, best[np.maximum(k - 1, 0)], -np.inf)
+    bar = best_at_or_below(cost, gain, exact[cand])  # queried cells at most as costly
     p = norm.sf((bar - mu) / max(spread, 1e-12))
     return cand[np.lexsort((exact[cand], -p))]

@@ -1,0 +1,142 @@
+"""The sweep phase of the cost-lookup mode (``search.sweep``, ``sweep=``)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from ednag_opt import search
+from ednag_opt.fitness import as_fitness
+from ednag_opt.search.pair_guide import make_guide
+from ednag_opt.search.sweep import AUTO_SWEEP, Sweep
+from ednag_opt.search.twins import TwinIndex, best_at_or_below
+
+from .test_cheap import _none_costs
+from .test_resume_multiobjective import Boom
+from .test_twins import ACC, COST, SPACE, _acc, _cost, _cost_levels
+
+
+def test_best_at_or_below_is_the_found_front_as_a_staircase():
+    cost = np.array([3.0, 1.0, 2.0, 5.0])
+    gain = np.array([0.9, 0.2, 0.1, 0.5])
+    at = np.array([0.5, 1.0, 2.5, 3.0, 9.0])
+    np.testing.assert_array_equal(best_at_or_below(cost, gain, at),
+                                  [-np.inf, 0.2, 0.2, 0.9, 0.9])  # fmt: skip
+
+
+def test_sweep_takes_unqueried_networks_likely_to_beat_the_front_at_their_cost():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    costs = np.array(_none_costs(index.archs))
+    costs[::97] = np.nan  # unmeasured cells: never swept
+    sweep = Sweep(index, costs, make_guide(SPACE).features)
+    best = index.cheapest_twins(costs)
+    reps = np.unique(best)
+    rng = np.random.default_rng(0)
+    queried = [index.archs[i] for i in rng.choice(reps, 150, replace=False)]
+    gain = np.array(_acc(queried))
+    out = sweep.batch([a.key for a in queried], gain, 40)
+    assert len(out) == 40 and len({a.key for a in out}) == 40
+    nets = {index.network[index.position[a.key]] for a in queried}
+    pos = [index.position[a.key] for a in out]
+    assert all(best[i] == i and index.network[i] not in nets for i in pos)  # cheapest twins
+    assert np.isfinite(costs[pos]).all()
+    qc = costs[[index.position[a.key] for a in queried]]
+
+    def beats(archs):  # joins the found front at its exact cost
+        p = [index.position[a.key] for a in archs]
+        return np.array(_acc(archs)) > best_at_or_below(qc, gain, costs[p])
+
+    rest = [index.archs[i] for i in reps if index.network[i] not in nets and np.isfinite(costs[i])]
+    sample = [rest[i] for i in rng.choice(len(rest), 300, replace=False)]
+    assert beats(out).mean() > 0.5 > 2 * beats(sample).mean()
+    assert sweep.batch([a.key for a in queried[:1]], gain[:1], 5) == []  # nothing to fit
+
+
+def test_search_sweeps_new_networks_between_the_diffusion_and_the_twins():
+    kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto")
+    res = search("ednag", SPACE, [ACC, COST], **kw)
+    origins = res.metadata["origins"]
+    assert origins["sweep"] == 100 * AUTO_SWEEP["continuous"] == 20 and origins["twin"] == 50
+    index = TwinIndex(SPACE, lambda a: a.key)
+    best = index.cheapest_twins(np.array(_cost(index.archs)))
+    pos = [index.position[a.key] for a, _ in res.queries]
+    nets = [index.network[i] for i in pos]
+    assert len(set(nets[:50])) == 50  # diffusion and sweep: one query per network ...
+    assert all(best[i] == i for i in pos[:50])  # ... each as its cheapest twin
+    assert set(nets[50:]) <= set(nets[:50])  # then twins of queried networks
+    off = search("ednag", SPACE, [ACC, COST], sweep=0, **kw)
+    assert "sweep" not in off.metadata["origins"] and off.metadata["origins"]["twin"] == 50
+    assert [a.key for a, _ in off.queries[:30]] == [a.key for a, _ in res.queries[:30]]
+    assert [a.key for a, _ in off.queries[30:50]] != [a.key for a, _ in res.queries[30:50]]
+    explicit = search("ednag", SPACE, [ACC, COST], sweep=0.2, **{**kw, "twins": 0.5})
+    assert [a.key for a, _ in explicit.queries] == [a.key for a, _ in res.queries]
+
+
+def test_auto_sweep_is_off_where_the_costs_come_in_levels():
+    src = [ACC, as_fitness(_cost_levels, maximize=False, name="cost")]
+    res = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins="auto")
+    assert AUTO_SWEEP["levels"] == 0.0 and "sweep" not in res.metadata["origins"]
+    assert res.metadata["origins"]["twin"] == 20
+
+
+def test_sweep_never_queries_beyond_the_costs_limit():
+    from ednag_opt.search.multiobjective import MultiFitness
+
+    limit = float(np.quantile(_cost(SPACE.enumerate()), 0.3))
+    multi = MultiFitness([ACC, COST], limits=[None, limit])
+    res = search("ednag", SPACE, multi, max_queries=100, seed=2, cheap=[1], twins=0.5, sweep=0.3)
+    assert res.metadata["origins"]["sweep"] == 30
+    swept = [a for a, _ in res.queries[20:50]]  # diffusion 20, sweep 30, twins 50
+    assert max(_cost(swept)) <= limit < max(_cost([a for a, _ in res.queries[:20]]))
+
+
+@pytest.mark.parametrize(
+    ("sweep", "kw", "error", "match"),
+    [
+        (True, {}, TypeError, "sweep must be a share"),
+        ("most", {}, TypeError, "sweep must be a share"),
+        (1.0, {}, ValueError, r"sweep must be in \[0, 1\)"),
+        (0.2, {"twins": 0.5}, ValueError, "sweep > 0 needs cheap"),
+        (0.2, {"cheap": [1]}, ValueError, "sweep > 0 needs cheap"),
+        ("auto", {"cheap": [1]}, ValueError, "sweep > 0 needs cheap"),
+        (0.6, {"cheap": [1], "twins": 0.5}, ValueError, "below 1"),
+        (0.9, {"cheap": [1], "twins": "auto"}, ValueError, "below 1"),
+    ],
+)
+def test_bad_sweeps_are_refused_before_any_query(sweep, kw, error, match):
+    calls: list[int] = []
+
+    def acc(archs):
+        calls.append(len(archs))
+        return _acc(archs)
+
+    src = [as_fitness(acc, maximize=True, name="acc"), COST]
+    with pytest.raises(error, match=match):
+        search("ednag", SPACE, src, max_queries=50, sweep=sweep, **kw)
+    assert not calls
+
+
+def test_sweep_phase_resumes_bit_identically(tmp_path):
+    log: list[int] = []
+
+    def objectives(fail_after=None):
+        def acc(archs):
+            if fail_after is not None and len(log) + len(archs) > fail_after:
+                raise Boom("the machine died")
+            log.extend(range(len(archs)))
+            return _acc(archs)
+
+        return [as_fitness(acc, maximize=True, name="acc"), COST]
+
+    kw = dict(max_queries=200, seed=5, twins="auto", cheap=[1])
+    full = search("ednag", SPACE, objectives(), **kw)
+    assert full.metadata["origins"]["sweep"] == 40  # queries 60-99, in batches of 20
+    log.clear()
+    ck = tmp_path / "ck.json"
+    with pytest.raises(Boom):
+        search("ednag", SPACE, objectives(fail_after=90), checkpoint=ck, **kw)
+    assert len(json.loads(ck.read_text())["queries"]) == 80  # it died in the sweep
+    resumed = search("ednag", SPACE, objectives(), checkpoint=ck, **kw)
+    assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
