@@ -232,7 +232,7 @@ def test_auto_share_follows_whether_the_costs_come_in_levels():
     assert auto_share(np.array(_cost(archs))) == AUTO_SHARES["continuous"] == 0.5
 
 
-@pytest.mark.parametrize(("cost", "twins", "sweep"), [(_cost_levels, 20, 0), (_cost, 50, 20)])
+@pytest.mark.parametrize(("cost", "twins", "sweep"), [(_cost_levels, 20, 20), (_cost, 50, 20)])
 def test_auto_twins_takes_its_share_from_the_cheap_costs_table(cost, twins, sweep):
     src = [ACC, as_fitness(cost, maximize=False, name="cost")]
     res = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins="auto")

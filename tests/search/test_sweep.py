@@ -58,7 +58,7 @@ def test_search_sweeps_new_networks_between_the_diffusion_and_the_twins():
     kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto")
     res = search("ednag", SPACE, [ACC, COST], **kw)
     origins = res.metadata["origins"]
-    assert origins["sweep"] == 100 * AUTO_SWEEP["continuous"] == 20 and origins["twin"] == 50
+    assert origins["sweep"] == 100 * AUTO_SWEEP == 20 and origins["twin"] == 50
     index = TwinIndex(SPACE, lambda a: a.key)
     best = index.cheapest_twins(np.array(_cost(index.archs)))
     pos = [index.position[a.key] for a, _ in res.queries]
@@ -74,11 +74,10 @@ def test_search_sweeps_new_networks_between_the_diffusion_and_the_twins():
     assert [a.key for a, _ in explicit.queries] == [a.key for a, _ in res.queries]
 
 
-def test_auto_sweep_is_off_where_the_costs_come_in_levels():
+def test_auto_sweep_takes_its_share_where_the_costs_come_in_levels_too():
     src = [ACC, as_fitness(_cost_levels, maximize=False, name="cost")]
     res = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins="auto")
-    assert AUTO_SWEEP["levels"] == 0.0 and "sweep" not in res.metadata["origins"]
-    assert res.metadata["origins"]["twin"] == 20
+    assert res.metadata["origins"]["twin"] == 20 and res.metadata["origins"]["sweep"] == 20
 
 
 def test_sweep_never_queries_beyond_the_costs_limit():

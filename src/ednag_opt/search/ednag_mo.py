@@ -14,6 +14,11 @@ one row) under one ridge model per objective: the candidate predicted to lie fur
 beyond the front found so far. ``preset="unguided"`` (or ``guide=False``) is the searcher
 without models, as it was before the guided proposals; ``diffusion=False`` with the guide
 (``preset="repair-only"``) keeps only the repair candidates (the diffusion-off ablation).
+
+With a cost that is a lookup (``cheap=``) and ``twins=``, the budget has three phases: the
+diffusion (one query per network, each as its cheapest twin), the sweep over the whole
+space's unqueried networks (``sweep=``, ``search.sweep``) and the twin phase
+(``search.twins``).
 """
 
 from __future__ import annotations
@@ -133,8 +138,8 @@ def run_ednag_mo(
         sweep: with ``cheap`` and ``twins``, the share of ``max_queries`` spent between
             the diffusion and the twin phase on the unqueried networks of the whole space
             that a ridge model predicts furthest beyond the found front at their exact
-            cost (``search.sweep``, origin ``"sweep"``). ``"auto"``: 0.2 where the cost's
-            table is continuous, 0 where it comes in levels (``search.sweep.AUTO_SWEEP``);
+            cost (``search.sweep``, origin ``"sweep"``). ``"auto"``: 0.2
+            (``search.sweep.AUTO_SWEEP``);
             ``None`` (default): ``"auto"`` with ``twins="auto"``, else 0
             (docs/results_multiobjective.md, "Session 25").
 

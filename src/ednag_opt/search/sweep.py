@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,16 +38,14 @@ if TYPE_CHECKING:
 
 __all__ = ["AUTO_SWEEP", "Sweep", "check_sweep", "phase_budgets", "sweep_phase", "within_limit"]
 
-#: ``sweep="auto"``: the share of the budget for the sweep, by whether the cheap cost's
-#: table comes in levels (``search.twins.table_kind``); tuned in
-#: docs/results_multiobjective.md, "Session 25". Where costs come in levels the front is
-#: the best cell of each level, which the diffusion and the twins already fill.
-AUTO_SWEEP = MappingProxyType({"levels": 0.0, "continuous": 0.2})
+#: ``sweep="auto"``: the share of the budget for the sweep, whether or not the cheap
+#: cost's table comes in levels (tuned in docs/results_multiobjective.md, "Session 25").
+AUTO_SWEEP = 0.2
 
 
 def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int]) -> float | str:
-    """Validate ``sweep`` (``run_ednag_mo``): a share of the budget, or ``"auto"`` (the
-    share is :data:`AUTO_SWEEP` by the cost's table, known later).
+    """Validate ``sweep`` (``run_ednag_mo``): a share of the budget, or ``"auto"``
+    (:data:`AUTO_SWEEP`).
 
     ``None`` is ``"auto"`` when ``twins="auto"``, else 0.
 
@@ -59,7 +56,7 @@ def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int]) -> float |
     """
     if sweep is None:
         sweep = "auto" if twins == "auto" else 0.0
-    share = check_share("sweep", sweep, AUTO_SWEEP["continuous"])
+    share = check_share("sweep", sweep, AUTO_SWEEP)
     if share and not (cheap and twins):
         raise ValueError("sweep > 0 needs cheap=[the cost] and twins= (it sweeps the "
                          "networks at their exact costs before the twin phase)")  # fmt: skip
@@ -120,13 +117,13 @@ class Sweep:
 
 def phase_budgets(twins: float | str, sweep: float | str, costs: np.ndarray | None,
             budget: int | None) -> tuple[int, int]:  # fmt: skip
-    """Queries held back for the twin phase and for the sweep (``"auto"`` shares by the
-    cheap cost's table)."""
+    """Queries held back for the twin phase and for the sweep (``twins="auto"``: the share
+    by the cheap cost's table)."""
     if not twins:
         return 0, 0
     kind = table_kind(costs) if costs is not None else "continuous"
     share = AUTO_SHARES[kind] if twins == "auto" else float(twins)
-    swept = AUTO_SWEEP[kind] if sweep == "auto" else float(sweep)
+    swept = AUTO_SWEEP if sweep == "auto" else float(sweep)
     if share + swept >= 1.0:
         raise ValueError(f"twins ({share}) and sweep ({swept}) shares must leave queries "
                          "to the diffusion: their sum must be below 1")  # fmt: skip

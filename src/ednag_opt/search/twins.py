@@ -26,7 +26,8 @@ two of its entries, fitted on every query so far. Two orderings:
 With a cost known for every cell (``cheap=``, a lookup table) no cost is predicted: every
 unqueried twin of a queried network is ranked by its chance of beating the best queried
 accuracy at its exact cost or below (:func:`_exact_staircase`); before the twin phase each
-network is queried as its cheapest twin (:meth:`TwinIndex.cheapest_twins`), and
+network is queried as its cheapest twin (:meth:`TwinIndex.cheapest_twins`), the sweep
+(``search.sweep``) takes the unqueried networks predicted best at their cost, and
 ``twins="auto"`` takes the share from the table (:func:`auto_share`).
 
 Measured on NAS-Bench-201 x HW-NAS-Bench in ``docs/results_multiobjective.md``
