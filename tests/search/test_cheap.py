@@ -202,26 +202,33 @@ def test_cheap_without_twins_guides_by_exact_values():
 
 
 def test_cheap_twin_phase_resumes_bit_identically(tmp_path):
+    kw = dict(max_queries=60, seed=5, twins=0.5, cheap=[1], sweep=0)
+    assert resumed_at(tmp_path, kw, fail_after=45) > 30  # it died in the twin phase
+
+
+def resumed_at(tmp_path, kw, fail_after):
+    """Run a search whole, then again dying after ``fail_after`` accuracy values and
+    resumed from its checkpoint: the same queries. Returns the queries checkpointed."""
     log: list[int] = []
 
-    def objectives(fail_after=None):
+    def objectives(fail=None):
         def acc(archs):
-            if fail_after is not None and len(log) + len(archs) > fail_after:
+            if fail is not None and len(log) + len(archs) > fail:
                 raise Boom("the machine died")
             log.extend(range(len(archs)))
             return _acc(archs)
 
         return [as_fitness(acc, maximize=True, name="acc"), COST]
 
-    kw = dict(max_queries=60, seed=5, twins=0.5, cheap=[1])
     full = search("ednag", SPACE, objectives(), **kw)
     log.clear()
     ck = tmp_path / "ck.json"
     with pytest.raises(Boom):
-        search("ednag", SPACE, objectives(fail_after=45), checkpoint=ck, **kw)
-    assert len(json.loads(ck.read_text())["queries"]) > 30  # it died in the twin phase
+        search("ednag", SPACE, objectives(fail_after), checkpoint=ck, **kw)
+    saved = len(json.loads(ck.read_text())["queries"])
     resumed = search("ednag", SPACE, objectives(), checkpoint=ck, **kw)
     assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
+    return saved
 
 
 def test_auto_share_follows_whether_the_costs_come_in_levels():

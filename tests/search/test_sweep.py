@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -13,9 +11,8 @@ from ednag_opt.search.pair_guide import make_guide
 from ednag_opt.search.sweep import AUTO_SWEEP, Sweep
 from ednag_opt.search.twins import TwinIndex, best_at_or_below
 
-from .test_cheap import _none_costs
-from .test_resume_multiobjective import Boom
-from .test_twins import ACC, COST, SPACE, _acc, _cost, _cost_levels
+from .test_cheap import _none_costs, resumed_at
+from .test_twins import ACC, COST, SPACE, _acc, _cost, _cost_levels, refused_before_any_query
 
 
 def test_best_at_or_below_is_the_found_front_as_a_staircase():
@@ -105,37 +102,10 @@ def test_sweep_never_queries_beyond_the_costs_limit():
     ],
 )
 def test_bad_sweeps_are_refused_before_any_query(sweep, kw, error, match):
-    calls: list[int] = []
-
-    def acc(archs):
-        calls.append(len(archs))
-        return _acc(archs)
-
-    src = [as_fitness(acc, maximize=True, name="acc"), COST]
-    with pytest.raises(error, match=match):
-        search("ednag", SPACE, src, max_queries=50, sweep=sweep, **kw)
-    assert not calls
+    refused_before_any_query({"max_queries": 50, "sweep": sweep, **kw}, error, match)
 
 
 def test_sweep_phase_resumes_bit_identically(tmp_path):
-    log: list[int] = []
-
-    def objectives(fail_after=None):
-        def acc(archs):
-            if fail_after is not None and len(log) + len(archs) > fail_after:
-                raise Boom("the machine died")
-            log.extend(range(len(archs)))
-            return _acc(archs)
-
-        return [as_fitness(acc, maximize=True, name="acc"), COST]
-
     kw = dict(max_queries=200, seed=5, twins="auto", cheap=[1])
-    full = search("ednag", SPACE, objectives(), **kw)
-    assert full.metadata["origins"]["sweep"] == 40  # queries 60-99, in batches of 20
-    log.clear()
-    ck = tmp_path / "ck.json"
-    with pytest.raises(Boom):
-        search("ednag", SPACE, objectives(fail_after=90), checkpoint=ck, **kw)
-    assert len(json.loads(ck.read_text())["queries"]) == 80  # it died in the sweep
-    resumed = search("ednag", SPACE, objectives(), checkpoint=ck, **kw)
-    assert [(str(a), v) for a, v in resumed.queries] == [(str(a), v) for a, v in full.queries]
+    assert search("ednag", SPACE, [ACC, COST], **kw).metadata["origins"]["sweep"] == 40
+    assert resumed_at(tmp_path, kw, fail_after=90) == 80  # it died in the sweep (60-99)

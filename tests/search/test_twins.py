@@ -178,6 +178,11 @@ def test_twin_phase_resumes_bit_identically(tmp_path):
     ],
 )
 def test_bad_twins_are_refused_before_any_query(value, kw, error, match):
+    refused_before_any_query({"max_queries": 50, "twins": value, **kw}, error, match)
+
+
+def refused_before_any_query(kw, error, match):
+    """``search`` with these options raises ``error`` before the accuracy is queried."""
     calls: list[int] = []
 
     def acc(archs):
@@ -186,7 +191,7 @@ def test_bad_twins_are_refused_before_any_query(value, kw, error, match):
 
     src = [as_fitness(acc, maximize=True, name="acc"), COST]
     with pytest.raises(error, match=match):
-        search("ednag", SPACE, src, **{"max_queries": 50, "twins": value, **kw})
+        search("ednag", SPACE, src, **kw)
     assert not calls
 
 
