@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.linear_model import Ridge
 from threadpoolctl import threadpool_limits
 
-from .twins import AUTO_SHARES, TwinIndex, best_at_or_below, check_share, table_kind
+from .twins import TwinIndex, auto_share, best_at_or_below, check_share
 
 if TYPE_CHECKING:
     from .multiobjective import MultiFitness
@@ -116,13 +116,12 @@ class Sweep:
 
 
 def phase_budgets(twins: float | str, sweep: float | str, costs: np.ndarray | None,
-            budget: int | None) -> tuple[int, int]:  # fmt: skip
+                  budget: int | None) -> tuple[int, int]:  # fmt: skip
     """Queries held back for the twin phase and for the sweep (``twins="auto"``: the share
-    by the cheap cost's table)."""
+    by the cheap cost's table, ``search.twins.auto_share``)."""
     if not twins:
         return 0, 0
-    kind = table_kind(costs) if costs is not None else "continuous"
-    share = AUTO_SHARES[kind] if twins == "auto" else float(twins)
+    share = auto_share(costs) if twins == "auto" else float(twins)
     swept = AUTO_SWEEP if sweep == "auto" else float(sweep)
     if share + swept >= 1.0:
         raise ValueError(f"twins ({share}) and sweep ({swept}) shares must leave queries "

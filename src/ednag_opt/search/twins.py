@@ -51,7 +51,7 @@ from ..spaces.base import ENUMERATE_LIMIT
 from ..strategy.pareto import pareto_mask
 
 __all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "best_at_or_below", "check_share",
-           "check_twins", "cost_levels", "table_kind", "twin_batch"]
+           "check_twins", "cost_levels", "twin_batch"]
 
 #: ``twins="auto"`` with a cheap cost: the share where the table's costs come in levels
 #: (:func:`cost_levels`) and where they do not (tuned in docs/results_multiobjective.md,
@@ -123,15 +123,9 @@ def auto_share(costs: np.ndarray) -> float:
     space (NaN: unmeasured): :data:`AUTO_SHARES` by whether they come in levels. Where
     they do (FPGA, Eyeriss), the front is the most accurate cell of each level and a few
     twins fill it; more queries go to finding networks."""
-    return AUTO_SHARES[table_kind(costs)]
-
-
-def table_kind(costs: np.ndarray) -> str:
-    """``"levels"`` where a cost table's finite values come in levels (:func:`cost_levels`),
-    else ``"continuous"``: the key of the ``"auto"`` shares."""
     finite = np.asarray(costs, dtype=np.float64)
     finite = finite[np.isfinite(finite)]
-    return "levels" if cost_levels(finite) else "continuous"
+    return AUTO_SHARES["levels" if cost_levels(finite) else "continuous"]
 
 
 class TwinIndex:
