@@ -248,3 +248,20 @@ def test_auto_twins_takes_its_share_from_the_cheap_costs_table(cost, twins, swee
     same = search("ednag", SPACE, src, max_queries=100, seed=3, cheap=[1], twins=twins / 100,
                   sweep=sweep / 100)  # fmt: skip
     assert [a.key for a, _ in same.queries] == [a.key for a, _ in res.queries]
+
+
+def test_exact_staircase_widens_the_spread_of_a_mean_from_few_twins():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    sizes = np.bincount(index.network)
+    a, b, c = np.flatnonzero(sizes >= 5)[:3]
+    ta, tb, tc = (np.flatnonzero(index.network == n) for n in (a, b, c))
+    queried = [ta[0], tb[0], tb[1], tb[2], tc[0]]
+    values = np.array([[0.5, 5.0], [0.45, 5.0], [0.5, 5.0], [0.55, 5.0], [0.6, 1.0]])
+    exact = np.full(len(index.archs), np.nan)
+    exact[queried] = values[:, 1]
+    exact[ta[1]], exact[tb[3]] = 3.0, 2.0  # the only twins left with a cost
+    keys = [index.keys[i] for i in queried]
+    out = twin_batch(index, keys, values, (True, False), 2, exact)
+    # same mean 0.5 below the bar 0.6; network a's mean rests on one twin, b's on three:
+    # a's twin is likelier to beat the bar (before session 25: a tie, the cheaper b first)
+    assert [index.position[o.key] for o in out] == [ta[1], tb[3]]

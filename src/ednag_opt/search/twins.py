@@ -244,7 +244,7 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     normal around its network's queried mean, with the twins' pooled spread; its cost is
     normal around the ridge prediction, with the fit's residual spread. Ties: cheaper first.
     """
-    cand, mu, spread = _twin_accuracy(index, pos, gain, seen)
+    cand, mu, spread, _ = _twin_accuracy(index, pos, gain, seen)
     if not len(cand):
         return cand
     fpos = np.isin(pos, front)
@@ -257,29 +257,34 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     return cand[np.lexsort((pred[cand], -p))]
 
 
-def _twin_accuracy(index: TwinIndex, pos: np.ndarray, gain: np.ndarray,
-                   seen: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:  # fmt: skip
+def _twin_accuracy(
+    index: TwinIndex, pos: np.ndarray, gain: np.ndarray, seen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     """The unqueried twins of the queried networks, each one's expected gain (its
-    network's queried mean) and the twins' pooled spread around their network's mean."""
+    network's queried mean), the twins' pooled spread around their network's mean, and
+    the number of queried twins behind each mean."""
     nets, inv = np.unique(index.network[pos], return_inverse=True)
     count = np.bincount(inv)
     mean = np.bincount(inv, gain) / count
     dof = int((count - 1).sum())
     spread = float(np.sqrt(((gain - mean[inv]) ** 2).sum() / dof)) if dof else 0.0
     cand = np.flatnonzero(np.isin(index.network, nets) & ~seen)
-    return cand, mean[np.searchsorted(nets, index.network[cand])], spread
+    at = np.searchsorted(nets, index.network[cand])
+    return cand, mean[at], spread, count[at]
 
 
 def _exact_staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.ndarray,
                      exact: np.ndarray, seen: np.ndarray) -> np.ndarray:  # fmt: skip
     """:func:`_staircase` with every cell's cost known exactly (``cheap=``): a twin's
     chance of joining the front is that its gain beats the best queried gain at its cost
-    or below. Twins without a cost (NaN) are left out; ties: cheaper first."""
-    cand, mu, spread = _twin_accuracy(index, pos, gain, seen)
+    or below. The gain's spread is predictive: the twins' pooled spread times
+    ``sqrt(1 + 1/n)``, for a network mean estimated from ``n`` queried twins (since
+    session 25). Twins without a cost (NaN) are left out; ties: cheaper first."""
+    cand, mu, spread, n = _twin_accuracy(index, pos, gain, seen)
     keep = np.isfinite(exact[cand])
-    cand, mu = cand[keep], mu[keep]
+    cand, mu, n = cand[keep], mu[keep], n[keep]
     if not len(cand):
         return cand
     bar = best_at_or_below(cost, gain, exact[cand])  # queried cells at most as costly
-    p = norm.sf((bar - mu) / max(spread, 1e-12))
+    p = norm.sf((bar - mu) / np.maximum(spread * np.sqrt(1.0 + 1.0 / n), 1e-12))
     return cand[np.lexsort((exact[cand], -p))]
