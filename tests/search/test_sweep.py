@@ -8,7 +8,7 @@ import pytest
 from ednag_opt import search
 from ednag_opt.fitness import as_fitness
 from ednag_opt.search.pair_guide import make_guide
-from ednag_opt.search.sweep import AUTO_SWEEP, Sweep
+from ednag_opt.search.sweep import AUTO_SWEEP, SWEEP_MODELS, Sweep, expected_improvement
 from ednag_opt.search.twins import TwinIndex, best_at_or_below
 
 from .test_cheap import _none_costs, resumed_at
@@ -23,18 +23,34 @@ def test_best_at_or_below_is_the_found_front_as_a_staircase():
                                   [-np.inf, 0.2, 0.2, 0.9, 0.9])  # fmt: skip
 
 
-def test_sweep_takes_unqueried_networks_likely_to_beat_the_front_at_their_cost():
+def test_expected_improvement_against_monte_carlo():
+    mu = np.array([0.5, 0.5, 0.2, 0.9, 0.3])
+    sd = np.array([0.1, 0.3, 0.2, 0.05, 0.0])
+    bar = np.array([0.6, 0.6, -np.inf, 0.8, 0.1])
+    ei = expected_improvement(mu, sd, bar)
+    z = np.random.default_rng(0).standard_normal(400_000)
+    for i in (0, 1, 3):
+        mc = np.maximum(mu[i] + sd[i] * z - bar[i], 0).mean()
+        assert ei[i] == pytest.approx(mc, rel=0.02)
+    assert ei[2] == np.inf  # nothing queried at that cost or below: first in line
+    assert ei[4] == pytest.approx(0.2)  # no spread: the margin itself
+    assert ei[1] > ei[0]  # same mean below the bar: the wider one has more to gain
+
+
+@pytest.mark.parametrize("model", SWEEP_MODELS)
+def test_sweep_takes_unqueried_networks_likely_to_beat_the_front_at_their_cost(model):
     index = TwinIndex(SPACE, lambda a: a.key)
     costs = np.array(_none_costs(index.archs))
     costs[::97] = np.nan  # unmeasured cells: never swept
-    sweep = Sweep(index, costs, make_guide(SPACE).features)
+    sweep = Sweep(index, costs, make_guide(SPACE).features, model)
     best = index.cheapest_twins(costs)
     reps = np.unique(best)
     rng = np.random.default_rng(0)
     queried = [index.archs[i] for i in rng.choice(reps, 150, replace=False)]
     gain = np.array(_acc(queried))
-    out = sweep.batch([a.key for a in queried], gain, 40)
+    out, expected = sweep.batch([a.key for a in queried], gain, 40)
     assert len(out) == 40 and len({a.key for a in out}) == 40
+    assert expected == np.inf if model == "ridge" else 0 < expected <= 40
     nets = {index.network[index.position[a.key]] for a in queried}
     pos = [index.position[a.key] for a in out]
     assert all(best[i] == i and index.network[i] not in nets for i in pos)  # cheapest twins
@@ -48,7 +64,9 @@ def test_sweep_takes_unqueried_networks_likely_to_beat_the_front_at_their_cost()
     rest = [index.archs[i] for i in reps if index.network[i] not in nets and np.isfinite(costs[i])]
     sample = [rest[i] for i in rng.choice(len(rest), 300, replace=False)]
     assert beats(out).mean() > 0.5 > 2 * beats(sample).mean()
-    assert sweep.batch([a.key for a in queried[:1]], gain[:1], 5) == []  # nothing to fit
+    if model == "gp":  # its chances are calibrated: about as many beat the front as expected
+        assert abs(beats(out).sum() - expected) < 0.25 * 40
+    assert sweep.batch([a.key for a in queried[:1]], gain[:1], 5) == ([], 0.0)  # nothing to fit
 
 
 def test_search_sweeps_new_networks_between_the_diffusion_and_the_twins():
@@ -99,10 +117,39 @@ def test_sweep_never_queries_beyond_the_costs_limit():
         ("auto", {"cheap": [1]}, ValueError, "sweep > 0 needs cheap"),
         (0.6, {"cheap": [1], "twins": 0.5}, ValueError, "below 1"),
         (0.9, {"cheap": [1], "twins": "auto"}, ValueError, "below 1"),
+        (0.2, {"cheap": [1], "twins": "auto", "sweep_model": "svm"}, ValueError,
+         "sweep_model must be one of"),
+        (None, {"cheap": [1], "twins": "auto", "sweep_model": None}, ValueError,
+         "sweep_model must be one of"),
+        (None, {"cheap": [1], "twins": "auto", "sweep_stop": -1}, ValueError,
+         "sweep_stop must be a finite number >= 0"),
+        (None, {"cheap": [1], "twins": "auto", "sweep_stop": "half"}, ValueError,
+         "sweep_stop must be a finite number >= 0"),
     ],
 )
 def test_bad_sweeps_are_refused_before_any_query(sweep, kw, error, match):
     refused_before_any_query({"max_queries": 50, "sweep": sweep, **kw}, error, match)
+
+
+def test_the_sweep_models_share_the_diffusion_and_differ_in_the_sweep():
+    kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto")
+    gp = search("ednag", SPACE, [ACC, COST], **kw)
+    ridge = search("ednag", SPACE, [ACC, COST], sweep_model="ridge", **kw)
+    assert [a.key for a, _ in gp.queries[:30]] == [a.key for a, _ in ridge.queries[:30]]
+    assert [a.key for a, _ in gp.queries[30:50]] != [a.key for a, _ in ridge.queries[30:50]]
+    assert ridge.metadata["origins"]["sweep"] == gp.metadata["origins"]["sweep"] == 20
+    again = search("ednag", SPACE, [ACC, COST], sweep_model="gp", **kw)
+    assert [a.key for a, _ in again.queries] == [a.key for a, _ in gp.queries]
+
+
+def test_the_sweep_ends_early_when_its_next_batch_is_expected_to_bring_little():
+    kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto")
+    never = search("ednag", SPACE, [ACC, COST], sweep_stop=0, **kw).metadata["origins"]
+    assert never["sweep"] == 20 and never["twin"] == 50
+    soon = search("ednag", SPACE, [ACC, COST], sweep_stop=20, **kw).metadata["origins"]
+    assert "sweep" not in soon and soon["twin"] == 70  # its share went to the twins
+    ridge = search("ednag", SPACE, [ACC, COST], sweep_stop=20, sweep_model="ridge", **kw)
+    assert ridge.metadata["origins"]["sweep"] == 20  # no spread, no stop
 
 
 def test_sweep_phase_resumes_bit_identically(tmp_path):

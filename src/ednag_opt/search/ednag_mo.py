@@ -46,7 +46,7 @@ from .guided import guided_offspring
 from .guided_mo import ParetoGuide, resolve_cheap
 from .pair_guide import guide_features as resolve_features
 from .pair_guide import make_guide
-from .sweep import Sweep, check_sweep, phase_budgets, sweep_phase, within_limit
+from .sweep import SWEEP_STOP, Sweep, check_sweep, phase_budgets, sweep_phase, within_limit
 from .tracker import Tracker
 from .twins import TwinIndex, check_twins, twin_batch
 
@@ -76,6 +76,8 @@ def run_ednag_mo(
     twins: float | str = 0.0,
     cheap: Sequence[str | int] = (),
     sweep: float | str | None = None,
+    sweep_model: str = "gp",
+    sweep_stop: float = SWEEP_STOP,
     device: str | torch.device | None = None,
     **strategy_options: Any,
 ) -> dict[str, Any]:
@@ -137,11 +139,19 @@ def run_ednag_mo(
             docs/results_multiobjective.md, "Session 22" and "Session 24").
         sweep: with ``cheap`` and ``twins``, the share of ``max_queries`` spent between
             the diffusion and the twin phase on the unqueried networks of the whole space
-            that a ridge model predicts furthest beyond the found front at their exact
+            that a model predicts likeliest to beat the found front at their exact
             cost (``search.sweep``, origin ``"sweep"``). ``"auto"``: 0.2
             (``search.sweep.AUTO_SWEEP``);
             ``None`` (default): ``"auto"`` with ``twins="auto"``, else 0
             (docs/results_multiobjective.md, "Session 25").
+        sweep_model: the sweep's model: ``"gp"`` (default since session 26), a Gaussian
+            process ranking by expected improvement, or ``"ridge"`` (session 25), a
+            ridge model ranking by predicted margin (docs/results_multiobjective.md,
+            "Session 26").
+        sweep_stop: with ``sweep_model="gp"``, the sweep ends early, its unspent share
+            going to the twin phase, once its next batch of 20 networks is expected to
+            bring fewer than this many that beat the found front (the sum of their
+            chances under the model; ``search.sweep.SWEEP_STOP``, 0.5); 0: never.
 
     Returns:
         Extras: the final ``population`` and ``runs``.
@@ -154,8 +164,8 @@ def run_ednag_mo(
             ``guide_features``; ``twins`` outside [0, 1) or not applicable
             (``search.twins.check_twins``), or ``"auto"`` without ``cheap``; a bad ``cheap``
             (``search.guided_mo.resolve_cheap``); a bad ``sweep``
-            (``search.sweep.check_sweep``), or twin and sweep shares that leave no
-            queries to the diffusion.
+            (``search.sweep.check_sweep``), ``sweep_model`` or ``sweep_stop``, or twin and
+            sweep shares that leave no queries to the diffusion.
     """
     multi = _objectives(tracker)
     twins = check_twins(twins, space, tracker.max_queries, tracker.canonical is not None,
@@ -164,7 +174,7 @@ def run_ednag_mo(
     if twins == "auto" and not cheap_idx:
         raise ValueError("twins='auto' picks the share from the cheap cost's table: "
                          "give cheap=[the cost]")  # fmt: skip
-    sweep = check_sweep(sweep, twins, cheap_idx)
+    sweep = check_sweep(sweep, twins, cheap_idx, sweep_model, sweep_stop)
     unsupported = sorted(set(strategy_options) & {"data", "renoise", "estimate"})
     if unsupported:
         raise TypeError(f"the multi-objective EDNAG searcher has no option(s) {unsupported} "
@@ -211,8 +221,8 @@ def run_ednag_mo(
     if swept and not tracker.done:
         with tracker.holding_back(held), tracker.networks_only(one):
             sweeper = Sweep(index, within_limit(multi, exact, costs),
-                            make_guide(space, features).features)  # fmt: skip
-            sweep_phase(tracker, multi, sweeper, gain=1 - exact)
+                            make_guide(space, features).features, sweep_model)  # fmt: skip
+            sweep_phase(tracker, multi, sweeper, gain=1 - exact, stop=sweep_stop)
     if held and not tracker.done:
         _twin_phase(tracker, multi, index, costs)
         if not tracker.done:  # fewer twins than held back: the diffusion spends the rest

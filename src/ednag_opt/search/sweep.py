@@ -9,24 +9,33 @@ far at their exact cost:
 
     value(n) = p(n) - max { p(q) : q queried, cost(q) <= cost(n) }
 
-with ``p`` the rank quantile of the maximised objective (the accuracy): predicted for
-``n`` by a ridge model on the guide's features (``search.pair_guide``), refitted on every
-query before each batch, and observed for the queried ``q``. A network predicted to beat
-every cheaper query has a positive value. The diffusion's proposals come from its
+with ``p`` the rank quantile of the maximised objective (the accuracy), observed for the
+queried ``q`` and predicted for ``n`` by a model on the guide's features
+(``search.pair_guide``) refitted on every query before each batch. The default model
+(``sweep_model="gp"``, since session 26) is a Gaussian process (scikit-learn's, an RBF
+kernel plus white noise, its hyperparameters fitted by marginal likelihood); a network's
+value is then its expected improvement over that bar, so an uncertain prediction just
+below the bar can outrank a confident one just above it. ``"ridge"`` (session 25) ranks
+by the ridge model's predicted margin ``p(n) - bar``. The diffusion's proposals come from its
 population, so late in a search they stay near the front found so far; the sweep reaches
 the networks that no particle proposes (on NAS-Bench-201 x HW-NAS-Bench: cheap, weak
 networks at the low end of the front and near-optimal ones at its top).
 
-Measured in docs/results_multiobjective.md ("Session 25").
+Measured in docs/results_multiobjective.md ("Session 25", "Session 26").
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from scipy.stats import norm
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.gaussian_process import GaussianProcessRegressor
+from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 from sklearn.linear_model import Ridge
 from threadpoolctl import threadpool_limits
 
@@ -36,24 +45,60 @@ if TYPE_CHECKING:
     from .multiobjective import MultiFitness
     from .tracker import Tracker
 
-__all__ = ["AUTO_SWEEP", "Sweep", "check_sweep", "phase_budgets", "sweep_phase", "within_limit"]
+__all__ = ["AUTO_SWEEP", "SWEEP_MODELS", "SWEEP_STOP", "Sweep", "check_sweep",
+           "expected_improvement", "phase_budgets", "sweep_phase", "within_limit"]  # fmt: skip
 
 #: ``sweep="auto"``: the share of the budget for the sweep, whether or not the cheap
 #: cost's table comes in levels (tuned in docs/results_multiobjective.md, "Session 25").
 AUTO_SWEEP = 0.2
+#: The sweep's models (``sweep_model=``): a Gaussian process ranking by expected
+#: improvement (default since session 26), or a ridge model ranking by predicted margin.
+SWEEP_MODELS = ("gp", "ridge")
+#: ``sweep_stop=``: the sweep ends once its next batch of 20 is expected to bring fewer
+#: new networks beyond the found front than this (``"gp"`` only; docs/
+#: results_multiobjective.md, "Session 26").
+SWEEP_STOP = 0.5
 
 
-def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int]) -> float | str:
+def expected_improvement(mu: np.ndarray, sd: np.ndarray, bar: np.ndarray) -> np.ndarray:
+    """``E[max(y - bar, 0)]`` for ``y ~ N(mu, sd²)`` (``sd`` floored at 1e-12); where
+    ``bar`` is ``-inf`` (nothing queried at that cost or below), ``+inf``."""
+    sd = np.maximum(sd, 1e-12)
+    with np.errstate(invalid="ignore"):
+        z = (mu - bar) / sd
+        ei = (mu - bar) * norm.cdf(z) + sd * norm.pdf(z)
+    return np.where(np.isneginf(bar), np.inf, ei)
+
+
+def _gp() -> GaussianProcessRegressor:
+    """The ``"gp"`` model: an RBF kernel on the guide's features plus white noise; the
+    hyperparameters (from 0.1 x RBF(3) + 0.01) are fitted to each batch's data. The
+    length scale stays at 1 or more: two networks differ by at least one choice, a
+    distance of sqrt(2) on the one-hot rows, and a shorter scale (a local optimum of the
+    likelihood that the optimiser found on NAS-Bench-201 x HW-NAS-Bench, with a far
+    lower likelihood) relates no network to any other, so the sweep ranks blind."""
+    kernel = ConstantKernel(0.1) * RBF(3.0, length_scale_bounds=(1.0, 1e3)) + WhiteKernel(0.01)
+    return GaussianProcessRegressor(kernel, normalize_y=True)
+
+
+def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int], model: str = "gp",
+                stop: Any = SWEEP_STOP) -> float | str:  # fmt: skip
     """Validate ``sweep`` (``run_ednag_mo``): a share of the budget, or ``"auto"``
-    (:data:`AUTO_SWEEP`).
+    (:data:`AUTO_SWEEP`); the sweep's ``model`` (:data:`SWEEP_MODELS`) and ``stop``
+    (a number >= 0, :func:`sweep_phase`).
 
     ``None`` is ``"auto"`` when ``twins="auto"``, else 0.
 
     Raises:
         TypeError: neither a number, ``"auto"`` nor ``None``.
         ValueError: outside [0, 1); positive without ``cheap`` and ``twins`` (the sweep
-            reads the cost of every network, and the twin phase follows it).
+            reads the cost of every network, and the twin phase follows it); an unknown
+            ``model``; ``stop`` not a finite number >= 0.
     """
+    if model not in SWEEP_MODELS:
+        raise ValueError(f"sweep_model must be one of {SWEEP_MODELS}, got {model!r}")
+    if isinstance(stop, bool) or not isinstance(stop, int | float) or not 0 <= stop < math.inf:
+        raise ValueError(f"sweep_stop must be a finite number >= 0, got {stop!r}")
     if sweep is None:
         sweep = "auto" if twins == "auto" else 0.0
     share = check_share("sweep", sweep, AUTO_SWEEP)
@@ -72,12 +117,16 @@ class Sweep:
             networks are never swept).
         features: the guide's feature map (``RidgeGuide.features``), called once on the
             networks' cheapest twins.
-        alpha: the ridge penalty (the guide's).
+        model: one of :data:`SWEEP_MODELS`.
+        alpha: the ridge penalty (the guide's; ``model="ridge"``).
     """
 
     def __init__(self, index: TwinIndex, costs: np.ndarray, features: Any,
-                 alpha: float = 3.0) -> None:  # fmt: skip
-        self.index, self.costs, self.alpha = index, np.asarray(costs, dtype=np.float64), alpha
+                 model: str = "gp", alpha: float = 3.0) -> None:  # fmt: skip
+        if model not in SWEEP_MODELS:
+            raise ValueError(f"model must be one of {SWEEP_MODELS}, got {model!r}")
+        self.index, self.costs = index, np.asarray(costs, dtype=np.float64)
+        self.model, self.alpha = model, alpha
         best = index.cheapest_twins(self.costs)
         reps = np.unique(best)
         self.reps = reps[np.isfinite(self.costs[reps])]
@@ -85,9 +134,11 @@ class Sweep:
         self.row[self.reps] = np.arange(len(self.reps))
         self.X = np.asarray(features([index.archs[i] for i in self.reps]), dtype=np.float64)
 
-    def batch(self, queried: Sequence[Any], gain: np.ndarray, k: int) -> list[Any]:
+    def batch(self, queried: Sequence[Any], gain: np.ndarray, k: int) -> tuple[list[Any], float]:
         """The next ``k`` networks to query (as their cheapest twins; fewer when fewer
-        are left).
+        are left), and how many of them are expected to beat the found front at their
+        cost: the sum of their chances under the ``"gp"`` model (``inf`` under
+        ``"ridge"``, which has no spread).
 
         Args:
             queried: keys of every architecture queried so far.
@@ -97,22 +148,32 @@ class Sweep:
         pos = np.array([self.index.position[q] for q in queried], dtype=np.int64)
         gain = np.asarray(gain, dtype=np.float64)
         ok = np.isfinite(gain) & np.isfinite(self.costs[pos]) & (self.row[pos] >= 0)
-        if ok.sum() < 2 or k < 1:
-            return []
-        fit, g = pos[ok], gain[ok]
-        rank = np.argsort(np.argsort(g, kind="stable"), kind="stable") / (len(g) - 1)
-        with threadpool_limits(limits=1):
-            model = Ridge(alpha=self.alpha).fit(self.X[self.row[fit]], rank)
         done = np.isin(self.index.network[self.reps], self.index.network[pos])
         cand = self.reps[~done]
-        if not len(cand):
-            return []
-        with threadpool_limits(limits=1):
-            mu = model.predict(self.X[self.row[cand]])
+        if ok.sum() < 2 or k < 1 or not len(cand):
+            return [], 0.0
+        fit, g = pos[ok], gain[ok]
+        rank = np.argsort(np.argsort(g, kind="stable"), kind="stable") / (len(g) - 1)
         c = self.costs[cand]
-        value = mu - best_at_or_below(self.costs[fit], rank, c)
-        order = cand[np.lexsort((c, -value))]
-        return [self.index.archs[i] for i in order[:k]]
+        value, chance = self.value(self.X[self.row[fit]], rank, self.X[self.row[cand]],
+                                   best_at_or_below(self.costs[fit], rank, c))  # fmt: skip
+        top = np.lexsort((c, -value))[:k]
+        return [self.index.archs[i] for i in cand[top]], float(chance[top].sum())
+
+    def value(self, X: np.ndarray, y: np.ndarray, at: np.ndarray,
+              bar: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """The model fitted on (``X``, ``y``), its value at the rows ``at`` against their
+        ``bar`` (the expected improvement under ``"gp"``, the predicted margin under
+        ``"ridge"``) and each row's chance of beating its bar (``inf`` under ``"ridge"``)."""
+        with threadpool_limits(limits=1):
+            if self.model == "ridge":
+                margin = Ridge(alpha=self.alpha).fit(X, y).predict(at) - bar
+                return margin, np.full(len(margin), np.inf)
+            with warnings.catch_warnings():  # a hyperparameter at its bound: still a fit
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                mu, sd = _gp().fit(X, y).predict(at, return_std=True)
+        chance = norm.sf((bar - mu) / np.maximum(sd, 1e-12))
+        return expected_improvement(mu, sd, bar), chance
 
 
 def phase_budgets(twins: float | str, sweep: float | str, costs: np.ndarray | None,
@@ -136,9 +197,11 @@ def within_limit(multi: MultiFitness, cost: int, costs: np.ndarray) -> np.ndarra
 
 
 def sweep_phase(tracker: Tracker, multi: MultiFitness, sweep: Sweep, gain: int,
-                 batch: int = 20) -> None:  # fmt: skip
+                stop: float = SWEEP_STOP, batch: int = 20) -> None:  # fmt: skip
     """Spend the sweep's share on the networks it ranks first (``search.sweep``; ``gain``:
-    the index of the maximised objective)."""
+    the index of the maximised objective), or end it early, leaving the rest of its
+    share to the twin phase, once the next batch is expected to bring fewer than
+    ``stop`` networks that beat the found front (:meth:`Sweep.batch`)."""
     while not tracker.done:
         archs = [a for a, _ in tracker.queries]
         values = multi.values(archs)  # cached: evaluates nothing
@@ -146,8 +209,8 @@ def sweep_phase(tracker: Tracker, multi: MultiFitness, sweep: Sweep, gain: int,
         g = values[:, gain].double().numpy()
         if cv is not None:
             g[cv.numpy() > 0] = math.nan  # infeasible: not on the front
-        nxt = sweep.batch([tracker.cache.key(a) for a in archs], g,
-                          int(min(batch, tracker.remaining)))  # fmt: skip
-        if not nxt:
+        nxt, expected = sweep.batch([tracker.cache.key(a) for a in archs], g,
+                                    int(min(batch, tracker.remaining)))  # fmt: skip
+        if not nxt or expected < stop:
             return
         tracker.query(nxt, origin="sweep", info={"phase": "sweep"})
