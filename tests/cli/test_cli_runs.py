@@ -196,6 +196,18 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
                    "--max-queries", "60", "--twins", "auto", "--cheap", "edgegpu_latency",
                    "--sweep", "0", "--output", str(out4)))  # fmt: skip
     assert rc == 0 and "sweep" not in json.loads(out4.read_text())["metadata"]["origins"]
+    out5 = tmp_path / "stop.json"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--twins", "auto", "--cheap", "edgegpu_latency",
+                   "--sweep-model", "gp", "--sweep-stop", "50", "--output", str(out5)))  # fmt: skip
+    origins = json.loads(out5.read_text())["metadata"]["origins"]
+    assert rc == 0 and "sweep" not in origins and origins["twin"] == 42  # stopped at once
+    out6 = tmp_path / "ridge.json"
+    rc = main(_gen("--space", "nas-bench-201", "--objectives", "val,edgegpu_latency",
+                   "--max-queries", "60", "--twins", "auto", "--cheap", "edgegpu_latency",
+                   "--sweep-model", "ridge", "--sweep-stop", "50",
+                   "--output", str(out6)))  # fmt: skip
+    assert rc == 0 and json.loads(out6.read_text())["metadata"]["origins"]["sweep"] == 12
 
 
 @pytest.mark.parametrize(
@@ -216,6 +228,10 @@ def test_objectives_give_a_front_in_the_json_and_a_plot(tmp_path, data_file):
         (["--sweep", "0.2", "--max-queries", "5"], "--sweep applies to a search"),
         (["--objectives", "val,edgegpu_latency", "--sweep", "most", "--max-queries", "5"],
          "--sweep takes a share"),  # fmt: skip
+        (["--sweep-model", "ridge", "--max-queries", "5"], "--sweep-model applies to a"),
+        (["--sweep-stop", "1", "--max-queries", "5"], "--sweep-stop applies to a search"),
+        (["--objectives", "val,edgegpu_latency", "--cheap", "edgegpu_latency", "--twins",
+          "auto", "--sweep-stop", "-1", "--max-queries", "50"], "sweep_stop must be"),  # fmt: skip
         (["--objectives", "val,edgegpu_latency", "--sweep", "0.2", "--twins", "0.5",
           "--max-queries", "5"], "sweep > 0 needs cheap"),  # fmt: skip
         (["--objectives", "val,edgegpu_latency", "--cheap", "raspi4_latency"],

@@ -26,6 +26,7 @@ from rich.table import Table
 from .. import __version__
 from ..search import PRESETS, SEARCHERS, search
 from ..search.api import CONSTRAINT_MODES
+from ..search.sweep import SWEEP_MODELS
 from ..spaces import get_space, list_spaces
 from .sources import CLIError, build_fitness, check_budget, check_positive
 
@@ -75,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --cheap and --twins: share of the budget spent, before the twins, "
                         "on the unqueried networks predicted best at their exact cost (e.g. "
                         "0.2), or auto (the default with --twins auto)")
+    g.add_argument("--sweep-model", default=None, choices=SWEEP_MODELS,
+                   help="the sweep's model: gp (default; expected improvement) or ridge")
+    g.add_argument("--sweep-stop", type=float, default=None,
+                   help="the sweep ends once its next 20 networks are expected to bring fewer "
+                        "than this many beyond the found front (default 0.5; 0: never)")
     g.add_argument("--prior", default=None,
                    help="few-shot surrogate mode meta-trained on related tasks, e.g. "
                    "cifar10,ImageNet16-120 (never the searched one)")
@@ -163,15 +169,15 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Any, dict[str, Any]]:
         kwargs["max_queries"] = SURROGATE_BUDGET
     elif SEARCHERS[args.searcher].needs_budget and args.max_queries is None:
         raise CLIError(f"--searcher {args.searcher} needs --max-queries")
-    for flag in ("twins", "cheap", "sweep"):
+    for flag in ("twins", "cheap", "sweep", "sweep_model", "sweep_stop"):
         if getattr(args, flag) is not None and not args.objectives:
-            raise CLIError(f"--{flag} applies to a search with --objectives")
+            raise CLIError(f"--{flag.replace('_', '-')} applies to a search with --objectives")
     if args.cheap is not None:
         kwargs["cheap"] = _cheap(args.cheap, args.objectives)
     for flag in ("twins", "sweep"):
         if getattr(args, flag) is not None:
             kwargs[flag] = _share(flag, getattr(args, flag))
-    for key in ("preset", "popsize", "num_steps", "constraints"):
+    for key in ("preset", "popsize", "num_steps", "constraints", "sweep_model", "sweep_stop"):
         if getattr(args, key) is not None:
             kwargs[key] = getattr(args, key)
     return space, fitness, test, {**kwargs, **options}

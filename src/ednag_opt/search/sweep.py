@@ -4,22 +4,29 @@ With a cost known for every cell (``cheap=`` with ``twins=``, ``search.ednag_mo`
 search has three phases: the diffusion queries one network at a time (each as its
 cheapest twin), then the sweep, then the twin phase (``search.twins``). The sweep looks at
 every network of the (enumerable) space that is still unqueried, each as its cheapest
-twin, and queries, in batches, those predicted to lie furthest beyond the front found so
-far at their exact cost:
+twin, and queries, in batches, those likeliest to lie beyond the front found so far at
+their exact cost, against the bar
 
-    value(n) = p(n) - max { p(q) : q queried, cost(q) <= cost(n) }
+    bar(n) = max { p(q) : q queried, cost(q) <= cost(n) }
 
 with ``p`` the rank quantile of the maximised objective (the accuracy), observed for the
 queried ``q`` and predicted for ``n`` by a model on the guide's features
 (``search.pair_guide``) refitted on every query before each batch. The default model
 (``sweep_model="gp"``, since session 26) is a Gaussian process (scikit-learn's, an RBF
 kernel plus white noise, its hyperparameters fitted by marginal likelihood); a network's
-value is then its expected improvement over that bar, so an uncertain prediction just
-below the bar can outrank a confident one just above it. ``"ridge"`` (session 25) ranks
-by the ridge model's predicted margin ``p(n) - bar``. The diffusion's proposals come from its
-population, so late in a search they stay near the front found so far; the sweep reaches
-the networks that no particle proposes (on NAS-Bench-201 x HW-NAS-Bench: cheap, weak
-networks at the low end of the front and near-optimal ones at its top).
+value is its expected improvement over the bar, so an uncertain prediction just below
+the bar can outrank a confident one just above it. ``"ridge"`` (session 25) ranks by a
+ridge model's predicted margin ``p(n) - bar(n)``. Under the Gaussian process the sweep
+also knows how many of a batch it expects to beat their bars (the sum of their chances):
+once that falls below ``sweep_stop`` (:data:`SWEEP_STOP`) it ends, and the rest of its
+share goes to the twin phase. Where the found front already holds the networks that
+matter (on NAS-Bench-201 x HW-NAS-Bench, the Edge GPU cells, whose front's cheap end is
+many twins of a few networks) this happens after two to four batches.
+
+The diffusion's proposals come from its population, so late in a search they stay near
+the front found so far; the sweep reaches the networks that no particle proposes (on
+NAS-Bench-201 x HW-NAS-Bench: cheap, weak networks at the low end of the front and
+near-optimal ones at its top).
 
 Measured in docs/results_multiobjective.md ("Session 25", "Session 26").
 """
