@@ -4,7 +4,8 @@ and the true best accuracy among strictly cheaper cells, but not a cell's own tr
 noise, queries the 1,000 cells likeliest to be on the front; the share of the true
 front's cells among them. The bar is the best expected accuracy among strictly cheaper
 cells (default), or the best realised one (``realised``: leaks the front, an upper bound
-only). Usage: python results/s25/oracle.py [BUDGET] [realised]"""
+only). Usage: python results/s25/oracle.py [BUDGET] [realised|expected] [DATASETS] [DEVICES]
+(s26: the last two, comma lists, restrict the cells)"""
 import sys
 from pathlib import Path
 
@@ -18,7 +19,9 @@ REALISED = len(sys.argv) > 2 and sys.argv[2] == "realised"
 devs = ["edgegpu_latency", "edgegpu_energy", "raspi4_latency", "pixel3_latency", "edgetpu_latency",
         "fpga_latency", "fpga_energy", "eyeriss_latency", "eyeriss_energy"]
 out = []
-for ds in ["cifar10", "cifar100", "ImageNet16-120"]:
+DS = sys.argv[3].split(",") if len(sys.argv) > 3 else ["cifar10", "cifar100", "ImageNet16-120"]
+devs = sys.argv[4].split(",") if len(sys.argv) > 4 else devs
+for ds in DS:
     for dev in devs:
         c = bm.Cell(ds, dev)
         A = c.space.enumerate()
