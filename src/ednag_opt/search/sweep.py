@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
+from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -104,7 +105,7 @@ def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int], model: str
     """
     if model not in SWEEP_MODELS:
         raise ValueError(f"sweep_model must be one of {SWEEP_MODELS}, got {model!r}")
-    if isinstance(stop, bool) or not isinstance(stop, int | float) or not 0 <= stop < math.inf:
+    if isinstance(stop, bool) or not isinstance(stop, Real) or not 0 <= stop < math.inf:
         raise ValueError(f"sweep_stop must be a finite number >= 0, got {stop!r}")
     if sweep is None:
         sweep = "auto" if twins == "auto" else 0.0
