@@ -265,3 +265,27 @@ def test_exact_staircase_widens_the_spread_of_a_mean_from_few_twins():
     # same mean 0.5 below the bar 0.6; network a's mean rests on one twin, b's on three:
     # a's twin is likelier to beat the bar (before session 25: a tie, the cheaper b first)
     assert [index.position[o.key] for o in out] == [ta[1], tb[3]]
+
+
+def test_exact_staircase_never_takes_twins_of_a_network_that_always_scores_the_same():
+    # NAS-Bench-201's cells whose output is cut off score chance level, equal to 1e-9
+    # of float rounding: their twins tie the bar and can never beat it
+    index = TwinIndex(SPACE, lambda a: a.key)
+    sizes = np.bincount(index.network)
+    a, b = np.flatnonzero(sizes >= 6)[:2]
+    ta, tb = (np.flatnonzero(index.network == n) for n in (a, b))
+    queried = [ta[0], ta[1], tb[0], tb[1]]
+    # network a: 1.0 twice (within a tie), the cheapest front point; b: noisy, costlier
+    values = np.array([[1.0, 1.0], [1.0 + 1e-9, 1.5], [50.0, 4.0], [51.0, 5.0]])
+    exact = np.full(len(index.archs), np.nan)
+    exact[queried] = values[:, 1]
+    exact[ta[2:6]] = [1.1, 1.2, 1.3, 1.4]  # a's twins: above its cheapest, below b's
+    exact[tb[2:6]] = [4.5, 6.0, 7.0, 8.0]
+    keys = [index.keys[i] for i in queried]
+    out = [index.position[o.key] for o in twin_batch(index, keys, values, (True, False), 8, exact)]
+    assert set(out[:4]) == set(tb[2:6].tolist())  # b's twins first; a's have no chance
+    # a single queried twin is no evidence of a constant network: its twins keep a chance
+    one = [ta[0], tb[0], tb[1]]
+    out = twin_batch(index, [index.keys[i] for i in one], values[[0, 2, 3]], (True, False),
+                     8, exact)  # fmt: skip
+    assert {index.position[o.key] for o in out} & set(ta[2:6].tolist())

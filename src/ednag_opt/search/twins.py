@@ -25,7 +25,9 @@ two of its entries, fitted on every query so far. Two orderings:
 
 With a cost known for every cell (``cheap=``, a lookup table) no cost is predicted: every
 unqueried twin of a queried network is ranked by its chance of beating the best queried
-accuracy at its exact cost or below (:func:`_exact_staircase`); before the twin phase each
+accuracy at its exact cost or below (:func:`_exact_staircase`: a twin of a *constant*
+network, whose queried twins all scored the same, as NAS-Bench-201's cells with the output
+cut off do, has no chance: it can only tie); before the twin phase each
 network is queried as its cheapest twin (:meth:`TwinIndex.cheapest_twins`), the sweep
 (``search.sweep``) takes the unqueried networks predicted best at their cost, and
 ``twins="auto"`` takes the share from the table (:func:`auto_share`).
@@ -50,13 +52,18 @@ from ..spaces import SearchSpace
 from ..spaces.base import ENUMERATE_LIMIT
 from ..strategy.pareto import pareto_mask
 
-__all__ = ["AUTO_SHARES", "TwinIndex", "auto_share", "best_at_or_below", "check_share",
+__all__ = ["AUTO_SHARES", "TIE", "TwinIndex", "auto_share", "best_at_or_below", "check_share",
            "check_twins", "cost_levels", "twin_batch"]
 
 #: ``twins="auto"`` with a cheap cost: the share where the table's costs come in levels
 #: (:func:`cost_levels`) and where they do not (tuned in docs/results_multiobjective.md,
 #: "Session 24" and "Session 22").
 AUTO_SHARES = MappingProxyType({"levels": 0.2, "continuous": 0.5})
+
+
+#: Values within this (relative, at least 1e-6 absolute) of each other are a tie: the
+#: accuracies of NAS-Bench-201's cut-off cells differ by 1e-9 of float rounding.
+TIE = 1e-6
 
 
 def check_twins(twins: Any, space: SearchSpace, max_queries: int | None,
@@ -183,18 +190,13 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
             queried network are then ordered by :func:`_exact_staircase`, and no cost is
             predicted.
     """
-    queried_pos = np.array([index.position[q] for q in queried], dtype=np.int64)
-    V = np.asarray(values, dtype=np.float64)
-    ok = np.isfinite(V).all(axis=1)
-    if ok.sum() < 2 or k < 1:
+    pos, V, seen = _usable(index, queried, values)
+    if len(pos) < 2 or k < 1:
         return []
-    pos, V = queried_pos[ok], V[ok]
-    seen = np.zeros(len(index.archs), dtype=bool)
-    seen[queried_pos] = True
     costs = [m for m, up in enumerate(directions) if not up]
     if exact is not None:
         gain = V[:, 1 - costs[0]]
-        order = _exact_staircase(index, pos, gain, V[:, costs[0]], exact, seen)
+        order, _ = _exact_staircase(index, pos, gain, V[:, costs[0]], exact, seen)
         return [index.archs[i] for i in order[:k]]
     sign = np.where(np.asarray(directions), 1.0, -1.0)
     front = pos[pareto_mask(V * sign)]
@@ -208,6 +210,18 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
     else:
         order = _cheapest_first(index, pos, V[:, costs], front, pred, seen)
     return [index.archs[i] for i in order[:k]]
+
+
+def _usable(index: TwinIndex, queried: Sequence[str],
+            values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The positions and values of the queried rows without a NaN, and which
+    architectures of ``index`` were queried (``twin_batch``'s arguments)."""
+    queried_pos = np.array([index.position[q] for q in queried], dtype=np.int64)
+    V = np.asarray(values, dtype=np.float64)
+    ok = np.isfinite(V).all(axis=1)
+    seen = np.zeros(len(index.archs), dtype=bool)
+    seen[queried_pos] = True
+    return queried_pos[ok], V[ok], seen
 
 
 def cost_levels(cost: np.ndarray) -> bool:
@@ -244,7 +258,7 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     normal around its network's queried mean, with the twins' pooled spread; its cost is
     normal around the ridge prediction, with the fit's residual spread. Ties: cheaper first.
     """
-    cand, mu, spread, _ = _twin_accuracy(index, pos, gain, seen)
+    cand, mu, sd, _ = _twin_accuracy(index, pos, gain, seen)
     if not len(cand):
         return cand
     fpos = np.isin(pos, front)
@@ -252,39 +266,63 @@ def _staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.nda
     level, best = cost[fpos][o], np.maximum.accumulate(gain[fpos][o])
     # P(cost in [level_j, level_j+1)) * P(gain > best_j), plus P(cost below every level)
     edges = norm.cdf((np.append(level, np.inf)[None, :] - pred[cand, None]) / max(resid, 1e-12))
-    beats = norm.sf((best[None, :] - mu[:, None]) / max(spread, 1e-12))
+    beats = _chance(best[None, :], mu[:, None], sd[:, None])
     p = edges[:, 0] + ((edges[:, 1:] - edges[:, :-1]) * beats).sum(axis=1)
     return cand[np.lexsort((pred[cand], -p))]
 
 
 def _twin_accuracy(
     index: TwinIndex, pos: np.ndarray, gain: np.ndarray, seen: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The unqueried twins of the queried networks, each one's expected gain (its
-    network's queried mean), the twins' pooled spread around their network's mean, and
-    the number of queried twins behind each mean."""
+    network's queried mean), its spread (the twins' pooled spread around their network's
+    mean; 0 for a *constant* network, two or more queried twins and one value among
+    them: in NAS-Bench-201 the cells whose output is cut off all score chance level)
+    and the number of queried twins behind each mean."""
     nets, inv = np.unique(index.network[pos], return_inverse=True)
     count = np.bincount(inv)
     mean = np.bincount(inv, gain) / count
-    dof = int((count - 1).sum())
-    spread = float(np.sqrt(((gain - mean[inv]) ** 2).sum() / dof)) if dof else 0.0
+    lo, hi = np.full(len(nets), np.inf), np.full(len(nets), -np.inf)
+    np.minimum.at(lo, inv, gain)
+    np.maximum.at(hi, inv, gain)
+    const = (count >= 2) & (hi - lo <= TIE * np.maximum(1.0, np.abs(mean)))
+    noisy = ~const[inv]
+    dof = int((count[~const] - 1).sum())
+    # no two twins of a noisy network queried yet: a tiny spread, so that a twin's chance
+    # is 1, 0 or (tied with its bar) 1/2
+    spread = float(np.sqrt(((gain - mean[inv])[noisy] ** 2).sum() / dof)) if dof else 1e-12
     cand = np.flatnonzero(np.isin(index.network, nets) & ~seen)
     at = np.searchsorted(nets, index.network[cand])
-    return cand, mean[at], spread, count[at]
+    return cand, mean[at], np.where(const[at], 0.0, spread), count[at]
+
+
+def _chance(bar: np.ndarray, mu: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """``P(y > bar)`` for ``y ~ N(mu, sd²)``, ``mu`` within a tie of ``bar`` (:data:`TIE`,
+    relative) counted as equal to it; where ``sd`` is 0 (a constant network), 1 if ``mu``
+    beats ``bar`` by more than a tie, else 0."""
+    gap = mu - bar
+    tie = np.abs(gap) <= TIE * np.maximum(1.0, np.abs(bar))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(tie, 0.5, norm.sf(-gap / sd))
+    return np.where(sd > 0, p, ((gap > 0) & ~tie).astype(np.float64))
 
 
 def _exact_staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.ndarray,
-                     exact: np.ndarray, seen: np.ndarray) -> np.ndarray:  # fmt: skip
+                     exact: np.ndarray,
+                     seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """:func:`_staircase` with every cell's cost known exactly (``cheap=``): a twin's
     chance of joining the front is that its gain beats the best queried gain at its cost
     or below. The gain's spread is predictive: the twins' pooled spread times
     ``sqrt(1 + 1/n)``, for a network mean estimated from ``n`` queried twins (since
-    session 25). Twins without a cost (NaN) are left out; ties: cheaper first."""
-    cand, mu, spread, n = _twin_accuracy(index, pos, gain, seen)
+    session 25). Twins without a cost (NaN) are left out; ties: cheaper first. Returns
+    the ordered twins and their chances."""
+    cand, mu, sd, n = _twin_accuracy(index, pos, gain, seen)
     keep = np.isfinite(exact[cand])
-    cand, mu, n = cand[keep], mu[keep], n[keep]
+    cand, mu, sd, n = cand[keep], mu[keep], sd[keep], n[keep]
     if not len(cand):
-        return cand
+        return cand, np.zeros(0)
     bar = best_at_or_below(cost, gain, exact[cand])  # queried cells at most as costly
-    p = norm.sf((bar - mu) / np.maximum(spread * np.sqrt(1.0 + 1.0 / n), 1e-12))
-    return cand[np.lexsort((exact[cand], -p))]
+    p = _chance(bar, mu, sd * np.sqrt(1.0 + 1.0 / n))
+    o = np.lexsort((exact[cand], -p))
+    return cand[o], p[o]
+
