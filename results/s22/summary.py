@@ -1,11 +1,13 @@
-"""Session-22 summary of bench_multiobjective raw files (seeds as run).
+"""Session-22 summary of bench_multiobjective raw files (seeds as run); session 28 added
+the front-cell metric as an optional argument.
 
 Per method: means over cells of the per-cell medians (HV, front cells, front networks),
 cells at >= 90% of the front's cells; per EDNAG row: cells where its median HV is at
 least NSGA-II's (per budget); per cell: median front cells at 1,000 with Mann-Whitney p
 of each row against A (default: the cheap + twins row).
 
-Usage: python results/s22/summary.py FILE[,FILE] [A]
+Usage: python results/s22/summary.py FILE[,FILE] [A [METRIC]]  (METRIC: recovered, the
+default, or recovered_tied)
 """
 import collections
 import json
@@ -16,6 +18,9 @@ from scipy.stats import mannwhitneyu
 
 files = sys.argv[1].split(",")
 A = sys.argv[2] if len(sys.argv) > 2 else "ednag, cheap cost + twins=0.5"
+MET = sys.argv[3] if len(sys.argv) > 3 else "recovered"
+if MET != "recovered":
+    print("front-cell metric:", MET)
 rows = [r for f in files for r in json.load(open(f))["rows"]]
 by = collections.defaultdict(list)
 for r in rows:
@@ -29,11 +34,11 @@ print("|---|---|---|---|---|---|---|---|---|")
 for m in methods:
     cs = [c for c in cells if (m, c) in by]
     v = {k: np.mean([med(m, c, k) for c in cs]) for k in
-         ("hv@100", "hv@300", "hv@1000", "recovered@300", "recovered@1000", "networks@1000")}
-    n90 = sum(med(m, c, "recovered@1000") >= 0.9 for c in cs)
+         ("hv@100", "hv@300", "hv@1000", f"{MET}@300", f"{MET}@1000", "networks@1000")}
+    n90 = sum(med(m, c, f"{MET}@1000") >= 0.9 for c in cs)
     t = np.mean([r["time"] for c in cs for r in by[(m, c)]])
     print(f"| {m} | {v['hv@100']:.4f} | {v['hv@300']:.4f} | {v['hv@1000']:.5f} | "
-          f"{v['recovered@300']:.3f} | {v['recovered@1000']:.3f} | {n90} of {len(cs)} | "
+          f"{v[f'{MET}@300']:.3f} | {v[f'{MET}@1000']:.3f} | {n90} of {len(cs)} | "
           f"{v['networks@1000']:.3f} | {t:.1f} |")
 print("\n| EDNAG row | median HV >= NSGA-II's @100 | @300 | @1000 | significantly below (p<0.05) |")
 print("|---|---|---|---|---|")
@@ -59,10 +64,10 @@ for c in cells:
         if (m, c) not in by:
             out.append("-")
             continue
-        x = [r["recovered@1000"] for r in by[(m, c)]]
+        x = [r[f"{MET}@1000"] for r in by[(m, c)]]
         s = f"{np.median(x):.3f}"
         if m != A and (A, c) in by:
-            y = [r["recovered@1000"] for r in by[(A, c)]]
+            y = [r[f"{MET}@1000"] for r in by[(A, c)]]
             p = mannwhitneyu(x, y).pvalue
             s += f" (p {p:.2g})"
             if p < 0.05:

@@ -1,4 +1,4 @@
-"""Scratch (s28): one file for results/s28/summary.py: session 26's default ("ednag", cost
+"""Scratch (s28): one file for results/s22/summary.py: session 26's default ("ednag", cost
 queried) and its cost-lookup row (relabelled as the ablation: session 26's twin ranking)
 from results/s26/final_rep27.json, with the rows of session 28's runs (NSGA-II from
 session 28's files: bit-identical to session 26's, checked row by row).
