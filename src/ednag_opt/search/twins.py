@@ -196,7 +196,7 @@ def twin_batch(index: TwinIndex, queried: Sequence[str], values: np.ndarray,
     costs = [m for m, up in enumerate(directions) if not up]
     if exact is not None:
         gain = V[:, 1 - costs[0]]
-        order, _ = _exact_staircase(index, pos, gain, V[:, costs[0]], exact, seen)
+        order = _exact_staircase(index, pos, gain, V[:, costs[0]], exact, seen)
         return [index.archs[i] for i in order[:k]]
     sign = np.where(np.asarray(directions), 1.0, -1.0)
     front = pos[pareto_mask(V * sign)]
@@ -308,21 +308,17 @@ def _chance(bar: np.ndarray, mu: np.ndarray, sd: np.ndarray) -> np.ndarray:
 
 
 def _exact_staircase(index: TwinIndex, pos: np.ndarray, gain: np.ndarray, cost: np.ndarray,
-                     exact: np.ndarray,
-                     seen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+                     exact: np.ndarray, seen: np.ndarray) -> np.ndarray:  # fmt: skip
     """:func:`_staircase` with every cell's cost known exactly (``cheap=``): a twin's
     chance of joining the front is that its gain beats the best queried gain at its cost
     or below. The gain's spread is predictive: the twins' pooled spread times
     ``sqrt(1 + 1/n)``, for a network mean estimated from ``n`` queried twins (since
-    session 25). Twins without a cost (NaN) are left out; ties: cheaper first. Returns
-    the ordered twins and their chances."""
+    session 25). Twins without a cost (NaN) are left out; ties: cheaper first."""
     cand, mu, sd, n = _twin_accuracy(index, pos, gain, seen)
     keep = np.isfinite(exact[cand])
     cand, mu, sd, n = cand[keep], mu[keep], sd[keep], n[keep]
     if not len(cand):
-        return cand, np.zeros(0)
+        return cand
     bar = best_at_or_below(cost, gain, exact[cand])  # queried cells at most as costly
     p = _chance(bar, mu, sd * np.sqrt(1.0 + 1.0 / n))
-    o = np.lexsort((exact[cand], -p))
-    return cand[o], p[o]
-
+    return cand[np.lexsort((exact[cand], -p))]
