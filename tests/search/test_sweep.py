@@ -8,7 +8,14 @@ import pytest
 from ednag_opt import search
 from ednag_opt.fitness import as_fitness
 from ednag_opt.search.pair_guide import make_guide
-from ednag_opt.search.sweep import AUTO_SWEEP, SWEEP_MODELS, Sweep, expected_improvement
+from ednag_opt.search.sweep import (
+    AUTO_SWEEP,
+    COST_FEATURE,
+    SWEEP_MODELS,
+    Sweep,
+    cost_feature,
+    expected_improvement,
+)
 from ednag_opt.search.twins import TwinIndex, best_at_or_below
 
 from .test_cheap import _none_costs, resumed_at
@@ -64,7 +71,7 @@ def test_sweep_takes_unqueried_networks_likely_to_beat_the_front_at_their_cost(m
     rest = [index.archs[i] for i in reps if index.network[i] not in nets and np.isfinite(costs[i])]
     sample = [rest[i] for i in rng.choice(len(rest), 300, replace=False)]
     assert beats(out).mean() > 0.5 > 2 * beats(sample).mean()
-    if model == "gp":  # its chances are calibrated: about as many beat the front as expected
+    if model != "ridge":  # its chances are calibrated: about as many beat the front as expected
         assert abs(beats(out).sum() - expected) < 0.25 * 40
     assert sweep.batch([a.key for a in queried[:1]], gain[:1], 5) == ([], 0.0)  # nothing to fit
 
@@ -131,15 +138,37 @@ def test_bad_sweeps_are_refused_before_any_query(sweep, kw, error, match):
     refused_before_any_query({"max_queries": 50, "sweep": sweep, **kw}, error, match)
 
 
-def test_the_sweep_models_share_the_diffusion_and_differ_in_the_sweep():
-    kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto")
+@pytest.mark.parametrize("other", ["ridge", "gp-arch"])
+def test_the_sweep_models_share_the_diffusion_and_differ_in_the_sweep(other):
+    kw = dict(max_queries=100, seed=3, cheap=[1], twins="auto", sweep_stop=0)
     gp = search("ednag", SPACE, [ACC, COST], **kw)
-    ridge = search("ednag", SPACE, [ACC, COST], sweep_model="ridge", **kw)
-    assert [a.key for a, _ in gp.queries[:30]] == [a.key for a, _ in ridge.queries[:30]]
-    assert [a.key for a, _ in gp.queries[30:50]] != [a.key for a, _ in ridge.queries[30:50]]
-    assert ridge.metadata["origins"]["sweep"] == gp.metadata["origins"]["sweep"] == 20
+    alt = search("ednag", SPACE, [ACC, COST], sweep_model=other, **kw)
+    assert [a.key for a, _ in gp.queries[:30]] == [a.key for a, _ in alt.queries[:30]]
+    assert [a.key for a, _ in gp.queries[30:50]] != [a.key for a, _ in alt.queries[30:50]]
+    assert alt.metadata["origins"]["sweep"] == gp.metadata["origins"]["sweep"] == 20
     again = search("ednag", SPACE, [ACC, COST], sweep_model="gp", **kw)
     assert [a.key for a, _ in again.queries] == [a.key for a, _ in gp.queries]
+
+
+def test_cost_feature_is_the_standardised_log_of_the_costs():
+    costs = np.array([5.0, 1.0, 3.0, 3.0, 9.0])
+    col = cost_feature(costs)
+    assert col.shape == (5, 1)
+    log = np.log(costs)
+    np.testing.assert_allclose(col[:, 0], (log - log.mean()) / log.std())
+    signed = cost_feature(np.array([-2.0, 0.0, 2.0]))[:, 0]  # not all positive: the costs
+    np.testing.assert_allclose(signed, [-np.sqrt(1.5), 0.0, np.sqrt(1.5)])
+    assert not cost_feature(np.full(4, 7.0)).any() and cost_feature(np.ones(1)).shape == (1, 1)
+
+
+def test_only_the_gp_model_reads_the_cost_as_a_feature():
+    index = TwinIndex(SPACE, lambda a: a.key)
+    costs = np.array(_cost(index.archs))
+    feats = make_guide(SPACE).features
+    gp, arch = Sweep(index, costs, feats, "gp"), Sweep(index, costs, feats, "gp-arch")
+    np.testing.assert_array_equal(gp.X[:, :-1], arch.X)
+    np.testing.assert_allclose(gp.X[:, -1:], COST_FEATURE * cost_feature(costs[gp.reps]))
+    assert Sweep(index, costs, feats, "ridge").X.shape == arch.X.shape
 
 
 def test_the_sweep_ends_early_when_its_next_batch_is_expected_to_bring_little():

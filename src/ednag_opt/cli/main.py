@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "on the unqueried networks predicted best at their exact cost (e.g. "
                         "0.2), or auto (the default with --twins auto)")
     g.add_argument("--sweep-model", default=None, choices=SWEEP_MODELS,
-                   help="the sweep's model: gp (default; expected improvement) or ridge")
+                   help="the sweep's model: gp (default; expected improvement on the "
+                        "features and the cheap cost), gp-arch (the features alone) or ridge")
     g.add_argument("--sweep-stop", type=float, default=None,
                    help="the sweep ends once its next 20 networks are expected to bring fewer "
                         "than this many beyond the found front (default 0.5; 0: never)")

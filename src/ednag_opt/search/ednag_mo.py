@@ -144,11 +144,12 @@ def run_ednag_mo(
             (``search.sweep.AUTO_SWEEP``);
             ``None`` (default): ``"auto"`` with ``twins="auto"``, else 0
             (docs/results_multiobjective.md, "Session 25").
-        sweep_model: the sweep's model: ``"gp"`` (default since session 26), a Gaussian
-            process ranking by expected improvement, or ``"ridge"`` (session 25), a
-            ridge model ranking by predicted margin (docs/results_multiobjective.md,
-            "Session 26").
-        sweep_stop: with ``sweep_model="gp"``, the sweep ends early, its unspent share
+        sweep_model: the sweep's model: ``"gp"`` (default), a Gaussian process ranking
+            by expected improvement, its inputs the guide's features and the cheap cost
+            (since session 29); ``"gp-arch"``, the same on the guide's features alone
+            (sessions 26-28); or ``"ridge"`` (session 25), a ridge model ranking by
+            predicted margin (docs/results_multiobjective.md, "Session 26", "Session 29").
+        sweep_stop: with a Gaussian process, the sweep ends early, its unspent share
             going to the twin phase, once its next batch of 20 networks is expected to
             bring fewer than this many that beat the found front (the sum of their
             chances under the model; ``search.sweep.SWEEP_STOP``, 0.5); 0: never.

@@ -15,8 +15,13 @@ queried ``q`` and predicted for ``n`` by a model on the guide's features
 (``sweep_model="gp"``, since session 26) is a Gaussian process (scikit-learn's, an RBF
 kernel plus white noise, its hyperparameters fitted by marginal likelihood); a network's
 value is its expected improvement over the bar, so an uncertain prediction just below
-the bar can outrank a confident one just above it. ``"ridge"`` (session 25) ranks by a
-ridge model's predicted margin ``p(n) - bar(n)``. Under the Gaussian process the sweep
+the bar can outrank a confident one just above it. Since session 29 its inputs also hold
+the cheap cost itself, known for every network, as one more feature (its logarithm,
+standardised over the space's networks and weighted by :data:`COST_FEATURE`): on
+NAS-Bench-201 larger, slower networks are the more accurate ones in a way the choices'
+features capture only in part. ``"gp-arch"`` is the session 26-28 model, on the guide's
+features alone. ``"ridge"`` (session 25) ranks by a ridge model's predicted margin
+``p(n) - bar(n)``. Under the Gaussian process the sweep
 also knows how many of a batch it expects to beat their bars (the sum of their chances):
 once that falls below ``sweep_stop`` (:data:`SWEEP_STOP`) it ends, and the rest of its
 share goes to the twin phase. Where the found front already holds the networks that
@@ -28,7 +33,7 @@ the front found so far; the sweep reaches the networks that no particle proposes
 NAS-Bench-201 x HW-NAS-Bench: cheap, weak networks at the low end of the front and
 near-optimal ones at its top).
 
-Measured in docs/results_multiobjective.md ("Session 25", "Session 26").
+Measured in docs/results_multiobjective.md ("Session 25", "Session 26", "Session 29").
 """
 
 from __future__ import annotations
@@ -53,17 +58,22 @@ if TYPE_CHECKING:
     from .multiobjective import MultiFitness
     from .tracker import Tracker
 
-__all__ = ["AUTO_SWEEP", "SWEEP_MODELS", "SWEEP_STOP", "Sweep", "check_sweep",
-           "expected_improvement", "phase_budgets", "sweep_phase", "within_limit"]  # fmt: skip
+__all__ = ["AUTO_SWEEP", "COST_FEATURE", "SWEEP_MODELS", "SWEEP_STOP", "Sweep", "check_sweep",
+           "cost_feature", "expected_improvement", "phase_budgets", "sweep_phase",
+           "within_limit"]  # fmt: skip
 
 #: ``sweep="auto"``: the share of the budget for the sweep, whether or not the cheap
 #: cost's table comes in levels (tuned in docs/results_multiobjective.md, "Session 25").
 AUTO_SWEEP = 0.2
 #: The sweep's models (``sweep_model=``): a Gaussian process ranking by expected
-#: improvement (default since session 26), or a ridge model ranking by predicted margin.
-SWEEP_MODELS = ("gp", "ridge")
+#: improvement on the guide's features and the cheap cost (default; on the features
+#: alone since session 26 as ``"gp-arch"``), or a ridge model ranking by predicted margin.
+SWEEP_MODELS = ("gp", "gp-arch", "ridge")
+#: ``"gp"``: the weight of the cheap cost's standardised logarithm as a feature, against
+#: the 0/1 features of the choices (docs/results_multiobjective.md, "Session 29").
+COST_FEATURE = 1.0
 #: ``sweep_stop=``: the sweep ends once its next batch of 20 is expected to bring fewer
-#: new networks beyond the found front than this (``"gp"`` only; docs/
+#: new networks beyond the found front than this (the Gaussian processes only; docs/
 #: results_multiobjective.md, "Session 26").
 SWEEP_STOP = 0.5
 
@@ -79,7 +89,7 @@ def expected_improvement(mu: np.ndarray, sd: np.ndarray, bar: np.ndarray) -> np.
 
 
 def _gp() -> GaussianProcessRegressor:
-    """The ``"gp"`` model: an RBF kernel on the guide's features plus white noise; the
+    """The ``"gp"`` and ``"gp-arch"`` model: an RBF kernel on the inputs plus white noise; the
     hyperparameters (from 0.1 x RBF(3) + 0.01) are fitted to each batch's data. The
     length scale stays at 1 or more: two networks differ by at least one choice, a
     distance of sqrt(2) on the one-hot rows, and a shorter scale (a local optimum of the
@@ -87,6 +97,16 @@ def _gp() -> GaussianProcessRegressor:
     lower likelihood) relates no network to any other, so the sweep ranks blind."""
     kernel = ConstantKernel(0.1) * RBF(3.0, length_scale_bounds=(1.0, 1e3)) + WhiteKernel(0.01)
     return GaussianProcessRegressor(kernel, normalize_y=True)
+
+
+def cost_feature(costs: np.ndarray) -> np.ndarray:
+    """The ``"gp"`` model's cost column, one row per network: the costs' logarithm (the
+    costs themselves where some are not positive) standardised to mean 0 and standard
+    deviation 1; all 0 where the costs are all equal."""
+    c = np.asarray(costs, dtype=np.float64)
+    z = np.log(c) if np.all(c > 0) else c
+    sd = z.std()
+    return ((z - z.mean()) / (sd if sd > 0 else 1.0))[:, None]
 
 
 def check_sweep(sweep: Any, twins: float | str, cheap: Sequence[int], model: str = "gp",
@@ -141,11 +161,13 @@ class Sweep:
         self.row = np.full(len(index.archs), -1, dtype=np.int64)
         self.row[self.reps] = np.arange(len(self.reps))
         self.X = np.asarray(features([index.archs[i] for i in self.reps]), dtype=np.float64)
+        if model == "gp":
+            self.X = np.hstack([self.X, COST_FEATURE * cost_feature(self.costs[self.reps])])
 
     def batch(self, queried: Sequence[Any], gain: np.ndarray, k: int) -> tuple[list[Any], float]:
         """The next ``k`` networks to query (as their cheapest twins; fewer when fewer
         are left), and how many of them are expected to beat the found front at their
-        cost: the sum of their chances under the ``"gp"`` model (``inf`` under
+        cost: the sum of their chances under a Gaussian process (``inf`` under
         ``"ridge"``, which has no spread).
 
         Args:
@@ -171,7 +193,7 @@ class Sweep:
     def value(self, X: np.ndarray, y: np.ndarray, at: np.ndarray,
               bar: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         """The model fitted on (``X``, ``y``), its value at the rows ``at`` against their
-        ``bar`` (the expected improvement under ``"gp"``, the predicted margin under
+        ``bar`` (the expected improvement under a Gaussian process, the predicted margin under
         ``"ridge"``) and each row's chance of beating its bar (``inf`` under ``"ridge"``)."""
         with threadpool_limits(limits=1):
             if self.model == "ridge":
