@@ -1,6 +1,9 @@
 """Scratch (s29, tuning seeds): offline replay of the sweep from the state the diffusion
 leaves, with other accuracy models. Counts the true front's networks (ties merged) the
-sweep's 200 queries would add. Usage: python results/s29/model.py DATASET DEVICE SEEDS VARIANTS"""
+sweep's 200 queries would add. Usage: python results/s29/model.py DATASET DEVICE SEEDS VARIANTS
+Ran against commit 3330bc9 (the sweep before session 29's change: "base" is the features
+alone); since then the package's "gp" already holds the cost column. The same holds for
+results/s29/tune.py ("base" = session 28's sweep there)."""
 import importlib
 import sys
 from pathlib import Path
