@@ -1,6 +1,8 @@
 """Scratch (s29, tuning seeds): the sweep's Gaussian process with the cheap cost's
 standardised log as one more feature, scaled by w ("costW"); "base": the package.
-Usage: python results/s29/tune.py OUT SEEDS DATASETS DEVICES VARIANTS"""
+Usage: python results/s29/tune.py OUT SEEDS DATASETS DEVICES VARIANTS
+Ran against commit 3330bc9 (before the change); against later commits pass
+sweep_model="gp-arch" for "base" (results/s29/models.py runs the package's models)."""
 import importlib
 import sys
 from pathlib import Path
