@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -159,6 +161,9 @@ def test_cost_feature_is_the_standardised_log_of_the_costs():
     signed = cost_feature(np.array([-2.0, 0.0, 2.0]))[:, 0]  # not all positive: the costs
     np.testing.assert_allclose(signed, [-np.sqrt(1.5), 0.0, np.sqrt(1.5)])
     assert not cost_feature(np.full(4, 7.0)).any() and cost_feature(np.ones(1)).shape == (1, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no network with a cost: an empty column, no warning
+        assert cost_feature(np.array([])).shape == (0, 1)
 
 
 def test_only_the_gp_model_reads_the_cost_as_a_feature():

@@ -104,6 +104,8 @@ def cost_feature(costs: np.ndarray) -> np.ndarray:
     costs themselves where some are not positive) standardised to mean 0 and standard
     deviation 1; all 0 where the costs are all equal."""
     c = np.asarray(costs, dtype=np.float64)
+    if not len(c):  # no network has a cost (e.g. none within a limit): nothing to sweep
+        return np.zeros((0, 1))
     z = np.log(c) if np.all(c > 0) else c
     sd = z.std()
     return ((z - z.mean()) / (sd if sd > 0 else 1.0))[:, None]
