@@ -165,6 +165,8 @@ def one_run(args: tuple[str, str, str, int, int, dict[str, Any], str]) -> dict[s
         "search_time": sum(r.get("search_time", 0.0) for r in rows),
         "rounds": res.extras.get("rounds", 0),
     }  # fmt: skip
+    if res.extras.get("prior_dropped_at") is not None:
+        rec["prior_dropped_at"] = res.extras["prior_dropped_at"]
     if part == "nb201":
         rec["test"] = {}
         for b in (1, 5, 10, 30):

@@ -122,3 +122,23 @@ def test_prior_on_cuda_matches_cpu_and_searches(tmp_path, archs):
                  surrogate={"device": "cuda"}, **FAST)  # fmt: skip
     assert res.unique_queries == 6
     assert res.best_fitness >= np.quantile(f(every), 0.99)
+
+
+def test_a_misleading_prior_is_dropped_at_the_first_stall(archs):
+    torch.set_num_threads(1)
+    f = task(5)
+    wrong = PriorSurrogate(SPACE, seed=0, **PRIOR).fit([(archs, task(6)(archs))])  # unrelated
+    runs = {}
+    for mode in ("restart", "drop"):
+        fit = CachedFitness(FunctionFitness(lambda a: f(a), maximize=True))
+        runs[mode] = search("surrogate", SPACE, fit, prior=wrong, max_queries=45, seed=0,
+                            restart_after=6, prior_stall=mode, surrogate={"epochs": 30},
+                            **FAST)  # fmt: skip
+    at = runs["drop"].extras["prior_dropped_at"]
+    assert runs["restart"].extras["prior_dropped_at"] is None and at is not None and at >= 6
+    keys = [[str(a) for a, _ in runs[m].queries] for m in ("restart", "drop")]
+    assert keys[0][:at] == keys[1][:at]  # the same search until the stall
+    assert runs["drop"].best_fitness > runs["restart"].best_fitness  # then it recovers
+    with pytest.raises(ValueError, match="prior_stall"):
+        search("surrogate", SPACE, f, maximize=True, prior=wrong, prior_stall="forget",
+               max_queries=3, **FAST)  # fmt: skip

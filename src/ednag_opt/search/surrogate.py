@@ -23,6 +23,11 @@ meta-trained on the related tasks once, there is no random initial sample (the f
 query is the prior's best candidate), and each round adapts the prior to the real
 queries made so far (:meth:`PriorSurrogate.adapt`) instead of fitting from scratch. The
 history's ``predicted_best`` is then a score (larger is better), not in the fitness's units.
+A prior can mislead: when the search with it stalls (``restart_after`` queries without
+improvement), ``prior_stall="drop"`` (the default) goes on without the prior, fitting a
+fresh surrogate on every query made so far (surrogate mode without transfer from there on);
+``"restart"`` restarts from a random sample and adapts the prior to it again. Before the
+first stall the two are the same search, query for query.
 
 ``recombine=r`` takes up to ``r`` of each round's ``per_round`` queries, once there are
 ``recombine_after`` real queries, from the recombinations of the best ``recombine_top``
@@ -53,6 +58,7 @@ from .tracker import Tracker
 __all__ = ["run_surrogate"]
 
 ACQUISITIONS = ("mean", "ucb")
+PRIOR_STALL = ("drop", "restart")
 
 
 def run_surrogate(
@@ -76,6 +82,7 @@ def run_surrogate(
     recombine: int = 0,
     recombine_top: int = 5,
     recombine_after: int = 6,
+    prior_stall: str = "drop",
     **strategy_options: Any,
 ) -> dict[str, Any]:
     """Query the real fitness only for the generator's best candidates under a surrogate.
@@ -110,11 +117,17 @@ def run_surrogate(
             ``per_round``; 0: none, the former search).
         recombine_top: how many of the best queried architectures are recombined.
         recombine_after: real queries (of the current segment) before recombining.
+        prior_stall: with a prior, what the first stall does (see the module docstring):
+            ``"drop"`` the prior and go on without transfer on every query so far, or
+            ``"restart"`` from a random sample with the prior.
 
     Returns:
-        Extras: ``rounds`` (and ``prior_fit_time`` with a prior).
+        Extras: ``rounds`` (and, with a prior, ``prior_fit_time`` and ``prior_dropped_at``:
+        the real queries made when the prior was dropped, ``None`` if it never was).
     """
     _check(acquisition, optimizer, init, per_round, search_queries)
+    if prior_stall not in PRIOR_STALL:
+        raise ValueError(f"prior_stall must be one of {PRIOR_STALL}, got {prior_stall!r}")
     _check_recombine(space, recombine, recombine_top, recombine_after, per_round)
     sign = 1.0 if tracker.maximize else -1.0
     params = _surrogate_params(surrogate, space)
@@ -133,11 +146,15 @@ def run_surrogate(
     if prior_model is None:
         first = _random_new(space, tracker, min(init, tracker.remaining), before, g)
         tracker.query(first, origin="random", info={"round": 0})
-    rnd, segment, improved_at = 0, 0, tracker.unique_queries
+    rnd, segment, improved_at, dropped_at = 0, 0, tracker.unique_queries, None
     while not tracker.done:
         rnd += 1
         last_best = tracker.best_fitness
         if restart_after is not None and tracker.unique_queries - improved_at >= restart_after:
+            if "prior" in params and prior_stall == "drop":  # the prior misleads: drop it,
+                params = _surrogate_params(surrogate, space)  # keep every query so far
+                improved_at = dropped_at = tracker.unique_queries
+                continue
             segment = tracker.unique_queries
             taken = before | {tracker.key(a) for a, _ in tracker.queries}
             fresh = _random_new(space, tracker, min(init, tracker.remaining), taken, g)
@@ -156,7 +173,9 @@ def run_surrogate(
         tracker.query(batch, origin="surrogate", info={"round": rnd, **row})
         if last_best is None or tracker.best_fitness != last_best:
             improved_at = tracker.unique_queries
-    return {"rounds": rnd} if prior_model is None else {"rounds": rnd, "prior_fit_time": t_prior}
+    if prior_model is None:
+        return {"rounds": rnd}
+    return {"rounds": rnd, "prior_fit_time": t_prior, "prior_dropped_at": dropped_at}
 
 
 def _propose(space, tracker, params, sign, rseed, beta, pool, before, segment, k, budget,
