@@ -9,6 +9,8 @@ import numpy as np
 from scipy import stats
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "benchmarks"))
+from transfer_criteria import third_rule  # noqa: E402
 budget = int(sys.argv[1]) if len(sys.argv) > 1 else 400
 
 
@@ -37,12 +39,8 @@ for f in sorted(HERE.glob("tr_micro_*.jsonl")):
         continue
     (t, tl, th), (n, nl, nh) = median_ci(rows["tr"]), median_ci(rows["nt"])
     p = stats.mannwhitneyu(rows["tr"], rows["nt"]).pvalue
-    if math.isinf(t):
-        verdict = "neither" if math.isinf(n) else "not met"
-    elif math.isinf(n):
-        verdict = "met" if t <= budget / 3 else "undecided"
-    else:
-        verdict = "met" if t <= n / 3 else "not met"
+    verdict = third_rule({m: {i: {"q": None if math.isinf(q) else q} for i, q in enumerate(rows[k])}
+                          for m, k in (("transfer", "tr"), ("no transfer", "nt"))}, budget)[0]
     hits = {k: sum(not math.isinf(x) for x in v) for k, v in rows.items()}
     print(f"| micro {task} | {fmt(t)} ({fmt(tl)}-{fmt(th)}), {hits['tr']}/{len(rows['tr'])} | "
           f"{fmt(n)} ({fmt(nl)}-{fmt(nh)}), {hits['nt']}/{len(rows['nt'])} | {p:.2g} | {verdict} |")
